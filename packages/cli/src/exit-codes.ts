@@ -1,0 +1,19 @@
+import { ErrorCodes, isCutoverError } from '@cutover/core';
+
+/** Exit codes every cutover command uses. */
+export const ExitCode = {
+  /** Everything held: contracts pass, the gate allows. */
+  Ok: 0,
+  /** A contract, parity or schema failure; the gate blocks. */
+  Failed: 1,
+  /** Usage, configuration or tool error (which also blocks). */
+  Error: 2,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Every thrown error is a tool error (2); only a judged failure is 1, and commands return that themselves. */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (isCutoverError(error) && error.code === ErrorCodes.USAGE) return ExitCode.Error;
+  return ExitCode.Error;
+}

@@ -1,0 +1,2 @@
+export { runCli, ExitCode } from './main.js';
+export type { CliIo } from './main.js';

@@ -1,0 +1,118 @@
+/**
+ * One registry of coded errors. Every failure kind cutover reports has a stable `CUTOVER_…` code,
+ * a message that names the file, path or URL involved, and keeps the real cause.
+ *
+ * @example
+ * try { await loadPact('pacts/web-app.json') }
+ * catch (e) { if (isCutoverError(e) && e.code === 'CUTOVER_PACT_INVALID') console.error(e.message) }
+ */
+export const ErrorCodes = {
+  /** A pact file could not be read or parsed, or does not have the shape of a pact. */
+  PACT_INVALID: 'CUTOVER_PACT_INVALID',
+  /** A pact declares a specification version cutover does not understand. */
+  PACT_SPEC_UNSUPPORTED: 'CUTOVER_PACT_SPEC_UNSUPPORTED',
+  /** A matching rule is malformed (unknown matcher, bad regex, bad path expression...). */
+  MATCHING_RULE_INVALID: 'CUTOVER_MATCHING_RULE_INVALID',
+  /** A generator is malformed or cannot produce a value. */
+  GENERATOR_INVALID: 'CUTOVER_GENERATOR_INVALID',
+  /** An OpenAPI document could not be loaded or is invalid. */
+  OPENAPI_INVALID: 'CUTOVER_OPENAPI_INVALID',
+  /** A configuration or policy file is malformed. */
+  CONFIG_INVALID: 'CUTOVER_CONFIG_INVALID',
+  /** The command line was used wrongly. */
+  USAGE: 'CUTOVER_USAGE',
+  /** A target (monolith, candidate, broker) could not be reached or answered garbage. */
+  TARGET_UNREACHABLE: 'CUTOVER_TARGET_UNREACHABLE',
+  /** A provider-state setup or teardown failed. */
+  PROVIDER_STATE_FAILED: 'CUTOVER_PROVIDER_STATE_FAILED',
+  /** Evidence for a decision is missing, stale or unusable. */
+  EVIDENCE_INVALID: 'CUTOVER_EVIDENCE_INVALID',
+  /** Writing a report or artifact failed (full disk, permissions...). */
+  OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
+  /** A broker request failed. */
+  BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface CutoverErrorOptions {
+  cause?: unknown;
+  /** Structured facts about the failure (file, JSON path, URL...), for reports and `--json`. */
+  details?: Record<string, unknown>;
+}
+
+/** Base class of every error cutover throws on purpose. */
+export class CutoverError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: ErrorCode; name: string; message: string; details: Record<string, unknown> } {
+    return { code: this.code, name: this.name, message: this.message, details: this.details };
+  }
+}
+
+/** True for errors thrown by cutover on purpose (they carry a stable code). */
+export function isCutoverError(value: unknown): value is CutoverError {
+  return value instanceof CutoverError;
+}
+
+/** A pact is unreadable or malformed. `details` carries `source` (file) and `jsonPath`. */
+export class PactLoadError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.PACT_INVALID, message, options);
+  }
+}
+
+export class UnsupportedSpecError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.PACT_SPEC_UNSUPPORTED, message, options);
+  }
+}
+
+/** A matching rule is malformed. `details` carries `path` (the rule's path expression) and `rule`. */
+export class MatchingRuleError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.MATCHING_RULE_INVALID, message, options);
+  }
+}
+
+export class GeneratorError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.GENERATOR_INVALID, message, options);
+  }
+}
+
+export class ConfigError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.CONFIG_INVALID, message, options);
+  }
+}
+
+export class UsageError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.USAGE, message, options);
+  }
+}
+
+export class OutputError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.OUTPUT_FAILED, message, options);
+  }
+}
+
+/** A short description of any thrown value, keeping the code when there is one. */
+export function describeError(error: unknown): { code?: string; message: string } {
+  if (isCutoverError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
+  }
+  return { message: String(error) };
+}

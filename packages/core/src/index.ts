@@ -1,0 +1,11 @@
+/**
+ * @cutover/core — the pact model (spec v2/v3/v4), the matching engine, generators, the shared
+ * results format and the registry of coded errors.
+ *
+ * @example
+ * import { loadPact, matchResponse } from '@cutover/core';
+ * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
+ */
+export * from './errors.js';
+export type * from './model.js';
+export * from './results.js';

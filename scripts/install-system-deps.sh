@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses as real components. Idempotent: installs only what is missing.
+set -euo pipefail
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "install-system-deps: need root to install: ${need[*]}" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
