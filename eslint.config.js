@@ -18,7 +18,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@cutover/cli', '@cutover/cli/*'], message: 'Nothing imports the CLI: it is a thin layer over the packages.' }] },
+        {
+          patterns: [
+            {
+              group: ['@cutover/cli', '@cutover/cli/*'],
+              message: 'Nothing imports the CLI: it is a thin layer over the packages.',
+            },
+          ],
+        },
       ],
       'no-restricted-syntax': [
         'error',

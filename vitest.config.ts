@@ -18,7 +18,10 @@ export default defineConfig({
         extends: true as const,
         test: { name, include: [`packages/${name}/src/**/*.test.ts`] },
       })),
-      { extends: true as const, test: { name: 'examples', include: ['examples/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      {
+        extends: true as const,
+        test: { name: 'examples', include: ['examples/**/*.test.ts'], exclude: ['**/node_modules/**'] },
+      },
       { extends: true as const, test: { name: 'e2e', include: ['test/**/*.test.ts'] } },
     ],
   },

@@ -150,15 +150,7 @@ export interface Pact {
 }
 
 /** What a matcher found wrong; every mismatch can be acted on by a person. */
-export type MismatchKind =
-  | 'status'
-  | 'method'
-  | 'path'
-  | 'query'
-  | 'header'
-  | 'body'
-  | 'body-type'
-  | 'metadata';
+export type MismatchKind = 'status' | 'method' | 'path' | 'query' | 'header' | 'body' | 'body-type' | 'metadata';
 
 export interface Mismatch {
   kind: MismatchKind;

@@ -35,15 +35,7 @@ export interface TargetOutcome {
 }
 
 export type DifferenceKind =
-  | 'status'
-  | 'header'
-  | 'missing'
-  | 'extra'
-  | 'type'
-  | 'value'
-  | 'array-length'
-  | 'array-order'
-  | 'body-type';
+  'status' | 'header' | 'missing' | 'extra' | 'type' | 'value' | 'array-length' | 'array-order' | 'body-type';
 
 /** One way the candidate's response differs from the monolith's. */
 export interface Difference {
