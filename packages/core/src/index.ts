@@ -9,3 +9,4 @@
 export * from './errors.js';
 export type * from './model.js';
 export * from './results.js';
+export * from './generators/index.js';
