@@ -68,6 +68,8 @@ export interface SchemaResult {
 }
 
 export interface InteractionResult {
+  /** Index into {@link VerificationReport.pacts} of the pact this interaction came from. */
+  pact?: number;
   consumer: string;
   provider: string;
   description: string;
