@@ -1,1 +1,20 @@
-export {};
+/**
+ * @cutover/gate — decides, per route, whether traffic may move from the monolith to the extracted
+ * service, from verification evidence and a policy; renders reports and gateway routing artifacts.
+ *
+ * @example
+ * import { loadPolicy, collectEvidence, decide, renderConsole, renderRouting } from '@cutover/gate';
+ * const policy = await loadPolicy('contracts/cutover.yaml');
+ * const evidence = await collectEvidence({ resultsFiles: ['reports/verify.json'] });
+ * const decision = decide({ policy, evidence, candidateVersion: '1.4.0' });
+ * process.stdout.write(renderConsole(decision));
+ * if (decision.outcome === 'allowed') renderRouting(decision, { gateway: 'nginx' });
+ */
+export * from './policy.js';
+export * from './evidence.js';
+export * from './broker.js';
+export * from './openapi.js';
+export * from './decide.js';
+export * from './render.js';
+export * from './routing.js';
+export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';

@@ -1,0 +1,402 @@
+import { UsageError, type InteractionResult, type Mismatch, type SchemaViolation } from '@cutover/core';
+import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
+import type { Evidence, EvidenceReport, ReasonCode } from './evidence.js';
+import { pathMatches, templateToRegExp } from './glob.js';
+import { operationsUnder, type DocumentedOperation } from './openapi.js';
+
+export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
+
+/** One reason a route may not move. Cites the consumer, interaction and the exact difference or violation. */
+export interface BlockReason {
+  code: ReasonCode;
+  message: string;
+  consumer?: string;
+  interaction?: string;
+  /** Results file or broker URL the evidence came from. */
+  source?: string;
+  difference?: { kind: string; path: string; monolith: unknown; candidate: unknown };
+  violation?: Pick<SchemaViolation, 'code' | 'on' | 'instancePath' | 'schemaPath' | 'rule' | 'message'>;
+  mismatch?: Mismatch;
+  operation?: { method: string; path: string };
+}
+
+export interface RouteDecision {
+  name: string;
+  methods: RouteMethod[];
+  path: string;
+  outcome: 'allowed' | 'blocked';
+  currentWeight: number;
+  requestedWeight: number;
+  /** The candidate's weight after this gate: the next rollout step when allowed, the current weight when blocked. */
+  nextWeight: number;
+  /** True when `force` chose the weight instead of the rollout steps. */
+  forced: boolean;
+  interactions: number;
+  consumers: string[];
+  reasons: BlockReason[];
+  /** Facts that do not block: accepted noise, pending pact failures, nothing left to shift. */
+  notes: string[];
+}
+
+/** The gate's answer, per route. Written by `--json`, recorded in the broker. */
+export interface GateDecision {
+  format: typeof DECISION_FORMAT;
+  decidedAt: string;
+  policy: {
+    source: string;
+    provider?: string;
+    candidate: { service: string; upstream: string };
+    monolith: { upstream: string };
+  };
+  candidateVersion?: string;
+  outcome: 'allowed' | 'blocked';
+  routes: RouteDecision[];
+  evidence: {
+    kind: 'file' | 'broker';
+    source: string;
+    candidateVersion?: string;
+    finishedAt: string;
+    interactions: number;
+  }[];
+  warnings: string[];
+}
+
+export interface DecideOptions {
+  policy: Policy;
+  evidence: Evidence;
+  /** The candidate version being shifted to; evidence for any other version blocks. When omitted, all evidence must agree on one version. */
+  candidateVersion?: string;
+  /** Operations documented in the OpenAPI document (needed by `requireAllOperationsExercised`). */
+  operations?: DocumentedOperation[];
+  /** Clock for evidence age; default now. */
+  now?: Date;
+  /** Set every allowed route's next weight to this instead of the next rollout step. */
+  force?: number;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function resultUnder(route: PolicyRoute, result: InteractionResult): boolean {
+  return (
+    route.methods.includes(result.route.method.toUpperCase() as RouteMethod) &&
+    pathMatches(route.path, result.route.path.split('?')[0]!)
+  );
+}
+
+function nextWeight(route: PolicyRoute, force: number | undefined): number {
+  if (force !== undefined) return force;
+  if (route.currentWeight >= route.requestedWeight) return route.currentWeight;
+  const next = route.rolloutSteps.find((step) => step > route.currentWeight) ?? 100;
+  return Math.min(next, route.requestedWeight);
+}
+
+function formatAge(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 48 ? `${Math.round(h / 24)}d` : h >= 1 ? `${Math.round(h)}h` : `${Math.max(1, Math.round(ms / 60_000))}m`;
+}
+
+/**
+ * Decides, per route, whether traffic may move (further) to the candidate. Fails closed: missing,
+ * stale, errored, partial or foreign evidence blocks, with a reason citing consumer and interaction.
+ *
+ * @example
+ * const decision = decide({ policy, evidence, candidateVersion: '1.4.0' });
+ * if (decision.outcome === 'blocked') for (const r of decision.routes) console.log(r.name, r.reasons);
+ */
+export function decide(options: DecideOptions): GateDecision {
+  const { policy, evidence, operations } = options;
+  const now = options.now ?? new Date();
+  if (options.force !== undefined && (!Number.isInteger(options.force) || options.force < 0 || options.force > 100))
+    throw new UsageError(`the forced weight must be an integer from 0 to 100 (got ${options.force})`);
+
+  // The newest report per consumer supersedes older ones: a re-run replaces its predecessor.
+  const chosen = new Map<string, EvidenceReport>();
+  for (const report of evidence.reports) {
+    for (const consumer of new Set(report.results.map((r) => r.consumer))) {
+      const current = chosen.get(consumer);
+      if (!current || Date.parse(report.finishedAt) > Date.parse(current.finishedAt)) chosen.set(consumer, report);
+    }
+  }
+  const latestPact = new Map<string, { createdAt: number; source: string }>();
+  for (const report of evidence.reports)
+    for (const pact of report.pacts) {
+      if (pact.createdAt === undefined) continue;
+      const t = Date.parse(pact.createdAt);
+      if (t > (latestPact.get(pact.consumer)?.createdAt ?? -Infinity))
+        latestPact.set(pact.consumer, { createdAt: t, source: pact.source });
+    }
+  const versions = new Set([...chosen.values()].map((r) => r.candidateVersion ?? '(none)'));
+  const expectedVersion = options.candidateVersion;
+
+  const routes = policy.routes.map((route): RouteDecision => {
+    const reasons: BlockReason[] = [];
+    const notes: string[] = [];
+    const rules = route.rules;
+
+    for (const problem of evidence.problems) {
+      const concerns =
+        problem.requests === undefined ||
+        problem.requests.some((req) => resultUnder(route, { route: req } as InteractionResult));
+      if (concerns)
+        reasons.push({
+          code: problem.code,
+          message: problem.message,
+          source: problem.source,
+          ...(problem.consumer !== undefined ? { consumer: problem.consumer } : {}),
+        });
+    }
+
+    const under: { result: InteractionResult; report: EvidenceReport }[] = [];
+    for (const [consumer, report] of chosen)
+      for (const result of report.results)
+        if (result.consumer === consumer && resultUnder(route, result)) under.push({ result, report });
+    const consumers = [...new Set(under.map((u) => u.result.consumer))].sort();
+
+    // Report-level checks, once per (consumer, report) pair under this route.
+    for (const consumer of consumers) {
+      const report = chosen.get(consumer)!;
+      const base = { consumer, source: report.source };
+      if (expectedVersion !== undefined && report.candidateVersion !== expectedVersion)
+        reasons.push({
+          ...base,
+          code: 'wrong-candidate-version',
+          message:
+            report.candidateVersion === undefined
+              ? `${consumer}: the results in ${report.source} do not say which candidate version was verified; expected ${expectedVersion}`
+              : `${consumer}: the results in ${report.source} are for candidate version ${report.candidateVersion}, not ${expectedVersion}`,
+        });
+      else if (expectedVersion === undefined && versions.size > 1)
+        reasons.push({
+          ...base,
+          code: 'mixed-candidate-versions',
+          message: `${consumer}: the evidence mixes candidate versions (${[...versions].join(', ')}); ${report.source} is for ${report.candidateVersion ?? '(none)'}; pass the candidate version to decide on`,
+        });
+      if (policy.provider !== undefined && report.provider !== undefined && report.provider !== policy.provider)
+        reasons.push({
+          ...base,
+          code: 'wrong-provider',
+          message: `${consumer}: ${report.source} verifies provider "${report.provider}", but the policy is about "${policy.provider}"`,
+        });
+      const pact = latestPact.get(consumer);
+      if (pact && pact.createdAt > Date.parse(report.startedAt))
+        reasons.push({
+          ...base,
+          code: 'stale-evidence',
+          message: `${consumer}: the results in ${report.source} (started ${report.startedAt}) are older than the consumer's latest pact (${new Date(pact.createdAt).toISOString()}, ${pact.source}); verify again`,
+        });
+      const ageMs = now.getTime() - Date.parse(report.finishedAt);
+      if (rules.maxEvidenceAgeMs !== undefined && ageMs > rules.maxEvidenceAgeMs)
+        reasons.push({
+          ...base,
+          code: 'evidence-too-old',
+          message: `${consumer}: the results in ${report.source} are ${formatAge(ageMs)} old (finished ${report.finishedAt}); the policy accepts at most ${rules.maxEvidenceAge}`,
+        });
+    }
+
+    for (const { result, report } of under) {
+      const base = { consumer: result.consumer, interaction: result.description, source: report.source };
+      const who = `${result.consumer} › "${result.description}"`;
+      for (const [target, outcome] of Object.entries(result.targets)) {
+        if (outcome?.outcome === 'error')
+          reasons.push({
+            ...base,
+            code: 'interaction-errored',
+            message: `${who}: the ${target} could not be judged: ${outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : 'error without detail'}`,
+          });
+      }
+      const candidate = result.targets.candidate;
+      if (!candidate)
+        reasons.push({
+          ...base,
+          code: 'interaction-errored',
+          message: `${who}: the results have no outcome for the candidate`,
+        });
+      else if (candidate.outcome === 'skipped')
+        reasons.push({
+          ...base,
+          code: 'interaction-skipped',
+          message: `${who}: the interaction was skipped on the candidate, so nothing proves it`,
+        });
+      else if (candidate.outcome === 'fail' && rules.requirePactPass) {
+        if (result.pending)
+          notes.push(
+            `${who}: pending interaction fails its pact on the candidate (${candidate.mismatches.length} mismatch(es)); pending failures do not block`,
+          );
+        else if (candidate.mismatches.length === 0)
+          reasons.push({ ...base, code: 'pact-failed', message: `${who}: the candidate fails the pact` });
+        else
+          for (const mismatch of candidate.mismatches)
+            reasons.push({
+              ...base,
+              code: 'pact-failed',
+              mismatch,
+              message: `${who}: the candidate fails the pact at ${mismatch.path} (${mismatch.kind}): expected ${show(mismatch.expected)}, got ${show(mismatch.actual)}: ${mismatch.message}`,
+            });
+      }
+
+      if (rules.parity.required) {
+        const parity = result.parity;
+        const cite = (code: ReasonCode, d: (typeof parity.differences)[number], what: string): BlockReason => ({
+          ...base,
+          code,
+          difference: { kind: d.kind, path: d.path, monolith: d.monolith, candidate: d.candidate },
+          message: `${who}: ${what} at ${d.path} (${d.kind}): monolith ${show(d.monolith)}, candidate ${show(d.candidate)}`,
+        });
+        if (parity.status === 'differs') {
+          if (parity.differences.length === 0)
+            reasons.push({
+              ...base,
+              code: 'parity-differs',
+              message: `${who}: the candidate's response differs from the monolith's`,
+            });
+          for (const d of parity.differences)
+            reasons.push(cite('parity-differs', d, 'the candidate differs from the monolith'));
+        }
+        if (parity.noise.length > 0) {
+          if (rules.parity.allowNoise) notes.push(`${who}: ${parity.noise.length} difference(s) accepted as noise`);
+          else
+            for (const d of parity.noise)
+              reasons.push(cite('parity-noise', d, `noise (${d.noise ?? 'noise'}) is not allowed by the policy`));
+        }
+        if (parity.status === 'not-compared')
+          reasons.push({
+            ...base,
+            code: 'parity-not-compared',
+            message: `${who}: the candidate's response was not compared with the monolith's`,
+          });
+      }
+
+      if (rules.schema.required) {
+        const schema = result.schema;
+        const cite = (code: ReasonCode, v: SchemaViolation, what: string): BlockReason => ({
+          ...base,
+          code,
+          violation: {
+            code: v.code,
+            on: v.on,
+            instancePath: v.instancePath,
+            schemaPath: v.schemaPath,
+            rule: v.rule,
+            message: v.message,
+          },
+          message: `${who}: ${what} at ${v.on} ${v.instancePath || '/'} (${v.code}, ${v.schemaPath}): ${v.message}`,
+        });
+        if (!schema)
+          reasons.push({
+            ...base,
+            code: 'schema-not-checked',
+            message: `${who}: no schema check was recorded (verify with --openapi)`,
+          });
+        else {
+          for (const v of schema.regressions.filter((x) => x.severity !== 'warning'))
+            reasons.push(
+              cite('schema-regression', v, 'the candidate breaks the OpenAPI document where the monolith does not'),
+            );
+          const baseline = schema.baseline.filter((x) => x.severity !== 'warning');
+          if (baseline.length > 0) {
+            if (rules.schema.allowBaseline)
+              notes.push(`${who}: ${baseline.length} schema violation(s) shared with the monolith accepted`);
+            else
+              for (const v of baseline)
+                reasons.push(
+                  cite(
+                    'schema-baseline',
+                    v,
+                    'the candidate breaks the OpenAPI document (as the monolith does; the policy allows no baseline)',
+                  ),
+                );
+          }
+        }
+      }
+    }
+
+    if (under.length === 0 && !reasons.some((r) => r.code === 'evidence-unavailable'))
+      reasons.push({
+        code: 'no-interactions',
+        message: `no verified interaction falls under ${route.methods.join(',')} ${route.path}: nothing proves the candidate serves it`,
+      });
+    for (const consumer of rules.requiredConsumers)
+      if (!consumers.includes(consumer))
+        reasons.push({
+          code: 'consumer-missing',
+          consumer,
+          message: `required consumer ${consumer} has no verified interaction under ${route.methods.join(',')} ${route.path}`,
+        });
+
+    if (rules.requireAllOperationsExercised) {
+      if (!operations)
+        reasons.push({
+          code: 'openapi-missing',
+          message:
+            'the policy requires every documented operation to be exercised, but no OpenAPI document was given (--openapi)',
+        });
+      else
+        for (const op of operationsUnder(route, operations)) {
+          const re = templateToRegExp(op.path);
+          const exercised = under.some(
+            ({ result }) =>
+              result.route.method.toUpperCase() === op.method &&
+              (result.route.template === op.path || re.test(result.route.path.split('?')[0]!)),
+          );
+          if (!exercised)
+            reasons.push({
+              code: 'operation-not-exercised',
+              operation: { method: op.method, path: op.path },
+              message: `documented operation ${op.method} ${op.path}${op.operationId ? ` (${op.operationId})` : ''} is exercised by no consumer`,
+            });
+        }
+    }
+
+    const outcome = reasons.length === 0 ? 'allowed' : 'blocked';
+    const target = outcome === 'allowed' ? nextWeight(route, options.force) : route.currentWeight;
+    if (outcome === 'allowed' && options.force === undefined && route.currentWeight >= route.requestedWeight)
+      notes.push(`already at the requested weight ${route.requestedWeight}%: nothing to shift`);
+    return {
+      name: route.name,
+      methods: route.methods,
+      path: route.path,
+      outcome,
+      currentWeight: route.currentWeight,
+      requestedWeight: route.requestedWeight,
+      nextWeight: target,
+      forced: outcome === 'allowed' && options.force !== undefined,
+      interactions: under.length,
+      consumers,
+      reasons,
+      notes,
+    };
+  });
+
+  const warnings: string[] = [];
+  if (options.force !== undefined)
+    warnings.push(`the rollout steps were overridden: allowed routes go to ${options.force}% (--force-weight)`);
+  return {
+    format: DECISION_FORMAT,
+    decidedAt: now.toISOString(),
+    policy: {
+      source: policy.source,
+      ...(policy.provider !== undefined ? { provider: policy.provider } : {}),
+      candidate: policy.candidate,
+      monolith: policy.monolith,
+    },
+    ...(expectedVersion !== undefined
+      ? { candidateVersion: expectedVersion }
+      : versions.size === 1 && !versions.has('(none)')
+        ? { candidateVersion: [...versions][0]! }
+        : {}),
+    outcome: routes.every((r) => r.outcome === 'allowed') ? 'allowed' : 'blocked',
+    routes,
+    evidence: evidence.reports.map((r) => ({
+      kind: r.kind,
+      source: r.source,
+      ...(r.candidateVersion !== undefined ? { candidateVersion: r.candidateVersion } : {}),
+      finishedAt: r.finishedAt,
+      interactions: r.results.length,
+    })),
+    warnings,
+  };
+}

@@ -1,0 +1,208 @@
+import { readFile } from 'node:fs/promises';
+import {
+  CutoverError,
+  ErrorCodes,
+  RESULTS_FORMAT,
+  type InteractionResult,
+  type PactReference,
+  type VerificationReport,
+} from '@cutover/core';
+import { collectBrokerEvidence, type BrokerEvidenceOptions } from './broker.js';
+
+/** Stable codes of the reasons a route is blocked. */
+export type ReasonCode =
+  | 'evidence-unavailable'
+  | 'no-interactions'
+  | 'consumer-missing'
+  | 'not-verified'
+  | 'stale-evidence'
+  | 'evidence-too-old'
+  | 'wrong-candidate-version'
+  | 'mixed-candidate-versions'
+  | 'wrong-provider'
+  | 'interaction-errored'
+  | 'interaction-skipped'
+  | 'pact-failed'
+  | 'parity-differs'
+  | 'parity-noise'
+  | 'parity-not-compared'
+  | 'parity-unprovable'
+  | 'schema-regression'
+  | 'schema-baseline'
+  | 'schema-not-checked'
+  | 'openapi-missing'
+  | 'operation-not-exercised';
+
+/**
+ * A problem with the evidence itself, found while collecting it. `requests` says which requests it
+ * concerns (from the consumer's pact), so it blocks only the routes they fall under; without it the
+ * problem blocks every route.
+ */
+export interface EvidenceProblem {
+  code: ReasonCode;
+  message: string;
+  source: string;
+  consumer?: string;
+  requests?: { method: string; path: string }[];
+}
+
+/** One verification run, from a results file or a broker verification. */
+export interface EvidenceReport {
+  kind: 'file' | 'broker';
+  /** File path or verification URL. */
+  source: string;
+  provider?: string;
+  /** The candidate version that was verified (`provider.version` of the report). */
+  candidateVersion?: string;
+  startedAt: string;
+  finishedAt: string;
+  pacts: PactReference[];
+  results: InteractionResult[];
+}
+
+/** Everything the gate decides on. */
+export interface Evidence {
+  reports: EvidenceReport[];
+  problems: EvidenceProblem[];
+}
+
+export interface FileEvidenceOptions {
+  resultsFiles: string[];
+}
+
+export type CollectEvidenceOptions = FileEvidenceOptions | BrokerEvidenceOptions;
+
+function evidenceError(message: string, details: Record<string, unknown>, cause?: unknown): CutoverError {
+  return new CutoverError(ErrorCodes.EVIDENCE_INVALID, message, { details, ...(cause === undefined ? {} : { cause }) });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks that one interaction result has what the gate reads; throws naming the JSON path.
+ * Exported for the broker reader, which gets the same objects inside `testResults[].cutover`.
+ */
+export function checkInteractionResult(value: unknown, source: string, jsonPath: string): InteractionResult {
+  const bad = (what: string): never => {
+    throw evidenceError(`${source}: ${jsonPath}${what}`, { source, jsonPath });
+  };
+  if (!isObject(value)) return bad(' is not an interaction result object');
+  if (typeof value.consumer !== 'string') bad('.consumer must be a string');
+  if (typeof value.description !== 'string') bad('.description must be a string');
+  const route = value.route;
+  if (!isObject(route) || typeof route.method !== 'string' || typeof route.path !== 'string')
+    bad('.route must have string "method" and "path"');
+  if (!isObject(value.targets)) bad('.targets must be an object');
+  for (const [name, outcome] of Object.entries(value.targets as object)) {
+    if (!isObject(outcome) || !['pass', 'fail', 'error', 'skipped'].includes(outcome.outcome as string))
+      bad(`.targets.${name}.outcome must be one of pass, fail, error, skipped`);
+    else if (!Array.isArray(outcome.mismatches)) bad(`.targets.${name}.mismatches must be an array`);
+  }
+  const parity = value.parity;
+  if (!isObject(parity) || !['identical', 'noise-only', 'differs', 'not-compared'].includes(parity.status as string))
+    bad('.parity.status must be one of identical, noise-only, differs, not-compared');
+  else if (!Array.isArray(parity.differences) || !Array.isArray(parity.noise))
+    bad('.parity.differences and .parity.noise must be arrays');
+  if (value.schema !== undefined) {
+    const schema = value.schema;
+    if (!isObject(schema) || !Array.isArray(schema.regressions) || !Array.isArray(schema.baseline))
+      bad('.schema must have "regressions" and "baseline" arrays');
+  }
+  return value as unknown as InteractionResult;
+}
+
+/**
+ * Validates a parsed verification report (`cutover.verification/v1`) and turns it into evidence.
+ * Another format is refused, naming what was found.
+ */
+export function reportToEvidence(value: unknown, source: string): EvidenceReport {
+  if (!isObject(value))
+    throw evidenceError(`${source}: not a cutover verification report (expected a JSON object)`, { source });
+  if (value.format !== RESULTS_FORMAT) {
+    const found = value.format === undefined ? 'no "format" field' : `format ${JSON.stringify(value.format)}`;
+    const hint = Array.isArray(value.interactions) ? ' (this looks like a pact file, not verification results)' : '';
+    throw evidenceError(
+      `${source}: not a cutover verification report: found ${found}${hint}; expected "format": "${RESULTS_FORMAT}" as written by \`cutover verify --json\``,
+      { source, jsonPath: '$.format' },
+    );
+  }
+  const report = value as unknown as VerificationReport;
+  const needString = (ok: boolean, jsonPath: string, what: string): void => {
+    if (!ok) throw evidenceError(`${source}: ${jsonPath} ${what}`, { source, jsonPath });
+  };
+  needString(
+    typeof report.startedAt === 'string' && !Number.isNaN(Date.parse(report.startedAt)),
+    '$.startedAt',
+    'must be an ISO 8601 time',
+  );
+  needString(
+    typeof report.finishedAt === 'string' && !Number.isNaN(Date.parse(report.finishedAt)),
+    '$.finishedAt',
+    'must be an ISO 8601 time',
+  );
+  needString(
+    isObject(report.provider) && typeof report.provider.name === 'string',
+    '$.provider.name',
+    'must be a string',
+  );
+  needString(Array.isArray(report.pacts), '$.pacts', 'must be an array');
+  needString(Array.isArray(report.results), '$.results', 'must be an array');
+  report.pacts.forEach((pact, i) => {
+    needString(isObject(pact) && typeof pact.consumer === 'string', `$.pacts[${i}].consumer`, 'must be a string');
+    if (pact.createdAt !== undefined)
+      needString(!Number.isNaN(Date.parse(pact.createdAt)), `$.pacts[${i}].createdAt`, 'must be an ISO 8601 time');
+  });
+  const results = report.results.map((r, i) => checkInteractionResult(r, source, `$.results[${i}]`));
+  return {
+    kind: 'file',
+    source,
+    provider: report.provider.name,
+    ...(report.provider.version !== undefined ? { candidateVersion: report.provider.version } : {}),
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    pacts: report.pacts,
+    results,
+  };
+}
+
+/** Reads one `cutover verify --json` file. */
+export async function readResultsFile(file: string): Promise<EvidenceReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw evidenceError(`${file}: cannot read the results file: ${(error as Error).message}`, { source: file }, error);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw evidenceError(`${file}: the results file is not JSON: ${(error as Error).message}`, { source: file }, error);
+  }
+  return reportToEvidence(value, file);
+}
+
+/**
+ * Gathers the evidence the gate decides on: verification results files, or the latest verification
+ * of every consumer's latest pact in a Pact Broker for one candidate version. A broker that cannot
+ * be reached does not throw: it becomes an `evidence-unavailable` problem that blocks every route.
+ * Unreadable or foreign files throw (the run is an error, exit 2).
+ *
+ * @example
+ * const evidence = await collectEvidence({ resultsFiles: ['reports/verify.json'] });
+ * const evidence = await collectEvidence({ brokerUrl: 'https://broker', provider: 'logistics', candidateVersion: 'abc123' });
+ */
+export async function collectEvidence(options: CollectEvidenceOptions): Promise<Evidence> {
+  if ('resultsFiles' in options) {
+    if (options.resultsFiles.length === 0)
+      throw new CutoverError(
+        ErrorCodes.USAGE,
+        'no results files given: pass at least one `cutover verify --json` file',
+      );
+    const reports = await Promise.all(options.resultsFiles.map((f) => readResultsFile(f)));
+    return { reports, problems: [] };
+  }
+  return collectBrokerEvidence(options);
+}

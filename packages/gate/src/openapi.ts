@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
+import type { Policy } from './policy.js';
+import { templateUnderPattern } from './glob.js';
+
+/** One operation an OpenAPI document documents: `GET /api/tracking/{id}`. */
+export interface DocumentedOperation {
+  method: string;
+  /** The path template, with the servers' common base path prepended. */
+  path: string;
+  operationId?: string;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+function basePath(document: Record<string, unknown>): string {
+  const servers = Array.isArray(document.servers) ? (document.servers as { url?: unknown }[]) : [];
+  const paths = servers
+    .map((s) => (typeof s.url === 'string' ? s.url : ''))
+    .map((url) => {
+      try {
+        return new URL(url, 'http://relative.invalid').pathname.replace(/\/$/, '');
+      } catch {
+        return '';
+      }
+    });
+  // Only a base path every server agrees on is part of the route the gateway sees.
+  return paths.length > 0 && paths.every((p) => p === paths[0]) ? paths[0]! : '';
+}
+
+/**
+ * Lists the operations of a parsed OpenAPI 3.x document (any object with `paths`; e.g. what
+ * `@cutover/openapi`'s `loadOpenApi` returns, or plain parsed YAML).
+ *
+ * @example
+ * documentedOperations({ paths: { '/a/{id}': { get: {} } } }) // [{ method: 'GET', path: '/a/{id}' }]
+ */
+export function documentedOperations(document: unknown): DocumentedOperation[] {
+  if (typeof document !== 'object' || document === null || typeof (document as { paths?: unknown }).paths !== 'object')
+    throw new CutoverError(ErrorCodes.OPENAPI_INVALID, 'the OpenAPI document has no "paths" object');
+  const doc = document as Record<string, unknown>;
+  const base = basePath(doc);
+  const operations: DocumentedOperation[] = [];
+  for (const [template, item] of Object.entries(doc.paths as Record<string, unknown>)) {
+    if (typeof item !== 'object' || item === null) continue;
+    for (const method of METHODS) {
+      const op = (item as Record<string, unknown>)[method];
+      if (typeof op !== 'object' || op === null) continue;
+      const operationId = (op as { operationId?: unknown }).operationId;
+      operations.push({
+        method: method.toUpperCase(),
+        path: base + template,
+        ...(typeof operationId === 'string' ? { operationId } : {}),
+      });
+    }
+  }
+  return operations;
+}
+
+/** Turns an OpenAPI source (file) into its document. Swappable, so `@cutover/openapi` can do the loading. */
+export type OpenApiLoader = (source: string) => Promise<unknown>;
+
+/** The built-in loader: reads a YAML or JSON file. It does not resolve external `$ref`s (listing operations does not need them). */
+export const readOpenApiFile: OpenApiLoader = async (source) => {
+  let text: string;
+  try {
+    text = await readFile(source, 'utf8');
+  } catch (error) {
+    throw new CutoverError(
+      ErrorCodes.OPENAPI_INVALID,
+      `${source}: cannot read the OpenAPI document: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: { file: source },
+      },
+    );
+  }
+  try {
+    return parseYaml(text) as unknown;
+  } catch (error) {
+    throw new CutoverError(
+      ErrorCodes.OPENAPI_INVALID,
+      `${source}: the OpenAPI document is not valid YAML/JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: { file: source },
+      },
+    );
+  }
+};
+
+/**
+ * Loads the documented operations of an OpenAPI file.
+ *
+ * @example
+ * const ops = await loadDocumentedOperations('contracts/openapi/logistics.yaml');
+ */
+export async function loadDocumentedOperations(
+  source: string,
+  loader: OpenApiLoader = readOpenApiFile,
+): Promise<DocumentedOperation[]> {
+  const document = await loader(source);
+  try {
+    return documentedOperations(document);
+  } catch (error) {
+    if (error instanceof CutoverError)
+      throw new CutoverError(error.code, `${source}: ${error.message}`, { cause: error, details: { file: source } });
+    throw error;
+  }
+}
+
+/** The documented operations under a route (method and path template within the pattern). */
+export function operationsUnder(
+  route: { methods: string[]; path: string },
+  operations: DocumentedOperation[],
+): DocumentedOperation[] {
+  return operations.filter((op) => route.methods.includes(op.method) && templateUnderPattern(route.path, op.path));
+}
+
+/**
+ * A route that covers no documented operation is an unknown route: probably a typo that would
+ * otherwise shift traffic nobody verified. Throws a ConfigError naming every such route.
+ */
+export function checkRoutesKnown(policy: Policy, operations: DocumentedOperation[], openapiSource: string): void {
+  const unknown = policy.routes.filter((route) => operationsUnder(route, operations).length === 0);
+  if (unknown.length === 0) return;
+  throw new ConfigError(
+    `${policy.source}: unknown route${unknown.length === 1 ? '' : 's'}: ${unknown
+      .map((r) => `"${r.name}" (${r.methods.join(',')} ${r.path})`)
+      .join(', ')} cover${unknown.length === 1 ? 's' : ''} no operation documented in ${openapiSource}`,
+    { details: { file: policy.source, openapi: openapiSource, routes: unknown.map((r) => r.name) } },
+  );
+}

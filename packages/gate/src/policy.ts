@@ -1,0 +1,316 @@
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { ConfigError } from '@cutover/core';
+import { patternProblem, patternsOverlap } from './glob.js';
+
+/** HTTP methods a route can name. */
+export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** The rules a route's evidence must satisfy, after defaults are applied. */
+export interface RouteRules {
+  requirePactPass: boolean;
+  parity: { required: boolean; allowNoise: boolean };
+  schema: { required: boolean; allowBaseline: boolean };
+  requiredConsumers: string[];
+  requireAllOperationsExercised: boolean;
+  /** Milliseconds; undefined means no limit. */
+  maxEvidenceAgeMs?: number;
+  /** As written in the policy (`24h`), for reports. */
+  maxEvidenceAge?: string;
+}
+
+export interface PolicyRoute {
+  name: string;
+  methods: RouteMethod[];
+  path: string;
+  currentWeight: number;
+  requestedWeight: number;
+  rolloutSteps: number[];
+  rules: RouteRules;
+}
+
+/** A validated gate policy with every default applied. */
+export interface Policy {
+  source: string;
+  provider?: string;
+  candidate: { service: string; upstream: string };
+  monolith: { upstream: string };
+  routes: PolicyRoute[];
+}
+
+export const DEFAULT_ROLLOUT_STEPS: readonly number[] = [1, 10, 50, 100];
+
+/** Fail-closed defaults: everything that can be required is, except what needs extra inputs. */
+export const DEFAULT_RULES: Readonly<RouteRules> = {
+  requirePactPass: true,
+  parity: { required: true, allowNoise: true },
+  schema: { required: true, allowBaseline: true },
+  requiredConsumers: [],
+  requireAllOperationsExercised: false,
+};
+
+/** Where the published JSON Schema of the policy lives (also exported as `@cutover/gate/schema/cutover-policy.schema.json`). */
+export const POLICY_SCHEMA_URL = new URL('../schema/cutover-policy.schema.json', import.meta.url);
+
+let validator: ValidateFunction | undefined;
+function validate(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(POLICY_SCHEMA_URL, 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+interface RawRules {
+  requirePactPass?: boolean;
+  parity?: { required?: boolean; allowNoise?: boolean };
+  schema?: { required?: boolean; allowBaseline?: boolean };
+  requiredConsumers?: string[];
+  requireAllOperationsExercised?: boolean;
+  maxEvidenceAge?: string;
+}
+
+interface RawPolicy {
+  version: 1;
+  provider?: string;
+  candidate: { service: string; upstream?: string };
+  monolith?: { upstream?: string };
+  rolloutSteps?: number[];
+  defaults?: RawRules;
+  routes: {
+    name: string;
+    match: { methods: RouteMethod[]; path: string };
+    currentWeight: number;
+    requestedWeight?: number;
+    rolloutSteps?: number[];
+    rules?: RawRules;
+  }[];
+}
+
+function toJsonPath(segments: (string | number)[]): string {
+  return (
+    '$' +
+    segments
+      .map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `['${s}']`))
+      .join('')
+  );
+}
+
+function pointerSegments(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function ajvMessage(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown property "${String(params.additionalProperty)}"`;
+    case 'required':
+      return `missing required property "${String(params.missingProperty)}"`;
+    case 'enum':
+      return `${error.message ?? 'not allowed'}: ${JSON.stringify(params.allowedValues)}`;
+    case 'const':
+      return `must be ${JSON.stringify(params.allowedValue)}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+const DURATION_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `30m` → 1 800 000. The schema guarantees the shape. */
+export function parseDuration(text: string): number {
+  const unit = text.slice(-1) as keyof typeof DURATION_MS;
+  return Number(text.slice(0, -1)) * DURATION_MS[unit];
+}
+
+function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {
+  const rules: RouteRules = {
+    ...DEFAULT_RULES,
+    parity: { ...DEFAULT_RULES.parity },
+    schema: { ...DEFAULT_RULES.schema },
+    requiredConsumers: [],
+  };
+  for (const layer of layers) {
+    if (!layer) continue;
+    if (layer.requirePactPass !== undefined) rules.requirePactPass = layer.requirePactPass;
+    if (layer.parity) rules.parity = { ...rules.parity, ...layer.parity };
+    if (layer.schema) rules.schema = { ...rules.schema, ...layer.schema };
+    if (layer.requiredConsumers) rules.requiredConsumers = [...layer.requiredConsumers];
+    if (layer.requireAllOperationsExercised !== undefined)
+      rules.requireAllOperationsExercised = layer.requireAllOperationsExercised;
+    if (layer.maxEvidenceAge !== undefined) {
+      rules.maxEvidenceAge = layer.maxEvidenceAge;
+      rules.maxEvidenceAgeMs = parseDuration(layer.maxEvidenceAge);
+    }
+  }
+  return rules;
+}
+
+function upstreamName(service: string): string {
+  return service.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/**
+ * Parses and validates policy text (YAML or JSON). Every problem is reported at once, each with
+ * the file, line and JSON path.
+ *
+ * @example
+ * const policy = parsePolicy(text, 'contracts/cutover.yaml');
+ */
+export function parsePolicy(text: string, source = '<policy>'): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError(`${source}:${line}:${col}: policy is not valid YAML: ${first.message}`, {
+      cause: first,
+      details: { file: source, line, column: col },
+    });
+  }
+  const raw: unknown = doc.toJS();
+
+  const where = (segments: (string | number)[]): string => {
+    // Point at the deepest node that exists (a missing property is reported at its parent).
+    for (let n = segments.length; n >= 0; n--) {
+      const node = doc.getIn(segments.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return `${source}:${line}:${col}`;
+      }
+    }
+    return source;
+  };
+  const fail = (problems: { segments: (string | number)[]; message: string }[]): never => {
+    const lines = problems.map((p) => `  ${where(p.segments)} ${toJsonPath(p.segments)}: ${p.message}`);
+    throw new ConfigError(
+      `${source}: invalid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      {
+        details: {
+          file: source,
+          problems: problems.map((p) => ({ jsonPath: toJsonPath(p.segments), message: p.message })),
+        },
+      },
+    );
+  };
+
+  const check = validate();
+  if (!check(raw)) {
+    const errors = (check.errors ?? []).filter((e) => e.keyword !== 'if');
+    fail(errors.map((e) => ({ segments: pointerSegments(e.instancePath), message: ajvMessage(e) })));
+  }
+  const policy = raw as RawPolicy;
+
+  const problems: { segments: (string | number)[]; message: string }[] = [];
+  const checkSteps = (steps: number[] | undefined, segments: (string | number)[]): void => {
+    if (steps && steps.some((s, i) => i > 0 && s <= steps[i - 1]!))
+      problems.push({ segments, message: 'rollout steps must be in increasing order' });
+    if (steps && steps.at(-1) !== 100) problems.push({ segments, message: 'the last rollout step must be 100' });
+  };
+  checkSteps(policy.rolloutSteps, ['rolloutSteps']);
+
+  const names = new Map<string, number>();
+  policy.routes.forEach((route, i) => {
+    const at = ['routes', i];
+    const seen = names.get(route.name);
+    if (seen !== undefined)
+      problems.push({
+        segments: [...at, 'name'],
+        message: `route name "${route.name}" is already used by routes[${seen}]`,
+      });
+    names.set(route.name, i);
+    const patternIssue = patternProblem(route.match.path);
+    if (patternIssue) problems.push({ segments: [...at, 'match', 'path'], message: `path pattern ${patternIssue}` });
+    checkSteps(route.rolloutSteps, [...at, 'rolloutSteps']);
+    const steps = route.rolloutSteps ?? policy.rolloutSteps ?? DEFAULT_ROLLOUT_STEPS;
+    if (route.currentWeight !== 0 && !steps.includes(route.currentWeight))
+      problems.push({
+        segments: [...at, 'currentWeight'],
+        message: `current weight ${route.currentWeight} is neither 0 nor a rollout step (${steps.join(', ')})`,
+      });
+    if (route.requestedWeight !== undefined) {
+      if (route.requestedWeight !== 0 && !steps.includes(route.requestedWeight))
+        problems.push({
+          segments: [...at, 'requestedWeight'],
+          message: `requested weight ${route.requestedWeight} is not a rollout step (${steps.join(', ')})`,
+        });
+      if (route.requestedWeight < route.currentWeight)
+        problems.push({
+          segments: [...at, 'requestedWeight'],
+          message: `requested weight ${route.requestedWeight} is below the current weight ${route.currentWeight}; the gate only moves traffic forward (roll back by editing currentWeight)`,
+        });
+    }
+    for (let j = 0; j < i; j++) {
+      const other = policy.routes[j]!;
+      const sharedMethods = route.match.methods.filter((m) => other.match.methods.includes(m));
+      if (sharedMethods.length > 0 && !patternIssue && patternsOverlap(route.match.path, other.match.path))
+        problems.push({
+          segments: [...at, 'match', 'path'],
+          message: `route "${route.name}" (${route.match.methods.join(',')} ${route.match.path}) overlaps route "${other.name}" (${other.match.methods.join(',')} ${other.match.path}) for ${sharedMethods.join(',')}; a request must belong to one route`,
+        });
+    }
+  });
+  if (problems.length > 0) fail(problems);
+
+  return {
+    source,
+    ...(policy.provider !== undefined ? { provider: policy.provider } : {}),
+    candidate: {
+      service: policy.candidate.service,
+      upstream: policy.candidate.upstream ?? upstreamName(policy.candidate.service),
+    },
+    monolith: { upstream: policy.monolith?.upstream ?? 'monolith' },
+    routes: policy.routes.map((route) => ({
+      name: route.name,
+      methods: [...route.match.methods],
+      path: route.match.path,
+      currentWeight: route.currentWeight,
+      requestedWeight: route.requestedWeight ?? 100,
+      rolloutSteps: [...(route.rolloutSteps ?? policy.rolloutSteps ?? DEFAULT_ROLLOUT_STEPS)],
+      rules: mergeRules(policy.defaults, route.rules),
+    })),
+  };
+}
+
+/**
+ * Reads and validates a policy file.
+ *
+ * @example
+ * const policy = await loadPolicy('contracts/cutover.yaml');
+ * policy.routes[0].path // '/api/tracking/**'
+ */
+export async function loadPolicy(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the policy file: ${(error as Error).message}`, {
+      cause: error,
+      details: { file },
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+/**
+ * Keeps only the named routes; naming a route the policy does not have is an error.
+ */
+export function selectRoutes(policy: Policy, names: string[]): Policy {
+  if (names.length === 0) return policy;
+  const known = new Set(policy.routes.map((r) => r.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `${policy.source}: unknown route${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `"${n}"`).join(', ')}; the policy defines ${[...known].map((n) => `"${n}"`).join(', ')}`,
+      { details: { file: policy.source, unknown } },
+    );
+  return { ...policy, routes: policy.routes.filter((r) => names.includes(r.name)) };
+}

@@ -1,0 +1,142 @@
+import type { BlockReason, GateDecision, RouteDecision } from './decide.js';
+
+function routeLabel(route: RouteDecision): string {
+  return `${route.methods.join(',')} ${route.path}`;
+}
+
+function weights(route: RouteDecision): string {
+  if (route.outcome === 'blocked') return `stays at ${route.currentWeight}%`;
+  if (route.nextWeight === route.currentWeight) return `stays at ${route.currentWeight}%`;
+  return `${route.currentWeight}% → ${route.nextWeight}%${route.forced ? ' (forced)' : ''}`;
+}
+
+/**
+ * Plain-text report for a terminal.
+ *
+ * @example
+ * process.stdout.write(renderConsole(decision));
+ */
+export function renderConsole(decision: GateDecision): string {
+  const lines: string[] = [];
+  const version = decision.candidateVersion ? ` ${decision.candidateVersion}` : '';
+  lines.push(
+    `cutover gate: ${decision.outcome.toUpperCase()} — ${decision.policy.candidate.service}${version} (${decision.policy.source})`,
+  );
+  for (const route of decision.routes) {
+    lines.push('');
+    lines.push(
+      `${route.outcome === 'allowed' ? '✔ allowed' : '✘ blocked'}  ${route.name}  ${routeLabel(route)}  ${weights(route)}  ` +
+        `(${route.interactions} interaction${route.interactions === 1 ? '' : 's'}, consumers: ${route.consumers.join(', ') || 'none'})`,
+    );
+    for (const reason of route.reasons) lines.push(`    - [${reason.code}] ${reason.message}`);
+    for (const note of route.notes) lines.push(`    · ${note}`);
+  }
+  for (const warning of decision.warnings) lines.push('', `warning: ${warning}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The decision as JSON (`cutover.gate-decision/v1`). */
+export function renderJson(decision: GateDecision): string {
+  return JSON.stringify(decision, null, 2) + '\n';
+}
+
+function md(text: string): string {
+  return text.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+function code(value: unknown): string {
+  const text = value === undefined ? '(absent)' : (JSON.stringify(value) ?? String(value));
+  const clipped = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return '`' + clipped.replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
+}
+
+function reasonRow(reason: BlockReason): string {
+  const where =
+    reason.difference?.path ??
+    reason.mismatch?.path ??
+    (reason.violation ? `${reason.violation.on} ${reason.violation.instancePath || '/'}` : '');
+  const monolith = reason.difference
+    ? code(reason.difference.monolith)
+    : reason.mismatch
+      ? `expected ${code(reason.mismatch.expected)}`
+      : '';
+  const candidate = reason.difference
+    ? code(reason.difference.candidate)
+    : reason.mismatch
+      ? code(reason.mismatch.actual)
+      : '';
+  return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? '`' + where.replace(/`/g, "'").replace(/\|/g, '\\|') + '`' : ''} | ${monolith} | ${candidate} | ${md(reason.message)} |`;
+}
+
+/**
+ * Markdown for a pull-request comment: a summary table, then every reason per blocked route.
+ */
+export function renderMarkdown(decision: GateDecision): string {
+  const out: string[] = [];
+  const icon = decision.outcome === 'allowed' ? '✅' : '⛔';
+  out.push(
+    `### ${icon} cutover gate: ${decision.outcome} — ${md(decision.policy.candidate.service)}${decision.candidateVersion ? ` \`${decision.candidateVersion}\`` : ''}`,
+  );
+  out.push('');
+  out.push('| Route | Match | Decision | Weight | Interactions | Consumers |');
+  out.push('|---|---|---|---|---|---|');
+  for (const route of decision.routes)
+    out.push(
+      `| ${md(route.name)} | \`${route.methods.join(',')} ${route.path}\` | ${route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
+    );
+  for (const route of decision.routes) {
+    if (route.reasons.length === 0 && route.notes.length === 0) continue;
+    out.push('', `#### ${md(route.name)} (${route.reasons.length} reason${route.reasons.length === 1 ? '' : 's'})`);
+    if (route.reasons.length > 0) {
+      out.push(
+        '',
+        '| Reason | Consumer | Interaction | Path | Monolith | Candidate | Detail |',
+        '|---|---|---|---|---|---|---|',
+      );
+      for (const reason of route.reasons) out.push(reasonRow(reason));
+    }
+    if (route.notes.length > 0) out.push('', ...route.notes.map((n) => `- ${md(n)}`));
+  }
+  if (decision.warnings.length > 0) out.push('', ...decision.warnings.map((w) => `> **Warning:** ${md(w)}`));
+  out.push('', `<sub>policy \`${decision.policy.source}\` · decided ${decision.decidedAt}</sub>`);
+  return out.join('\n') + '\n';
+}
+
+function xml(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
+}
+
+/**
+ * JUnit XML: one test case per route; a blocked route is a failure listing every reason.
+ */
+export function renderJunit(decision: GateDecision): string {
+  const failures = decision.routes.filter((r) => r.outcome === 'blocked').length;
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(`<testsuites name="cutover gate" tests="${decision.routes.length}" failures="${failures}">`);
+  out.push(
+    `  <testsuite name="${xml(`cutover gate: ${decision.policy.candidate.service}`)}" tests="${decision.routes.length}" failures="${failures}" errors="0" timestamp="${xml(decision.decidedAt)}">`,
+  );
+  for (const route of decision.routes) {
+    out.push(`    <testcase classname="cutover.gate" name="${xml(`${route.name} ${routeLabel(route)}`)}">`);
+    if (route.outcome === 'blocked') {
+      const summary = `${route.reasons.length} reason(s): ${route.reasons.map((r) => r.code).join(', ')}`;
+      out.push(
+        `      <failure message="${xml(summary)}" type="blocked">${xml(route.reasons.map((r) => `[${r.code}] ${r.message}`).join('\n'))}</failure>`,
+      );
+    }
+    const system = [`weight: ${weights(route)}`, ...route.notes].join('\n');
+    out.push(`      <system-out>${xml(system)}</system-out>`);
+    out.push('    </testcase>');
+  }
+  out.push('  </testsuite>', '</testsuites>');
+  return out.join('\n') + '\n';
+}
