@@ -10,3 +10,5 @@ export * from './errors.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
+export * from './matching/index.js';
+export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';

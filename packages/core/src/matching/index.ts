@@ -1,0 +1,6 @@
+/** The Pact matching engine: request/response matching, matchers, rule paths. */
+export { matchHttpRequest, matchRequest, type MatchOptions } from './request.js';
+export { matchHttpResponse, matchResponse } from './response.js';
+export { observedResponse } from './observed.js';
+export { parseRulePath, pathMatches, formatPath, type PathToken } from './path.js';
+export { validateMatchingRules } from './rules.js';

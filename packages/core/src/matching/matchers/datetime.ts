@@ -1,0 +1,185 @@
+import type { Matcher } from './types.js';
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const alt = (words: string[]): string => `(?:${words.join('|')})`;
+
+const num = (min: number, max: number): string => (min === max ? `\\d{${min}}` : `\\d{${min},${max}}`);
+const D2 = '(?:0[1-9]|[12]\\d|3[01])';
+const M2 = '(?:0[1-9]|1[0-2])';
+const H24 = '(?:[01]\\d|2[0-3])';
+const H12 = '(?:0[1-9]|1[0-2])';
+const MIN = '[0-5]\\d';
+const OFFSET_X = '(?:Z|[+-]\\d{2}(?::?\\d{2})?(?::?\\d{2})?)';
+const OFFSET_x = '(?:[+-]\\d{2}(?::?\\d{2})?(?::?\\d{2})?)';
+
+/** Named group per field so parsed values can be range-checked (Feb 30 is not a date). */
+function letterRun(letter: string, count: number, pattern: string): string {
+  switch (letter) {
+    case 'G':
+      return count >= 4 ? '(?:Anno Domini|Before Christ)' : '(?:AD|BC)';
+    case 'y':
+    case 'u':
+    case 'Y':
+      return count === 2 ? '(?<year2>\\d{2})' : `(?<year>[+-]?${num(Math.max(count, 1), 9)})`;
+    case 'M':
+    case 'L':
+      if (count >= 4) return `(?<monthName>${alt(MONTHS)})`;
+      if (count === 3) return `(?<monthShort>${alt(MONTHS.map((m) => m.slice(0, 3)))})`;
+      return count === 2 ? `(?<month>${M2})` : '(?<month>1[0-2]|0?[1-9])';
+    case 'd':
+      return count === 2 ? `(?<day>${D2})` : '(?<day>3[01]|[12]\\d|0?[1-9])';
+    case 'D':
+      return num(count, 3);
+    case 'Q':
+    case 'q':
+      return count >= 3 ? '(?:Q[1-4]|[1-4](?:st|nd|rd|th) quarter)' : '[1-4]';
+    case 'w':
+    case 'W':
+    case 'F':
+      return num(count, 2);
+    case 'E':
+      return count >= 4 ? alt(DAYS) : alt(DAYS.map((d) => d.slice(0, 3)));
+    case 'e':
+    case 'c':
+      return count >= 4 ? alt(DAYS) : count === 3 ? alt(DAYS.map((d) => d.slice(0, 3))) : '[1-7]';
+    case 'a':
+      return '(?:AM|PM|am|pm)';
+    case 'H':
+      return count === 2 ? H24 : '(?:[01]?\\d|2[0-3])';
+    case 'k':
+      return count === 2 ? '(?:0[1-9]|1\\d|2[0-4])' : '(?:[01]?\\d|2[0-4])';
+    case 'K':
+      return count === 2 ? '(?:0\\d|1[01])' : '(?:0?\\d|1[01])';
+    case 'h':
+      return count === 2 ? H12 : '(?:1[0-2]|0?[1-9])';
+    case 'm':
+      return count === 2 ? MIN : '(?:[0-5]?\\d)';
+    case 's':
+      return count === 2 ? '(?:[0-5]\\d|60)' : '(?:[0-5]?\\d|60)';
+    case 'S':
+      return `\\d{${count}}`;
+    case 'n':
+      return '\\d{1,9}';
+    case 'N':
+    case 'A':
+      return '\\d+';
+    case 'X':
+      return OFFSET_X;
+    case 'x':
+      return OFFSET_x;
+    case 'Z':
+      return count >= 4 ? '(?:GMT(?:[+-]\\d{2}:\\d{2})?|Z|[+-]\\d{2}:\\d{2})' : '[+-]\\d{4}';
+    case 'z':
+    case 'v':
+      return '(?:[A-Z][A-Za-z]{1,5}(?:[+-]\\d{1,2}(?::\\d{2})?)?|[A-Za-z]+(?: [A-Za-z]+)*|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)';
+    case 'V':
+      return '(?:[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?|Z|UTC|GMT|[+-]\\d{2}:\\d{2})';
+    case 'O':
+      return '(?:GMT(?:[+-]\\d{1,2}(?::\\d{2})?)?)';
+    default:
+      throw new Error(`unsupported pattern letter '${letter}' in date/time format '${pattern}'`);
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * Turns a Java DateTimeFormatter / SimpleDateFormat pattern (`yyyy-MM-dd'T'HH:mm:ss.SSSXXX`) into
+ * an anchored regular expression with named groups for year, month and day.
+ */
+export function javaPatternToRegex(pattern: string): RegExp {
+  let out = '';
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i] as string;
+    if (c === "'") {
+      if (pattern[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
+      const end = pattern.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`unterminated quote in date/time format '${pattern}'`);
+      out += escapeRegex(pattern.slice(i + 1, end));
+      i = end + 1;
+    } else if (c === '[') {
+      // DateTimeFormatter optional section: `[.SSS]`
+      const end = pattern.indexOf(']', i);
+      if (end < 0) throw new Error(`unterminated optional section in date/time format '${pattern}'`);
+      out += `(?:${javaPatternToRegex(pattern.slice(i + 1, end)).source.slice(1, -1)})?`;
+      i = end + 1;
+    } else if (/[A-Za-z]/.test(c)) {
+      let j = i;
+      while (pattern[j] === c) j++;
+      out += letterRun(c, j - i, pattern);
+      i = j;
+    } else {
+      out += escapeRegex(c);
+      i++;
+    }
+  }
+  // Named groups may repeat in optional sections; keep only the first of each name.
+  const seen = new Set<string>();
+  out = out.replace(/\(\?<(\w+)>/g, (m, name: string) => {
+    if (seen.has(name)) return '(?:';
+    seen.add(name);
+    return m;
+  });
+  return new RegExp(`^${out}$`);
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function validDate(groups: Record<string, string | undefined> | undefined): boolean {
+  if (!groups) return true;
+  let month: number | undefined;
+  if (groups.month) month = Number(groups.month);
+  else if (groups.monthName) month = MONTHS.indexOf(groups.monthName) + 1;
+  else if (groups.monthShort) month = MONTHS.findIndex((m) => m.startsWith(groups.monthShort as string)) + 1;
+  const day = groups.day ? Number(groups.day) : undefined;
+  if (month === undefined || day === undefined) return true;
+  if (day > (DAYS_IN_MONTH[month - 1] ?? 31)) return false;
+  if (month === 2 && day === 29 && groups.year) {
+    const y = Number(groups.year);
+    return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  }
+  return true;
+}
+
+// Defaults when a rule gives no format (ISO 8601, as pact-reference uses).
+const ISO_DATE = /^(?<year>[+-]?\d{4,9})-(?<month>0[1-9]|1[0-2])-(?<day>0[1-9]|[12]\d|3[01])$/;
+const ISO_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_DATETIME =
+  /^(?<year>[+-]?\d{4,9})-(?<month>0[1-9]|1[0-2])-(?<day>0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?(?:\[[A-Za-z_/+-]+\])?$/;
+
+/** Builds a date, time or timestamp matcher from an optional Java-style format. */
+export function compileDateMatcher(kind: 'date' | 'time' | 'timestamp', format: string | undefined): Matcher {
+  const regex = format
+    ? javaPatternToRegex(format)
+    : kind === 'date'
+      ? ISO_DATE
+      : kind === 'time'
+        ? ISO_TIME
+        : ISO_DATETIME;
+  const test = (value: string): boolean => {
+    const m = regex.exec(value);
+    return m !== null && validDate(m.groups);
+  };
+  return format ? { type: kind, format, test } : { type: kind, test };
+}

@@ -1,0 +1,119 @@
+import type { Mismatch, MismatchKind } from '../model.js';
+import { applyRuleList, failureMessage } from './matchers/apply.js';
+import type { CompiledRules } from './matchers/types.js';
+import { mismatch } from './mismatch.js';
+import { selectRules } from './rules.js';
+
+export interface MultiValueOptions {
+  kind: MismatchKind;
+  /** What the values are, for sentences: `query parameter`, `form field`. */
+  noun: string;
+  rules: CompiledRules;
+  allowUnexpected: boolean;
+  /** Path prefix for rule lookup: `['$']` for query (rules keyed by name), `['$']` for form bodies too. */
+  mismatches: Mismatch[];
+}
+
+/**
+ * Compares name → values maps (query strings, form bodies). Every expected name must be present;
+ * values compare in order. A rule on a name applies to each value (pact-reference semantics) and
+ * its min/max to the number of values.
+ */
+export function compareMultiValues(
+  expected: Record<string, string[]>,
+  actual: Record<string, string[]>,
+  o: MultiValueOptions,
+): void {
+  for (const [name, expectedValues] of Object.entries(expected)) {
+    const actualValues = Object.hasOwn(actual, name) ? actual[name] : undefined;
+    if (actualValues === undefined) {
+      o.mismatches.push(
+        mismatch(
+          o.kind,
+          name,
+          expectedValues,
+          undefined,
+          `Expected ${o.noun} '${name}' (${expectedValues.map((v) => JSON.stringify(v)).join(', ')}), but it was missing`,
+        ),
+      );
+      continue;
+    }
+    const selected = o.rules.rules.length > 0 ? selectRules(o.rules, ['$', name]) : undefined;
+    if (selected) {
+      for (const matcher of selected.list.matchers) {
+        if (matcher.type !== 'type' || selected.cascaded) continue;
+        if (matcher.min !== undefined && actualValues.length < matcher.min) {
+          o.mismatches.push(
+            mismatch(
+              o.kind,
+              name,
+              expectedValues,
+              actualValues,
+              `Expected ${o.noun} '${name}' to have at least ${matcher.min} value(s), but got ${actualValues.length}`,
+            ),
+          );
+        }
+        if (matcher.max !== undefined && actualValues.length > matcher.max) {
+          o.mismatches.push(
+            mismatch(
+              o.kind,
+              name,
+              expectedValues,
+              actualValues,
+              `Expected ${o.noun} '${name}' to have at most ${matcher.max} value(s), but got ${actualValues.length}`,
+            ),
+          );
+        }
+      }
+      actualValues.forEach((value, i) => {
+        const rule = selectRules(o.rules, ['$', name, i]) ?? selected;
+        const ex = expectedValues[i] ?? expectedValues[0] ?? '';
+        for (const f of applyRuleList(rule.list, ex, value, true, 'text')) {
+          o.mismatches.push(mismatch(o.kind, name, ex, value, failureMessage(`${o.noun} '${name}'`, f, value)));
+        }
+      });
+      continue;
+    }
+    if (expectedValues.length !== actualValues.length) {
+      o.mismatches.push(
+        mismatch(
+          o.kind,
+          name,
+          expectedValues,
+          actualValues,
+          `Expected ${o.noun} '${name}' to have ${expectedValues.length} value(s) ${JSON.stringify(expectedValues)}, but got ${actualValues.length} ${JSON.stringify(actualValues)}`,
+        ),
+      );
+      continue;
+    }
+    expectedValues.forEach((ex, i) => {
+      const value = actualValues[i];
+      if (value !== ex) {
+        o.mismatches.push(
+          mismatch(
+            o.kind,
+            name,
+            ex,
+            value,
+            `Expected ${o.noun} '${name}' value ${i + 1} to be ${JSON.stringify(ex)}, but got ${JSON.stringify(value)}`,
+          ),
+        );
+      }
+    });
+  }
+  if (!o.allowUnexpected) {
+    for (const [name, values] of Object.entries(actual)) {
+      if (!Object.hasOwn(expected, name)) {
+        o.mismatches.push(
+          mismatch(
+            o.kind,
+            name,
+            undefined,
+            values,
+            `Did not expect ${o.noun} '${name}' (got ${JSON.stringify(values)})`,
+          ),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import { PactLoadError, MatchingRuleError, UnsupportedSpecError } from '../errors.js';
+import type {
+  GeneratorDefinition,
+  Generators,
+  HttpBody,
+  HttpRequest,
+  HttpResponse,
+  MatchingRules,
+  RuleList,
+  SpecMajor,
+} from '../model.js';
+import { sniffContentType, contentFamily } from '../matching/matchers/apply.js';
+import { parseFormOrQuery } from '../matching/body/form.js';
+import { validateMatchingRules } from '../matching/rules.js';
+
+/** Where a request/response sits, for error messages. */
+export interface Location {
+  source?: string;
+  jsonPath?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function where(at: Location, suffix = ''): string {
+  const path = `${at.jsonPath ?? '$'}${suffix}`;
+  return at.source ? `${at.source} at ${path}` : path;
+}
+
+function loadError(at: Location, suffix: string, message: string): PactLoadError {
+  return new PactLoadError(`Invalid pact (${where(at, suffix)}): ${message}`, {
+    details: { ...(at.source ? { source: at.source } : {}), jsonPath: `${at.jsonPath ?? '$'}${suffix}` },
+  });
+}
+
+/**
+ * The major version of a spec version string: `"2.0.0"` → 2, `"3.0.0"` → 3, `"4.0"` → 4. Pacts
+ * of spec 1.x are read as v2 (their shape is a subset).
+ */
+export function specMajorOf(specVersion: string | number): SpecMajor {
+  const major = Number(String(specVersion).trim().replace(/^v/i, '').split('.')[0]);
+  if (major === 1 || major === 2) return 2;
+  if (major === 3) return 3;
+  if (major === 4) return 4;
+  throw new UnsupportedSpecError(
+    `Unsupported pact specification version '${specVersion}': cutover reads versions 1 to 4`,
+    {
+      details: { specVersion },
+    },
+  );
+}
+
+function normalizeHeaders(raw: unknown, at: Location): Record<string, string[]> {
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) throw loadError(at, '.headers', 'expected an object of header names to values');
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'string') out[name] = [value];
+    else if (typeof value === 'number' || typeof value === 'boolean') out[name] = [String(value)];
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+      out[name] = value.map(String);
+    else throw loadError(at, `.headers['${name}']`, 'expected a string or a list of strings');
+  }
+  return out;
+}
+
+function normalizeQuery(raw: unknown, at: Location): Record<string, string[]> {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (typeof raw === 'string') return parseFormOrQuery(raw, false);
+  if (!isObject(raw)) throw loadError(at, '.query', 'expected a query string or an object of names to lists of values');
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'string' || typeof value === 'number') out[name] = [String(value)];
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number' || v === null)) {
+      out[name] = value.map((v) => (v === null ? '' : String(v)));
+    } else throw loadError(at, `.query['${name}']`, 'expected a list of strings');
+  }
+  return out;
+}
+
+function headerContentType(headers: Record<string, string[]>): string | undefined {
+  for (const [name, values] of Object.entries(headers)) if (name.toLowerCase() === 'content-type') return values[0];
+  return undefined;
+}
+
+function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string, string[]>, at: Location): HttpBody {
+  if (!Object.hasOwn(part, 'body')) return { kind: 'absent' };
+  const raw = part.body;
+  const headerType = headerContentType(headers);
+  if (specMajor === 4 && raw !== null) {
+    if (!isObject(raw)) throw loadError(at, '.body', 'expected a v4 body object { content, contentType, encoded }');
+    if (!Object.hasOwn(raw, 'content')) return { kind: 'absent' };
+    const content = raw.content;
+    const declared = typeof raw.contentType === 'string' ? raw.contentType : undefined;
+    const contentType = declared ?? headerType;
+    const enc = raw.encoded;
+    let encoded: 'base64' | 'json' | false = false;
+    if (enc === true || (typeof enc === 'string' && enc.toLowerCase() === 'base64')) encoded = 'base64';
+    else if (typeof enc === 'string' && enc.toLowerCase() === 'json') encoded = 'json';
+    else if (enc !== undefined && enc !== false && enc !== null)
+      throw loadError(at, '.body.encoded', `unknown encoding ${JSON.stringify(enc)}`);
+    if (encoded === 'json') {
+      // `encoded: "json"` holds the body as a JSON value; keep the value.
+      if (typeof content === 'string') return withType({ kind: 'present', content, encoded: 'json' }, contentType);
+      return withType({ kind: 'present', content, encoded: false }, contentType ?? 'application/json');
+    }
+    if (encoded === 'base64') {
+      if (typeof content !== 'string') throw loadError(at, '.body.content', 'base64 content must be a string');
+      return withType({ kind: 'present', content, encoded: 'base64' }, contentType);
+    }
+    // Unencoded v4 text is the body's raw text: a JSON body given as text is parsed here.
+    if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
+      try {
+        return withType({ kind: 'present', content: JSON.parse(content), encoded: false }, contentType);
+      } catch {
+        return withType({ kind: 'present', content, encoded: 'json' }, contentType);
+      }
+    }
+    return withType(
+      { kind: 'present', content, encoded: false },
+      contentType ?? (typeof content === 'string' || content === null ? undefined : 'application/json'),
+    );
+  }
+  if (raw === null) return withType({ kind: 'present', content: null }, headerType);
+  if (typeof raw === 'string') {
+    const type = headerType ?? (raw === '' ? undefined : sniffContentType(raw));
+    if (raw !== '' && type && contentFamily(type) === 'json') {
+      try {
+        return withType({ kind: 'present', content: JSON.parse(raw) }, type);
+      } catch {
+        return withType({ kind: 'present', content: raw }, type);
+      }
+    }
+    return withType({ kind: 'present', content: raw }, type);
+  }
+  return withType({ kind: 'present', content: raw }, headerType ?? 'application/json');
+}
+
+function withType(body: Extract<HttpBody, { kind: 'present' }>, contentType: string | undefined): HttpBody {
+  return contentType ? { ...body, contentType } : body;
+}
+
+/** v2 rules are flat (`$.body.a`, `$.headers.X`, `$.query.q`, `$.path`); sort them into categories. */
+function v2Rules(raw: Json, at: Location): MatchingRules {
+  const out: MatchingRules = {};
+  const add = (category: string, key: string, def: unknown): void => {
+    const list: RuleList = { combine: 'AND', matchers: [def as RuleList['matchers'][number]] };
+    (out[category] ??= {})[key] = list;
+  };
+  for (const [key, def] of Object.entries(raw)) {
+    let m: RegExpExecArray | null;
+    if (key === '$.body' || key.startsWith('$.body.') || key.startsWith('$.body['))
+      add('body', `$${key.slice(6)}`, def);
+    else if ((m = /^\$\.headers(?:\.(.+)|\['(.+)'\])$/.exec(key))) add('header', (m[1] ?? m[2]) as string, def);
+    else if ((m = /^\$\.query(?:\.(.+)|\['(.+)'\])$/.exec(key))) add('query', (m[1] ?? m[2]) as string, def);
+    else if (key === '$.path') add('path', '', def);
+    else if (key === '$.status') add('status', '', def);
+    else
+      throw new MatchingRuleError(
+        `Invalid matching rule at ${where(at, `.matchingRules['${key}']`)}: a v2 rule path must start with $.body, $.headers, $.query or $.path`,
+        {
+          details: { path: key, rule: def },
+        },
+      );
+  }
+  return out;
+}
+
+const SINGLE_PLACE = new Set(['path', 'status']);
+
+function v3Rules(raw: Json, at: Location): MatchingRules {
+  const out: MatchingRules = {};
+  for (const [category, value] of Object.entries(raw)) {
+    if (!isObject(value)) throw loadError(at, `.matchingRules.${category}`, 'expected an object');
+    // `path` and `status` hold one rule list directly; normalise to the single key ''.
+    if (SINGLE_PLACE.has(category) && (Array.isArray(value.matchers) || value.match !== undefined)) {
+      out[category] = { '': value as unknown as RuleList };
+    } else {
+      out[category] = value as Record<string, RuleList>;
+    }
+  }
+  return out;
+}
+
+function normalizeRules(part: Json, specMajor: SpecMajor, at: Location): MatchingRules {
+  const raw = part.matchingRules;
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) throw loadError(at, '.matchingRules', 'expected an object');
+  const rules = specMajor === 2 ? v2Rules(raw, at) : v3Rules(raw, at);
+  validateMatchingRules(rules, `${where(at)}.matchingRules`);
+  return rules;
+}
+
+function normalizeGenerators(part: Json, at: Location): Generators {
+  const raw = part.generators;
+  if (raw === undefined || raw === null) return {};
+  if (!isObject(raw)) throw loadError(at, '.generators', 'expected an object');
+  const out: Generators = {};
+  for (const [category, value] of Object.entries(raw)) {
+    if (!isObject(value)) throw loadError(at, `.generators.${category}`, 'expected an object');
+    if (SINGLE_PLACE.has(category) && typeof value.type === 'string')
+      out[category] = { '': value as GeneratorDefinition };
+    else out[category] = value as Record<string, GeneratorDefinition>;
+  }
+  return out;
+}
+
+/**
+ * Reads a request exactly as it appears in a pact file of the given spec major into the model.
+ * Throws {@link PactLoadError} (or {@link MatchingRuleError}) naming the JSON path.
+ *
+ * @example
+ * normalizeRequest({ method: 'get', path: '/a', query: 'x=1' }, 3)
+ * // { method: 'GET', path: '/a', query: { x: ['1'] }, headers: {}, body: { kind: 'absent' }, ... }
+ */
+export function normalizeRequest(raw: unknown, specMajor: SpecMajor, at: Location = {}): HttpRequest {
+  if (!isObject(raw)) throw loadError(at, '', 'expected a request object');
+  const method = raw.method ?? 'GET';
+  if (typeof method !== 'string' || method === '') throw loadError(at, '.method', 'expected an HTTP method');
+  const path = raw.path ?? '/';
+  if (typeof path !== 'string') throw loadError(at, '.path', 'expected a string');
+  const headers = normalizeHeaders(raw.headers, at);
+  return {
+    method: method.toUpperCase(),
+    path,
+    query: normalizeQuery(raw.query, at),
+    headers,
+    body: normalizeBody(raw, specMajor, headers, at),
+    matchingRules: normalizeRules(raw, specMajor, at),
+    generators: normalizeGenerators(raw, at),
+  };
+}
+
+/** Reads a response exactly as it appears in a pact file of the given spec major into the model. */
+export function normalizeResponse(raw: unknown, specMajor: SpecMajor, at: Location = {}): HttpResponse {
+  if (!isObject(raw)) throw loadError(at, '', 'expected a response object');
+  const status = raw.status ?? 200;
+  const code = typeof status === 'string' && /^\d{3}$/.test(status) ? Number(status) : status;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 999) {
+    throw loadError(at, '.status', `expected an HTTP status code, got ${JSON.stringify(status)}`);
+  }
+  const headers = normalizeHeaders(raw.headers, at);
+  return {
+    status: code,
+    headers,
+    body: normalizeBody(raw, specMajor, headers, at),
+    matchingRules: normalizeRules(raw, specMajor, at),
+    generators: normalizeGenerators(raw, at),
+  };
+}
