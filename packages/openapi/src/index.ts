@@ -1,1 +1,21 @@
-export {};
+/**
+ * @cutover/openapi — load an OpenAPI 3.0/3.1 document, find operations for concrete requests,
+ * validate requests and responses, and check pacts against the document.
+ *
+ * @example
+ * import { loadOpenApi, checkPacts } from '@cutover/openapi';
+ * const doc = await loadOpenApi('contracts/openapi/logistics.yaml');
+ * const violations = doc.validateResponse({ method: 'GET', path: '/shipments/1' }, { status: 200, body, contentType: 'application/json' });
+ */
+export { OpenApiError } from './errors.js';
+export { loadOpenApi, type LoadOpenApiOptions } from './load.js';
+export {
+  OpenApiDocument,
+  type FoundOperation,
+  type OperationInfo,
+  type OperationLookup,
+  type OperationNotFound,
+  type RequestToValidate,
+  type ResponseToValidate,
+  type ValidateResponseOptions,
+} from './document.js';

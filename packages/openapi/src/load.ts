@@ -1,0 +1,231 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { OpenApiError } from './errors.js';
+import { OpenApiDocument } from './document.js';
+import { escapeToken, formatPointer, splitPointer, refToPointer } from './pointer.js';
+import { isObject, type JsonObject } from './util.js';
+
+export interface LoadOpenApiOptions {
+  /** Check the document against the OpenAPI 3.0/3.1 schema while loading (default `true`). */
+  validate?: boolean;
+  /** Directory that relative `$ref`s resolve against when `source` is text or an object (default: cwd). */
+  baseDir?: string;
+  /** Name used in messages when `source` is text or an object (default `<inline document>`). */
+  sourceName?: string;
+  /**
+   * Base path every operation is served under, replacing the one the document's `servers` give
+   * (e.g. `/api` when the gateway adds a prefix the document does not know about).
+   */
+  basePath?: string;
+}
+
+/**
+ * Loads an OpenAPI 3.0 or 3.1 document (YAML or JSON; a file path, a URL, the text, or a parsed
+ * object), bundles multi-file `$ref`s into one document and indexes its operations. Schemas are
+ * compiled lazily, on first use. Swagger 2.0 is refused.
+ *
+ * @throws OpenApiError (`CUTOVER_OPENAPI_INVALID`) naming the file and JSON pointer at fault.
+ * @example
+ * const doc = await loadOpenApi('contracts/openapi/logistics.yaml');
+ * const found = doc.findOperation('GET', '/shipments/42');
+ */
+export async function loadOpenApi(source: string | object, options: LoadOpenApiOptions = {}): Promise<OpenApiDocument> {
+  const input = await readInput(source, options);
+  const parser = new SwaggerParser();
+  let bundled: JsonObject;
+  try {
+    bundled = (await parser.bundle(input.location, structuredClone(input.raw) as never, {})) as unknown as JsonObject;
+  } catch (error) {
+    throw parserError(error, input.label);
+  }
+  checkVersion(bundled, input.label);
+  if (options.validate !== false) await validateDocument(bundled, input);
+  return new OpenApiDocument(bundled, {
+    source: input.label,
+    ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
+  });
+}
+
+interface Input {
+  /** Parsed root document, never handed to the parser itself (it mutates what it is given). */
+  raw: unknown;
+  /** Absolute file path or URL relative `$ref`s resolve against. */
+  location: string;
+  /** What messages call the document. */
+  label: string;
+}
+
+async function readInput(source: string | object, options: LoadOpenApiOptions): Promise<Input> {
+  const baseDir = options.baseDir ?? process.cwd();
+  if (typeof source !== 'string') {
+    const label = options.sourceName ?? '<inline document>';
+    return { raw: source, location: join(baseDir, 'openapi.inline.json'), label };
+  }
+  const looksLikeText = /^\s*[{[]/.test(source) || source.includes('\n');
+  if (looksLikeText) {
+    const label = options.sourceName ?? '<inline document>';
+    return { raw: parseText(source, label), location: join(baseDir, 'openapi.inline.yaml'), label };
+  }
+  if (/^https?:\/\//i.test(source)) {
+    let text: string;
+    try {
+      const response = await fetch(source);
+      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      text = await response.text();
+    } catch (error) {
+      throw new OpenApiError(`${source}: cannot fetch the OpenAPI document: ${(error as Error).message}`, {
+        cause: error,
+        details: { source },
+      });
+    }
+    return { raw: parseText(text, source), location: source, label: source };
+  }
+  const file = isAbsolute(source) ? source : resolvePath(baseDir, source);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new OpenApiError(`${source}: cannot read the OpenAPI document: ${(error as Error).message}`, {
+      cause: error,
+      details: { source },
+    });
+  }
+  return { raw: parseText(text, source), location: file, label: source };
+}
+
+function parseText(text: string, label: string): unknown {
+  try {
+    return parseYaml(text, { maxAliasCount: -1 });
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    const first = (error as Error).message.split('\n')[0];
+    throw new OpenApiError(`${label}: not valid YAML or JSON${where}: ${first}`, {
+      cause: error,
+      details: { source: label },
+    });
+  }
+}
+
+function checkVersion(document: JsonObject, label: string): void {
+  if (document.swagger !== undefined) {
+    throw new OpenApiError(
+      `${label}: Swagger ${String(document.swagger)} documents are not supported; convert it to OpenAPI 3 first ` +
+        '(for example with `npx swagger2openapi`).',
+      { details: { source: label, pointer: '/swagger' } },
+    );
+  }
+  if (typeof document.openapi !== 'string' || !/^3\.[01]\./.test(document.openapi)) {
+    throw new OpenApiError(
+      `${label}: "openapi" must be a 3.0.x or 3.1.x version string, found ${JSON.stringify(document.openapi)}`,
+      {
+        details: { source: label, pointer: '/openapi' },
+      },
+    );
+  }
+}
+
+/** Errors from @apidevtools (unreadable file, YAML syntax, missing `$ref` target) carry the file in `source`. */
+function parserError(error: unknown, label: string): OpenApiError {
+  const e = error as { message?: string; source?: string; targetRef?: string; code?: string };
+  const file = typeof e.source === 'string' && e.source !== '' ? e.source : label;
+  const pointer = typeof e.targetRef === 'string' ? refToPointer('#' + (e.targetRef.split('#')[1] ?? '')) : undefined;
+  const message = (e.message ?? String(error)).split('\n')[0];
+  return new OpenApiError(`${file}: cannot load the OpenAPI document: ${message}`, {
+    cause: error,
+    details: { source: file, ...(pointer === undefined ? {} : { pointer }) },
+  });
+}
+
+interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+async function validateDocument(bundled: JsonObject, input: Input): Promise<void> {
+  try {
+    await new SwaggerParser().validate(input.location, structuredClone(bundled) as never, {
+      resolve: { external: false },
+      dereference: { circular: 'ignore' },
+    });
+    return;
+  } catch (error) {
+    const details = (error as { details?: SchemaError[] }).details;
+    if (!Array.isArray(details)) throw parserError(error, input.label);
+    const errors = pickErrors(details);
+    const first = errors[0];
+    const at = first ? await locate(input, first.instancePath) : { file: input.label, pointer: '' };
+    const lines = errors.map((e) => `${formatPointer(e.instancePath)} ${describeSchemaError(e)}`);
+    const where = at.file === input.label ? input.label : `${at.file} (referenced from ${input.label})`;
+    throw new OpenApiError(`${where}: invalid OpenAPI document at ${formatPointer(at.pointer)}: ${lines.join('; ')}`, {
+      cause: error,
+      details: { source: at.file, pointer: at.pointer, errors: lines },
+    });
+  }
+}
+
+/** The meta-schema's oneOf/anyOf alternatives produce noise (`must have required property '$ref'`); keep the deepest real complaints. */
+function pickErrors(errors: SchemaError[]): SchemaError[] {
+  const useful = errors.filter(
+    (e) => !['oneOf', 'anyOf', 'if', '$ref'].includes(e.keyword) && e.params?.missingProperty !== '$ref',
+  );
+  const pool = useful.length > 0 ? useful : errors;
+  const depth = (e: SchemaError): number => splitPointer(e.instancePath).length;
+  const sorted = [...pool].sort((a, b) => depth(b) - depth(a));
+  const seen = new Set<string>();
+  const picked: SchemaError[] = [];
+  for (const e of sorted) {
+    const key = e.instancePath + ' ' + describeSchemaError(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    picked.push(e);
+    if (picked.length === 3) break;
+  }
+  return picked;
+}
+
+function describeSchemaError(e: SchemaError): string {
+  const extra = e.params?.additionalProperty;
+  return typeof extra === 'string' ? `has an unknown property "${extra}"` : (e.message ?? e.keyword);
+}
+
+/**
+ * Maps a pointer in the bundled document back to the file that holds the value, by walking the
+ * unbundled files and following `$ref`s across them.
+ */
+async function locate(input: Input, pointer: string): Promise<{ file: string; pointer: string }> {
+  const fallback = { file: input.label, pointer };
+  let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
+  try {
+    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, {});
+  } catch {
+    return fallback;
+  }
+  let file = input.location;
+  let at = '';
+  let value: unknown = input.raw;
+  for (const token of splitPointer(pointer)) {
+    for (let hops = 0; isObject(value) && typeof value.$ref === 'string' && hops < 20; hops++) {
+      const [refFile, fragment = ''] = value.$ref.split('#');
+      const target = refFile
+        ? /^https?:/.test(file)
+          ? new URL(refFile, file).href
+          : resolvePath(dirname(file), refFile)
+        : file;
+      try {
+        value = refs.get(`${target}#${fragment}`);
+      } catch {
+        return fallback;
+      }
+      file = target;
+      at = refToPointer('#' + fragment) ?? '';
+    }
+    if (typeof value !== 'object' || value === null) return fallback;
+    value = (value as JsonObject)[token];
+    at += '/' + escapeToken(token);
+  }
+  return { file: file === input.location ? input.label : file, pointer: at };
+}

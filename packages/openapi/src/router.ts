@@ -1,0 +1,252 @@
+/**
+ * Finds the documented operation for a method and a concrete path: servers' base paths, templated
+ * segments (`/shipments/{id}`, `/files/{name}.{ext}`), literal segments preferred over templated
+ * ones, and ambiguous templates reported.
+ */
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+type Segment =
+  | { kind: 'literal'; text: string }
+  | { kind: 'template'; key: string; regex: RegExp; names: string[]; hasLiteral: boolean };
+
+export interface RouteEntry<T> {
+  template: string;
+  /** Base paths (`''`, `/v1`) this template is served under. */
+  bases: string[];
+  methods: Map<string, T>;
+}
+
+interface Entry<T> extends RouteEntry<T> {
+  segments: Segment[];
+  /** Insertion order: among equally specific templates, the first in the document wins. */
+  order: number;
+}
+
+interface Node<T> {
+  literals: Map<string, Node<T>>;
+  templated: Map<string, { segment: Extract<Segment, { kind: 'template' }>; node: Node<T> }>;
+  entries: Entry<T>[];
+}
+
+export type RouteLookup<T> =
+  | {
+      kind: 'found';
+      entry: RouteEntry<T>;
+      value: T;
+      params: Record<string, string>;
+      basePath: string;
+      ambiguousWith: RouteEntry<T>[];
+    }
+  | { kind: 'no-path' }
+  | { kind: 'no-method'; allowed: string[]; templates: string[] };
+
+const newNode = <T>(): Node<T> => ({ literals: new Map(), templated: new Map(), entries: [] });
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function parseSegment(text: string): Segment {
+  if (!text.includes('{')) return { kind: 'literal', text };
+  const names: string[] = [];
+  let pattern = '';
+  let key = '';
+  let hasLiteral = false;
+  let rest = text;
+  while (rest.length > 0) {
+    const open = rest.indexOf('{');
+    const close = open >= 0 ? rest.indexOf('}', open) : -1;
+    if (open < 0 || close < 0) {
+      pattern += escapeRegex(rest);
+      key += rest;
+      hasLiteral = true;
+      break;
+    }
+    if (open > 0) {
+      pattern += escapeRegex(rest.slice(0, open));
+      key += rest.slice(0, open);
+      hasLiteral = true;
+    }
+    names.push(rest.slice(open + 1, close));
+    // Lazy, so `{name}.{ext}` splits `report.v2.pdf` at the last dot the literal allows.
+    pattern += '(.+?)';
+    key += '{}';
+    rest = rest.slice(close + 1);
+  }
+  return { kind: 'template', key, regex: new RegExp(`^${pattern}$`), names, hasLiteral };
+}
+
+/** Splits a path into segments; a trailing slash is not significant. */
+export function pathSegments(path: string): string[] {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.split('/').slice(1);
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A server URL's path part as a matcher: `https://{host}/api/{version}` → `/api/(v1|v2)`. */
+export interface BasePath {
+  key: string;
+  regex: RegExp;
+}
+
+export function serverBasePath(
+  url: string,
+  variables: Record<string, { default?: unknown; enum?: unknown[] }> = {},
+): BasePath {
+  let path = url.replace(/^([a-z][a-z0-9+.-]*:|\{[^}]*\}:)?\/\/[^/]*/i, '');
+  path = path.split(/[?#]/)[0] ?? '';
+  if (path.endsWith('/')) path = path.slice(0, -1);
+  if (path !== '' && !path.startsWith('/')) path = '/' + path;
+  let regex = '';
+  let rest = path;
+  while (rest.length > 0) {
+    const open = rest.indexOf('{');
+    const close = open >= 0 ? rest.indexOf('}', open) : -1;
+    if (open < 0 || close < 0) {
+      regex += escapeRegex(rest);
+      break;
+    }
+    regex += escapeRegex(rest.slice(0, open));
+    const variable = variables[rest.slice(open + 1, close)];
+    const choices = Array.isArray(variable?.enum) ? variable.enum.map(String) : [];
+    regex += choices.length > 0 ? `(?:${choices.map(escapeRegex).join('|')})` : '[^/]+';
+    rest = rest.slice(close + 1);
+  }
+  return { key: path, regex: new RegExp(`^${regex}(?=/|$)`) };
+}
+
+interface Candidate<T> {
+  entry: Entry<T>;
+  rank: number[];
+  params: Record<string, string>;
+}
+
+/** A trie of path templates, matched segment by segment. */
+export class Router<T> {
+  private readonly root: Node<T> = newNode();
+  private readonly bases = new Map<string, BasePath>();
+  private entries = 0;
+
+  add(template: string, bases: BasePath[], method: string, value: T): void {
+    let node = this.root;
+    for (const text of pathSegments(template)) {
+      const segment = parseSegment(text);
+      if (segment.kind === 'literal') {
+        let next = node.literals.get(segment.text);
+        if (!next) node.literals.set(segment.text, (next = newNode()));
+        node = next;
+      } else {
+        let next = node.templated.get(segment.key);
+        if (!next) node.templated.set(segment.key, (next = { segment, node: newNode() }));
+        else next.segment = segment;
+        node = next.node;
+      }
+    }
+    let entry = node.entries.find((e) => e.template === template);
+    if (!entry) {
+      entry = {
+        template,
+        bases: [],
+        methods: new Map(),
+        segments: pathSegments(template).map(parseSegment),
+        order: this.entries++,
+      };
+      node.entries.push(entry);
+    }
+    for (const base of bases) {
+      this.bases.set(base.key, base);
+      if (!entry.bases.includes(base.key)) entry.bases.push(base.key);
+    }
+    entry.methods.set(method.toUpperCase(), value);
+  }
+
+  lookup(method: string, concretePath: string): RouteLookup<T> {
+    const upper = method.toUpperCase();
+    const candidates: (Candidate<T> & { basePath: string })[] = [];
+    for (const base of this.bases.values()) {
+      const m = base.regex.exec(concretePath);
+      if (!m) continue;
+      const rest = concretePath.slice(m[0].length) || '/';
+      for (const c of this.match(pathSegments(rest))) {
+        if (c.entry.bases.includes(base.key)) candidates.push({ ...c, basePath: m[0] });
+      }
+    }
+    if (candidates.length === 0) return { kind: 'no-path' };
+    const withMethod = candidates.filter((c) => c.entry.methods.has(upper));
+    if (withMethod.length === 0) {
+      const allowed = new Set<string>();
+      for (const c of candidates) for (const m of c.entry.methods.keys()) allowed.add(m);
+      return {
+        kind: 'no-method',
+        allowed: [...allowed].sort(),
+        templates: [...new Set(candidates.map((c) => c.entry.template))],
+      };
+    }
+    withMethod.sort(
+      (a, b) => compareRank(b.rank, a.rank) || b.basePath.length - a.basePath.length || a.entry.order - b.entry.order,
+    );
+    const best = withMethod[0]!;
+    const ambiguousWith = withMethod
+      .slice(1)
+      .filter((c) => compareRank(c.rank, best.rank) === 0 && c.entry.template !== best.entry.template)
+      .map((c) => c.entry);
+    return {
+      kind: 'found',
+      entry: best.entry,
+      value: best.entry.methods.get(upper)!,
+      params: best.params,
+      basePath: best.basePath,
+      ambiguousWith: [...new Set(ambiguousWith)],
+    };
+  }
+
+  private match(segments: string[]): Candidate<T>[] {
+    const found: Candidate<T>[] = [];
+    const walk = (node: Node<T>, i: number, rank: number[], captured: string[][]): void => {
+      if (i === segments.length) {
+        for (const entry of node.entries) found.push({ entry, rank, params: paramsFor(entry, captured) });
+        return;
+      }
+      const raw = segments[i]!;
+      const literal = node.literals.get(raw) ?? node.literals.get(decode(raw));
+      if (literal) walk(literal, i + 1, [...rank, 2], [...captured, []]);
+      for (const { segment, node: next } of node.templated.values()) {
+        const m = segment.regex.exec(raw);
+        if (!m || m.slice(1).some((v) => v === '')) continue;
+        walk(next, i + 1, [...rank, segment.hasLiteral ? 1 : 0], [...captured, m.slice(1).map(decode)]);
+      }
+    };
+    walk(this.root, 0, [], []);
+    return found;
+  }
+}
+
+// Parameter names come from the entry: templates sharing a trie node may name them differently (`{id}`, `{name}`).
+function paramsFor<T>(entry: Entry<T>, captured: string[][]): Record<string, string> {
+  const params: Record<string, string> = {};
+  entry.segments.forEach((segment, i) => {
+    if (segment.kind !== 'template') return;
+    segment.names.forEach((name, j) => {
+      const value = captured[i]?.[j];
+      if (value !== undefined) params[name] = value;
+    });
+  });
+  return params;
+}
+
+/** Literal segments outrank templated ones, leftmost first. */
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -1) - (b[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
