@@ -1,1 +1,38 @@
-export {};
+/**
+ * @cutover/verifier — replays consumer interactions against the monolith and the candidate and
+ * reports pact checks, parity, noise and schema results in the `cutover.verification/v1` format.
+ *
+ * @example
+ * import { runVerify, renderConsole } from '@cutover/verifier';
+ * const report = await runVerify({ pacts: ['pacts/'], monolith: { url: 'http://localhost:8080' },
+ *   candidate: { url: 'http://localhost:9090' } });
+ * process.stdout.write(renderConsole(report));
+ */
+export { runVerify, interactionStatus, verificationFailed } from './run.js';
+export type { VerifyInternals } from './run.js';
+export type {
+  VerifyOptions,
+  TargetOptions,
+  StateConfig,
+  BrokerOptions,
+  ConsumerVersionSelector,
+  VerifyFilters,
+  PathRewrite,
+  RequestHook,
+  RequestHookContext,
+  OutgoingRequest,
+} from './options.js';
+export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
+export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
+export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from './parity.js';
+export { TargetClient, TargetError } from './http.js';
+export { ProviderStateError } from './states.js';
+export type { StateHandler, StateContext } from './states.js';
+export { BrokerError, fetchPactsForVerification } from './broker.js';
+export { publishVerificationResults, verificationBody } from './publish.js';
+export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
+export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
+export { resolvePactFiles } from './sources.js';
+export { renderConsole } from './reporters/console.js';
+export { renderJunit } from './reporters/junit.js';
+export { renderMarkdown } from './reporters/markdown.js';

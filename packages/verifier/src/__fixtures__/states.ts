@@ -1,0 +1,18 @@
+// A state-handler module as users write them; records calls on globalThis so tests can read them.
+const calls: { state: string; action: string; target: string; params: Record<string, unknown> }[] = [];
+(globalThis as { __cutoverStateCalls?: typeof calls }).__cutoverStateCalls = calls;
+
+export default {
+  'shipment 42 exists': {
+    setup: (params: Record<string, unknown>, ctx: { target: string }) => {
+      calls.push({ state: 'shipment 42 exists', action: 'setup', target: ctx.target, params });
+      return { id: 42 };
+    },
+    teardown: (params: Record<string, unknown>, ctx: { target: string }) => {
+      calls.push({ state: 'shipment 42 exists', action: 'teardown', target: ctx.target, params });
+    },
+  },
+  'the database is down': () => {
+    throw new Error('cannot seed: connection refused');
+  },
+};

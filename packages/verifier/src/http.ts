@@ -1,0 +1,175 @@
+import { Agent, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
+import { CutoverError, ErrorCodes } from '@cutover/core';
+import type { HttpRequest } from '@cutover/core';
+import type { OutgoingRequest } from './options.js';
+
+/** What a target answered, before it is turned into the pact model. */
+export interface CapturedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  timingMs: number;
+}
+
+/** A target could not be reached, timed out, reset or answered something that is not HTTP. */
+export class TargetError extends CutoverError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(ErrorCodes.TARGET_UNREACHABLE, message, options);
+  }
+}
+
+// Failures where the request never reached a server that answered: safe to retry.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  return errorCodes(error).some((code) => CONNECTION_CODES.has(code));
+}
+
+function describeCause(error: unknown): string {
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return 'timed out';
+  }
+  const code = errorCodes(error)[0];
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${code}: ${message}` : message;
+}
+
+/**
+ * An HTTP client for one target: keep-alive connection pool, a per-request timeout, and retries
+ * for connection failures only (never for a received response).
+ *
+ * @example
+ * const target = new TargetClient('http://localhost:8080', { connections: 8, timeoutMs: 5000 });
+ * const response = await target.send({ method: 'GET', path: '/health', headers: {} });
+ */
+export class TargetClient {
+  readonly url: string;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(url: string, options: { connections: number; timeoutMs: number; retries: number }) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (cause) {
+      throw new CutoverError(ErrorCodes.USAGE, `Target URL ${JSON.stringify(url)} is not a valid URL`, { cause });
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new CutoverError(ErrorCodes.USAGE, `Target URL ${url} must be http:// or https://`);
+    }
+    this.url = url;
+    this.origin = parsed.origin;
+    this.basePath = parsed.pathname.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.retries = options.retries;
+    this.agent = new Agent({
+      connections: options.connections,
+      keepAliveTimeout: 10_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: { timeout: options.timeoutMs },
+    });
+  }
+
+  /** Sends a request to `<target base path><request.path>`; throws {@link TargetError} on any transport fault. */
+  async send(request: OutgoingRequest): Promise<CapturedResponse> {
+    const url = this.origin + this.basePath + request.path;
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      try {
+        return await this.once(request, started);
+      } catch (error) {
+        if (attempt < this.retries && isConnectionFailure(error) && !(error instanceof TargetError)) {
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+          continue;
+        }
+        if (error instanceof TargetError) throw error;
+        const timedOut = (error as { name?: string }).name === 'TimeoutError';
+        throw new TargetError(
+          `${request.method} ${url} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${
+            timedOut ? `timed out after ${this.timeoutMs} ms` : describeCause(error)
+          }`,
+          { cause: error, details: { url } },
+        );
+      }
+    }
+  }
+
+  private async once(request: OutgoingRequest, started: number): Promise<CapturedResponse> {
+    const options: Dispatcher.RequestOptions = {
+      origin: this.origin,
+      path: this.basePath + request.path,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    };
+    if (request.body !== undefined) options.body = request.body;
+    const response = await this.agent.request(options);
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body,
+      timingMs: Math.round((performance.now() - started) * 100) / 100,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function isJsonContentType(contentType: string | undefined): boolean {
+  return contentType !== undefined && /(^|\/|\+)json\b/i.test(contentType.split(';')[0] ?? '');
+}
+
+function headerValue(headers: Record<string, string[]>, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key]?.join(', ');
+}
+
+/** Turns a pact request (generators already applied) into the bytes to send. */
+export function toOutgoing(request: HttpRequest): OutgoingRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(request.headers)) headers[name.toLowerCase()] = values.join(', ');
+  const query = Object.entries(request.query)
+    .flatMap(([name, values]) =>
+      values.length === 0
+        ? [encodeURIComponent(name)]
+        : values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`),
+    )
+    .join('&');
+  const path = (request.path.startsWith('/') ? request.path : `/${request.path}`) + (query ? `?${query}` : '');
+  const out: OutgoingRequest = { method: request.method.toUpperCase(), path, headers };
+  const body = request.body;
+  if (body.kind === 'present') {
+    const contentType = headerValue(request.headers, 'content-type') ?? body.contentType;
+    if (body.encoded === 'base64' && typeof body.content === 'string') {
+      out.body = Buffer.from(body.content, 'base64');
+    } else if (typeof body.content === 'string' && (body.encoded === 'json' || !isJsonContentType(contentType))) {
+      out.body = Buffer.from(body.content);
+    } else {
+      out.body = Buffer.from(JSON.stringify(body.content));
+    }
+    if (!headers['content-type'] && contentType) headers['content-type'] = contentType;
+    else if (!headers['content-type'] && typeof body.content !== 'string') headers['content-type'] = 'application/json';
+  }
+  return out;
+}
+
+export { isJsonContentType };

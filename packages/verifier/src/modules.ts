@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { ConfigError } from '@cutover/core';
+
+/**
+ * Loads a user's JS or TS module (state handlers, request hook). tsx makes `.ts` work on Node 20
+ * without a build step.
+ */
+export async function loadUserModule(file: string, cwd: string, what: string): Promise<Record<string, unknown>> {
+  const path = resolve(cwd, file);
+  if (!existsSync(path)) throw new ConfigError(`${what} module ${path} does not exist`, { details: { file: path } });
+  try {
+    return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ConfigError(`${what} module ${path} could not be loaded: ${(cause as Error).message}`, {
+      cause,
+      details: { file: path },
+    });
+  }
+}
+
+/** The module's default export, unwrapping the double default tsx gives CommonJS-shaped modules. */
+export function defaultExport(module: Record<string, unknown>): unknown {
+  let value: unknown = module.default;
+  if (value && typeof value === 'object' && 'default' in value && Object.keys(value).length === 1) {
+    value = (value as { default: unknown }).default;
+  }
+  return value;
+}

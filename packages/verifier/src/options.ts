@@ -1,0 +1,115 @@
+import type { TargetName } from '@cutover/core';
+import type { NoiseConfig } from './noise.js';
+
+/** A Pact consumer version selector, as the Pact Broker defines them. */
+export interface ConsumerVersionSelector {
+  mainBranch?: boolean;
+  branch?: string;
+  matchingBranch?: boolean;
+  fallbackBranch?: string;
+  deployed?: boolean;
+  released?: boolean;
+  deployedOrReleased?: boolean;
+  environment?: string;
+  consumer?: string;
+  tag?: string;
+  fallbackTag?: string;
+  latest?: boolean;
+}
+
+export interface BrokerOptions {
+  url: string;
+  /** Provider whose pacts are fetched with the "pacts for verification" API. */
+  provider: string;
+  consumerVersionSelectors?: ConsumerVersionSelector[];
+  /** Basic auth (`username` + `password`) or a bearer `token`. */
+  username?: string;
+  password?: string;
+  token?: string;
+  /** Sent as `providerVersionBranch`, so the broker can compute pending pacts. */
+  providerVersionBranch?: string;
+  includePendingStatus?: boolean;
+}
+
+/** A request as the verifier is about to send it; a request hook may return a changed copy. */
+export interface OutgoingRequest {
+  method: string;
+  /** Path and query string, e.g. `/shipments/1?full=true` (before the target's base path). */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+export interface RequestHookContext {
+  target: TargetName;
+  url: string;
+  consumer: string;
+  description: string;
+}
+
+/** A request-rewrite hook: `export default (request, context) => request`. */
+export type RequestHook = (
+  request: OutgoingRequest,
+  context: RequestHookContext,
+) => OutgoingRequest | Promise<OutgoingRequest>;
+
+/** A path rewrite rule for the candidate: a path starting with `from` gets `to` in its place. */
+export interface PathRewrite {
+  from: string;
+  to: string;
+}
+
+/** How one target's provider states are set up: the Pact state-change URL or a handler module. */
+export type StateConfig = { url: string } | { module: string };
+
+export interface TargetOptions {
+  url: string;
+  states?: StateConfig;
+  /** Extra headers sent with every replayed request (e.g. an auth token). */
+  headers?: Record<string, string>;
+  /** A module whose default export is a {@link RequestHook}. */
+  requestHook?: string;
+  /** Path rewrites, applied in order (first match wins). Usually for the candidate only. */
+  rewritePaths?: PathRewrite[];
+}
+
+export interface VerifyFilters {
+  /** Consumer names to keep (exact). */
+  consumers?: string[];
+  /** Keep interactions whose description contains one of these strings. */
+  descriptions?: string[];
+  /** Keep interactions that have a provider state with one of these names. */
+  states?: string[];
+  /** Route patterns such as `GET /shipments/*` or `/shipments/**` (method optional). */
+  routes?: string[];
+}
+
+export interface VerifyOptions {
+  /** Pact files, folders and globs (relative to `cwd`). */
+  pacts?: string[];
+  broker?: BrokerOptions;
+  monolith?: TargetOptions;
+  candidate?: TargetOptions;
+  /**
+   * `per-target` (default): stateful interactions run one at a time on each target, the two targets
+   * in parallel. `shared`: one lane for both targets, for state handlers that seed one shared store.
+   */
+  stateLanes?: 'per-target' | 'shared';
+  filters?: VerifyFilters;
+  /** A noise file (YAML/JSON) or the parsed configuration. */
+  noise?: string | NoiseConfig;
+  /** How many times the monolith is replayed to detect noise (default 2; 1 disables sampling). */
+  noiseSamples?: number;
+  /** OpenAPI document path or URL. */
+  openapi?: string;
+  /** Parallel requests per target for stateless interactions (default 8). */
+  concurrency?: number;
+  /** Per-request timeout in milliseconds (default 10,000). */
+  timeoutMs?: number;
+  /** Retries for connection failures only (default 2); a received response is never retried. */
+  retries?: number;
+  provider?: { name?: string; version?: string; branch?: string };
+  cwd?: string;
+  /** Called after each interaction, for progress display. */
+  onProgress?: (done: number, total: number) => void;
+}

@@ -1,0 +1,369 @@
+import type { Difference, HttpBody, ParityResult } from '@cutover/core';
+import { isJsonContentType } from './http.js';
+import { findRule } from './noise.js';
+import type { NoiseRule, RouteNoise } from './noise.js';
+
+/** A response reduced to what parity compares. */
+export interface ComparableResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string[]>;
+  body: HttpBody;
+}
+
+type Segments = (string | number)[];
+interface Diff extends Difference {
+  segments: Segments;
+}
+
+/** Hop-by-hop headers, and headers that differ between any two responses of the same service. */
+export const DEFAULT_IGNORED_HEADERS = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'date',
+  'server',
+  'content-length',
+  'x-powered-by',
+  'etag',
+  'age',
+  'via',
+  'x-request-id',
+  'x-response-time',
+];
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `$.items[0].id`, `$['x.y']`: the same syntax as matching-rule paths. */
+export function formatPath(segments: Segments): string {
+  let out = '$';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) out += `.${segment}`;
+    else out += `['${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  }
+  return out;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+interface DiffContext {
+  rules: NoiseRule[];
+  out: Diff[];
+}
+
+function diff(
+  kind: Difference['kind'],
+  segments: Segments,
+  monolith: unknown,
+  candidate: unknown,
+  message: string,
+): Diff {
+  return { kind, path: formatPath(segments), segments, monolith, candidate, message };
+}
+
+/** Pairs a candidate array with the monolith's under an `unordered` rule; an order change is declared noise. */
+function pairUnordered(m: unknown[], c: unknown[], rule: NoiseRule, segments: Segments, ctx: DiffContext): unknown[] {
+  const keyOf = (element: unknown): string =>
+    rule.key !== undefined && element && typeof element === 'object'
+      ? canonical((element as Record<string, unknown>)[rule.key])
+      : canonical(element);
+  const pool = new Map<string, unknown[]>();
+  for (const element of c) {
+    const key = keyOf(element);
+    const list = pool.get(key);
+    if (list) list.push(element);
+    else pool.set(key, [element]);
+  }
+  const slots: unknown[] = new Array<unknown>(m.length);
+  const filled = new Set<number>();
+  const unmatched: number[] = [];
+  m.forEach((element, i) => {
+    const list = pool.get(keyOf(element));
+    if (list && list.length > 0) {
+      slots[i] = list.shift();
+      filled.add(i);
+    } else unmatched.push(i);
+  });
+  // Candidate elements without a monolith partner take the free slots, so element diffs still show.
+  const rest = [...pool.values()].flat();
+  for (const i of unmatched) {
+    if (rest.length === 0) break;
+    slots[i] = rest.shift();
+    filled.add(i);
+  }
+  const result = [...slots.filter((_, i) => filled.has(i)), ...rest];
+  if (canonical(result) !== canonical(c)) {
+    const d = diff('array-order', segments, null, null, `Array order differs (declared unordered)`);
+    d.noise = 'declared';
+    d.monolith = m.map(keyOf);
+    d.candidate = c.map(keyOf);
+    ctx.out.push(d);
+  }
+  return result;
+}
+
+function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext): void {
+  const mt = typeOf(m);
+  const ct = typeOf(c);
+  const at = formatPath(segments);
+  if (mt !== ct) {
+    ctx.out.push(
+      diff('type', segments, m, c, `${at} is ${mt} ${show(m)} on the monolith but ${ct} ${show(c)} on the candidate`),
+    );
+    return;
+  }
+  if (mt === 'object') {
+    const mo = m as Record<string, unknown>;
+    const co = c as Record<string, unknown>;
+    for (const key of Object.keys(mo)) {
+      const child = [...segments, key];
+      if (!Object.hasOwn(co, key)) {
+        ctx.out.push(
+          diff(
+            'missing',
+            child,
+            mo[key],
+            undefined,
+            `${formatPath(child)} is missing on the candidate (monolith: ${show(mo[key])})`,
+          ),
+        );
+      } else diffValues(mo[key], co[key], child, ctx);
+    }
+    for (const key of Object.keys(co)) {
+      if (!Object.hasOwn(mo, key)) {
+        const child = [...segments, key];
+        ctx.out.push(
+          diff(
+            'extra',
+            child,
+            undefined,
+            co[key],
+            `${formatPath(child)} is extra on the candidate (${show(co[key])}); the monolith has no such field`,
+          ),
+        );
+      }
+    }
+    return;
+  }
+  if (mt === 'array') {
+    const ma = m as unknown[];
+    let ca = c as unknown[];
+    const unordered = findRule(ctx.rules, segments, ['unordered'], false);
+    if (unordered) ca = pairUnordered(ma, ca, unordered, segments, ctx);
+    if (ma.length !== ca.length) {
+      ctx.out.push(
+        diff(
+          'array-length',
+          segments,
+          ma.length,
+          ca.length,
+          `${at} has ${ma.length} elements on the monolith but ${ca.length} on the candidate`,
+        ),
+      );
+    } else if (ma.length > 1 && canonical(ma) !== canonical(ca)) {
+      const sortedM = ma.map(canonical).sort().join('\u0000');
+      const sortedC = ca.map(canonical).sort().join('\u0000');
+      if (sortedM === sortedC) {
+        ctx.out.push(diff('array-order', segments, ma, ca, `${at} has the same elements in a different order`));
+        return;
+      }
+    }
+    const common = Math.min(ma.length, ca.length);
+    for (let i = 0; i < common; i++) diffValues(ma[i], ca[i], [...segments, i], ctx);
+    return;
+  }
+  if (m !== c) {
+    ctx.out.push(diff('value', segments, m, c, `${at} is ${show(m)} on the monolith but ${show(c)} on the candidate`));
+  }
+}
+
+function bodyIsJson(body: HttpBody, headers: Record<string, string[]>): boolean {
+  if (body.kind !== 'present') return false;
+  const contentType = body.contentType ?? headers['content-type']?.[0];
+  return isJsonContentType(contentType) || (typeof body.content !== 'string' && body.encoded !== 'base64');
+}
+
+/** Every structural difference between two responses, noise not yet applied. */
+export function diffResponses(monolith: ComparableResponse, candidate: ComparableResponse, noise: RouteNoise): Diff[] {
+  const out: Diff[] = [];
+  if (monolith.status !== candidate.status) {
+    out.push(
+      diff(
+        'status',
+        [],
+        monolith.status,
+        candidate.status,
+        `Status is ${monolith.status} on the monolith but ${candidate.status} on the candidate`,
+      ),
+    );
+    out[out.length - 1]!.path = '$';
+  }
+  const ignored = (name: string) => DEFAULT_IGNORED_HEADERS.includes(name) || noise.ignoreHeaders.has(name);
+  const names = new Set([...Object.keys(monolith.headers), ...Object.keys(candidate.headers)]);
+  for (const name of [...names].sort()) {
+    if (ignored(name)) continue;
+    const m = monolith.headers[name]?.join(', ');
+    const c = candidate.headers[name]?.join(', ');
+    if (m === c) continue;
+    const message =
+      m === undefined
+        ? `Header ${name} is extra on the candidate (${c})`
+        : c === undefined
+          ? `Header ${name} is missing on the candidate (monolith: ${m})`
+          : `Header ${name} is ${JSON.stringify(m)} on the monolith but ${JSON.stringify(c)} on the candidate`;
+    out.push({ kind: 'header', path: name, segments: [], monolith: m, candidate: c, message });
+  }
+  const mb = monolith.body;
+  const cb = candidate.body;
+  if (mb.kind === 'absent' && cb.kind === 'absent') return out;
+  if (mb.kind === 'absent' || cb.kind === 'absent') {
+    out.push(
+      diff(
+        'body-type',
+        [],
+        mb.kind === 'present' ? mb.content : undefined,
+        cb.kind === 'present' ? cb.content : undefined,
+        mb.kind === 'absent'
+          ? 'The candidate returned a body; the monolith returned none'
+          : 'The monolith returned a body; the candidate returned none',
+      ),
+    );
+    return out;
+  }
+  const mJson = bodyIsJson(mb, monolith.headers);
+  const cJson = bodyIsJson(cb, candidate.headers);
+  if (mJson !== cJson) {
+    out.push(
+      diff(
+        'body-type',
+        [],
+        mb.content,
+        cb.content,
+        `The monolith returned ${mJson ? 'JSON' : 'non-JSON'} but the candidate returned ${cJson ? 'JSON' : 'non-JSON'}`,
+      ),
+    );
+    return out;
+  }
+  if (!mJson) {
+    if (mb.content !== cb.content) out.push(diff('value', [], mb.content, cb.content, 'The response bodies differ'));
+    return out;
+  }
+  diffValues(mb.content, cb.content, [], { rules: noise.rules, out });
+  return out;
+}
+
+const FORMATS: [string, RegExp][] = [
+  ['uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i],
+  ['date-time', /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i],
+  ['date', /^\d{4}-\d{2}-\d{2}$/],
+  ['uri', /^[a-z][a-z0-9+.-]*:\/\/\S+$/i],
+  ['email', /^[^@\s]+@[^@\s]+\.[^@\s]+$/],
+  ['integer-string', /^-?\d+$/],
+];
+
+/** The obvious format a value has (uuid, date-time, date, uri, email, integer...), if any. */
+export function formatOf(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : undefined;
+  if (typeof value !== 'string') return undefined;
+  return FORMATS.find(([, pattern]) => pattern.test(value))?.[0];
+}
+
+/**
+ * Decides, difference by difference, what counts and what is noise.
+ *
+ * `samples` are the differences between the monolith's own samples (sample 0 against each later
+ * one). A candidate difference at a path where the samples also differed, of the same kind, is
+ * sampled noise — except that a varying value must keep its type (guaranteed by kind `value`)
+ * and the format the monolith's samples share (a UUID stays a UUID).
+ */
+export function judgeParity(differences: Diff[], samples: Diff[][], noise: RouteNoise): ParityResult {
+  const counted: Difference[] = [];
+  const noisy: Difference[] = [];
+  const sampled = new Map<string, Diff[]>();
+  for (const sample of samples) {
+    for (const d of sample) {
+      const key = `${d.kind === 'header' ? 'h' : 'b'}:${d.path}`;
+      const list = sampled.get(key);
+      if (list) list.push(d);
+      else sampled.set(key, [d]);
+    }
+  }
+  for (const d of differences) {
+    const { segments, ...difference } = d;
+    if (difference.noise) {
+      noisy.push(difference);
+      continue;
+    }
+    if (d.kind !== 'status' && d.kind !== 'header' && d.kind !== 'body-type') {
+      const rule = findRule(noise.rules, segments, ['ignore', 'type', 'tolerance'], true);
+      const declared =
+        rule !== undefined &&
+        (rule.mode === 'ignore' ||
+          (rule.mode === 'type' && ['value', 'array-length', 'array-order'].includes(d.kind)) ||
+          (rule.mode === 'tolerance' &&
+            d.kind === 'value' &&
+            typeof d.monolith === 'number' &&
+            typeof d.candidate === 'number' &&
+            Math.abs(d.monolith - d.candidate) <= (rule.tolerance ?? 0)));
+      if (declared) {
+        noisy.push({
+          ...difference,
+          noise: 'declared',
+          message: `${difference.message} (declared noise: ${rule.mode} ${rule.path})`,
+        });
+        continue;
+      }
+    }
+    const seen = sampled.get(`${d.kind === 'header' ? 'h' : 'b'}:${d.path}`)?.filter((s) => s.kind === d.kind);
+    if (seen && seen.length > 0 && d.kind !== 'status') {
+      if (d.kind === 'value' || d.kind === 'header') {
+        const monolithFormats = new Set([formatOf(d.monolith), ...seen.map((s) => formatOf(s.candidate))]);
+        const format = monolithFormats.size === 1 ? [...monolithFormats][0] : undefined;
+        if (format !== undefined && formatOf(d.candidate) !== format) {
+          counted.push({
+            ...difference,
+            message: `${difference.message}: the value varies between the monolith's own samples, but the monolith's are ${format} and the candidate's is not`,
+          });
+          continue;
+        }
+      }
+      noisy.push({
+        ...difference,
+        noise: 'sampled',
+        message: `${difference.message} (varies between the monolith's own samples)`,
+      });
+      continue;
+    }
+    counted.push(difference);
+  }
+  const status = counted.length > 0 ? 'differs' : noisy.length > 0 ? 'noise-only' : 'identical';
+  return { status, differences: counted, noise: noisy };
+}
+
+export type { Diff as RawDifference };

@@ -1,0 +1,62 @@
+import type { VerificationReport } from '@cutover/core';
+import { TARGETS, interactionLabel, interactionStatus, problems, routeLabel, summaryLine } from './format.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows
+    .map((row) =>
+      row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '),
+    )
+    .join('\n');
+}
+
+/**
+ * A plain-text report: every interaction that did not pass with its reasons, a per-route summary
+ * table, and a closing line.
+ *
+ * @example
+ * process.stdout.write(renderConsole(await runVerify(options)));
+ */
+export function renderConsole(report: VerificationReport, options: { maxProblems?: number } = {}): string {
+  const limit = options.maxProblems ?? 10;
+  const out: string[] = [];
+  const targets = TARGETS.filter((t) => report.targets[t]);
+  out.push(
+    `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${report.targets[t]!.url}`).join(', ')}`,
+  );
+  for (const result of report.results) {
+    const status = interactionStatus(result);
+    if (status === 'passed') continue;
+    const tag = status === 'skipped' ? 'SKIP' : status === 'errored' ? 'ERROR' : 'FAIL';
+    out.push('', `${tag}${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
+    if (status === 'skipped') {
+      out.push(`  ${Object.values(result.targets)[0]?.error?.message ?? 'not replayable'}`);
+      continue;
+    }
+    const lines = problems(result);
+    for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
+    if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
+  }
+  const byRoute = new Map<string, number[]>();
+  for (const result of report.results) {
+    const key = routeLabel(result);
+    const row = byRoute.get(key) ?? [0, 0, 0, 0, 0, 0];
+    const status = interactionStatus(result);
+    row[0]!++;
+    if (status === 'passed') row[1]!++;
+    if (status === 'failed') row[2]!++;
+    if (status === 'errored') row[3]!++;
+    if (result.parity.status === 'noise-only') row[4]!++;
+    if (result.parity.status === 'differs') row[5]!++;
+    byRoute.set(key, row);
+  }
+  if (byRoute.size > 0) {
+    const rows = [['route', 'interactions', 'passed', 'failed', 'errored', 'noise-only', 'parity differs']];
+    for (const [route, counts] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      rows.push([route, ...counts.map(String)]);
+    }
+    out.push('', table(rows));
+  }
+  out.push('', summaryLine(report), '');
+  return out.join('\n');
+}

@@ -1,0 +1,69 @@
+import type { InteractionResult, VerificationReport } from '@cutover/core';
+import { interactionLabel, interactionStatus, problems, routeLabel } from './format.js';
+
+function xml(text: string): string {
+  return text
+    // XML 1.0 cannot carry control characters, even escaped.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function seconds(result: InteractionResult): string {
+  const ms = Object.values(result.targets).reduce((sum, o) => sum + o.timingMs, 0);
+  return (ms / 1000).toFixed(3);
+}
+
+/**
+ * JUnit XML: one test suite per consumer → provider pact, one test case per interaction.
+ * Failures carry every mismatch and difference; target faults are `<error>`.
+ *
+ * @example
+ * await writeFile('reports/verify.xml', renderJunit(report));
+ */
+export function renderJunit(report: VerificationReport): string {
+  const suites = new Map<string, InteractionResult[]>();
+  for (const result of report.results) {
+    const name = `${result.consumer} → ${result.provider}`;
+    const list = suites.get(name);
+    if (list) list.push(result);
+    else suites.set(name, [result]);
+  }
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const count = (list: InteractionResult[], status: string) =>
+    list.filter((r) => interactionStatus(r) === status).length;
+  out.push(
+    `<testsuites name="cutover verify" tests="${report.summary.interactions}" failures="${report.summary.failed}" errors="${report.summary.errored}" skipped="${report.summary.skipped}">`,
+  );
+  for (const [name, list] of suites) {
+    out.push(
+      `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${count(list, 'failed')}" errors="${count(list, 'errored')}" skipped="${count(list, 'skipped')}" timestamp="${xml(report.startedAt)}">`,
+    );
+    for (const result of list) {
+      const status = interactionStatus(result);
+      const open = `    <testcase classname="${xml(`${result.consumer}.${routeLabel(result)}`)}" name="${xml(interactionLabel(result))}" time="${seconds(result)}"`;
+      if (status === 'passed') {
+        out.push(`${open}/>`);
+        continue;
+      }
+      out.push(`${open}>`);
+      if (status === 'skipped') {
+        out.push(
+          `      <skipped message="${xml(Object.values(result.targets)[0]?.error?.message ?? 'not replayable')}"/>`,
+        );
+      } else {
+        const lines = problems(result);
+        const element = status === 'errored' ? 'error' : 'failure';
+        const message = `${result.pending ? '[pending] ' : ''}${lines[0] ?? status}`;
+        out.push(`      <${element} message="${xml(message)}" type="${status}">${xml(lines.join('\n'))}</${element}>`);
+      }
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}

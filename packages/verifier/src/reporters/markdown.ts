@@ -1,0 +1,89 @@
+import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
+import { TARGETS, interactionLabel, interactionStatus, routeLabel, summaryLine } from './format.js';
+
+/** Escapes a table cell: pipes and newlines would break the row. */
+function cell(value: unknown): string {
+  const text = value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+  const short = text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  return '`' + short.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') + '`';
+}
+
+function text(value: string): string {
+  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}
+
+function differencesTable(differences: Difference[], limit: number): string[] {
+  const rows = ['| | path | monolith | candidate |', '|---|---|---|---|'];
+  for (const d of differences.slice(0, limit)) {
+    rows.push(
+      `| ${d.kind}${d.noise ? ` (${d.noise} noise)` : ''} | ${cell(d.path)} | ${cell(d.monolith)} | ${cell(d.candidate)} |`,
+    );
+  }
+  if (differences.length > limit) rows.push(`| | … ${differences.length - limit} more | | |`);
+  return rows;
+}
+
+/**
+ * A pull-request comment: the summary, then per route what broke, with the first differences
+ * side by side (monolith | candidate).
+ *
+ * @example
+ * await writeFile('reports/verify.md', renderMarkdown(report, { maxDifferences: 5 }));
+ */
+export function renderMarkdown(report: VerificationReport, options: { maxDifferences?: number } = {}): string {
+  const limit = options.maxDifferences ?? 5;
+  const failing = report.results.filter((r) => ['failed', 'errored'].includes(interactionStatus(r)));
+  const out: string[] = [];
+  const icon = failing.some((r) => !r.pending) ? '❌' : '✅';
+  out.push(`## ${icon} cutover verify: ${text(report.provider.name)}`, '');
+  out.push(
+    TARGETS.filter((t) => report.targets[t])
+      .map((t) => `**${t}** ${report.targets[t]!.url}`)
+      .join(' · '),
+    '',
+    summaryLine(report),
+    '',
+  );
+  if (failing.length === 0) {
+    out.push('Every interaction passed on every target, with no parity difference that counts.', '');
+    return out.join('\n');
+  }
+  const byRoute = new Map<string, InteractionResult[]>();
+  for (const result of failing) {
+    const key = routeLabel(result);
+    byRoute.set(key, [...(byRoute.get(key) ?? []), result]);
+  }
+  for (const [route, list] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(`### \`${text(route)}\` — ${list.length} failing`, '');
+    for (const result of list) {
+      out.push(`#### ${text(interactionLabel(result))}${result.pending ? ' (pending)' : ''}`, '');
+      for (const name of TARGETS) {
+        const outcome = result.targets[name];
+        if (!outcome || outcome.outcome === 'pass') continue;
+        if (outcome.outcome === 'error') {
+          out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
+        } else if (outcome.outcome === 'fail') {
+          out.push(`- **${name}** breaks the pact:`);
+          for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path)} ${text(m.message)}`);
+          if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
+        }
+      }
+      if (result.parity.differences.length > 0) {
+        out.push(
+          '',
+          `Parity: ${result.parity.differences.length} difference(s)`,
+          '',
+          ...differencesTable(result.parity.differences, limit),
+        );
+      }
+      const regressions = result.schema?.regressions ?? [];
+      if (regressions.length > 0) {
+        out.push('', 'OpenAPI regressions (the candidate only):', '');
+        for (const v of regressions.slice(0, limit))
+          out.push(`- ${cell(v.instancePath || '/')} ${text(v.message)} (\`${v.code}\`)`);
+      }
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}

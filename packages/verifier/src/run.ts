@@ -1,0 +1,575 @@
+import { readFileSync } from 'node:fs';
+import { CutoverError, ErrorCodes, RESULTS_FORMAT, UsageError, describeError } from '@cutover/core';
+import type {
+  HttpInteraction,
+  HttpRequest,
+  HttpResponse,
+  Interaction,
+  InteractionResult,
+  ProviderState,
+  SchemaResult,
+  TargetName,
+  TargetOutcome,
+  VerificationReport,
+} from '@cutover/core';
+import { applyGenerators, matchHttpResponse, observedResponse } from './core-api.js';
+import { TargetClient, TargetError, isJsonContentType, toOutgoing } from './http.js';
+import type { CapturedResponse } from './http.js';
+import { defaultExport, loadUserModule } from './modules.js';
+import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
+import type { RouteNoise } from './noise.js';
+import type { OutgoingRequest, PathRewrite, RequestHook, TargetOptions, VerifyOptions } from './options.js';
+import { diffResponses, judgeParity } from './parity.js';
+import type { ComparableResponse } from './parity.js';
+import { loadSchemaChecker, splitBaseline } from './schema.js';
+import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
+import { loadPacts } from './sources.js';
+import type { LoadedPact } from './sources.js';
+import { ModuleStateRunner, UrlStateRunner } from './states.js';
+import type { StateRunner } from './states.js';
+import { parseRoutePattern, routeMatches } from './routes.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** Extra knobs for programmatic use and tests. */
+export interface VerifyInternals {
+  /** Use this instead of loading `options.openapi` through @cutover/openapi. */
+  schemaChecker?: SchemaChecker;
+}
+
+interface TargetRuntime {
+  name: TargetName;
+  options: TargetOptions;
+  client: TargetClient;
+  states?: StateRunner;
+  hook?: RequestHook;
+}
+
+interface WorkItem {
+  /** Position in the report. */
+  slot: number;
+  pactIndex: number;
+  loaded: LoadedPact;
+  interaction: HttpInteraction;
+}
+
+/** What one target did for one interaction: responses (sample 0 first) or the fault. */
+interface TargetRun {
+  responses: CapturedResponse[];
+  /** The request as replayed (sample 0), for the schema step. */
+  request?: HttpRequest;
+  error?: { code: string; message: string };
+  timingMs: number;
+}
+
+/** Runs tasks with at most `limit` in flight, in the order they were queued. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  // A queue with a moving head: tens of thousands of waiters without O(n) shifts.
+  const waiting: (() => void)[] = [];
+  let head = 0;
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      if (head < waiting.length) {
+        const next = waiting[head]!;
+        waiting[head++] = undefined as unknown as () => void;
+        if (head > 1024 && head * 2 > waiting.length) {
+          waiting.splice(0, head);
+          head = 0;
+        }
+        next();
+      } else active--;
+    }
+  };
+}
+
+/** Runs tasks one at a time, in the order they were queued. */
+function lane(): <T>(task: () => Promise<T>) => Promise<T> {
+  return limiter(1);
+}
+
+function applyRewrites(path: string, rewrites: PathRewrite[] | undefined): string {
+  for (const { from, to } of rewrites ?? []) {
+    const base = from.replace(/\/+$/, '');
+    if (path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`) || base === '') {
+      return to.replace(/\/+$/, '') + path.slice(base.length);
+    }
+  }
+  return path;
+}
+
+function matchesFilters(options: VerifyOptions, pact: LoadedPact, interaction: Interaction): boolean {
+  const filters = options.filters;
+  if (!filters) return true;
+  if (filters.consumers?.length && !filters.consumers.includes(pact.pact.consumer.name)) return false;
+  if (filters.descriptions?.length && !filters.descriptions.some((d) => interaction.description.includes(d))) {
+    return false;
+  }
+  if (filters.states?.length && !interaction.providerStates.some((s) => filters.states!.includes(s.name))) {
+    return false;
+  }
+  if (filters.routes?.length) {
+    if (interaction.type !== 'http') return false;
+    const { method, path } = interaction.request;
+    if (!filters.routes.some((r) => routeMatches(parseRoutePattern(r), method, path))) return false;
+  }
+  return true;
+}
+
+async function openTarget(
+  name: TargetName,
+  options: TargetOptions,
+  run: { concurrency: number; timeoutMs: number; retries: number; cwd: string },
+): Promise<TargetRuntime> {
+  const runtime: TargetRuntime = {
+    name,
+    options,
+    client: new TargetClient(options.url, {
+      connections: run.concurrency,
+      timeoutMs: run.timeoutMs,
+      retries: run.retries,
+    }),
+  };
+  if (options.states && 'url' in options.states) {
+    runtime.states = new UrlStateRunner(options.states.url, { timeoutMs: run.timeoutMs, retries: run.retries });
+  } else if (options.states && 'module' in options.states) {
+    runtime.states = await ModuleStateRunner.load(options.states.module, run.cwd, name, options.url);
+  }
+  if (options.requestHook) {
+    const hook = defaultExport(await loadUserModule(options.requestHook, run.cwd, 'Request hook'));
+    if (typeof hook !== 'function') {
+      throw new CutoverError(
+        ErrorCodes.CONFIG_INVALID,
+        `Request hook module ${options.requestHook} must have a function as its default export`,
+        { details: { file: options.requestHook } },
+      );
+    }
+    runtime.hook = hook as RequestHook;
+  }
+  return runtime;
+}
+
+function errorOf(error: unknown): { code: string; message: string } {
+  const { code, message } = describeError(error);
+  return { code: code ?? ErrorCodes.TARGET_UNREACHABLE, message };
+}
+
+/** One state cycle on one target: setup, `samples` replays, teardown (teardown runs even after a failed replay). */
+async function cycle(
+  target: TargetRuntime,
+  item: WorkItem,
+  samples: number,
+): Promise<{ responses: CapturedResponse[]; request: HttpRequest }> {
+  const states = item.interaction.providerStates;
+  if (states.length > 0 && !target.states) {
+    throw new CutoverError(
+      ErrorCodes.PROVIDER_STATE_FAILED,
+      `The interaction needs provider state "${states[0]!.name}" but no state setup is configured for the ${target.name} (a state URL or state module)`,
+    );
+  }
+  const values: Record<string, unknown> = {};
+  const done: ProviderState[] = [];
+  let failure: unknown;
+  let result: { responses: CapturedResponse[]; request: HttpRequest } | undefined;
+  try {
+    for (const state of states) {
+      Object.assign(values, await target.states!.setup(state));
+      done.push(state);
+    }
+    const request = applyGenerators(item.interaction.request, { providerState: values });
+    let outgoing: OutgoingRequest = toOutgoing(request);
+    outgoing.path = applyRewrites(outgoing.path, target.options.rewritePaths);
+    outgoing.headers = { ...outgoing.headers, ...lowerKeys(target.options.headers ?? {}) };
+    if (target.hook) {
+      outgoing = await target.hook(outgoing, {
+        target: target.name,
+        url: target.options.url,
+        consumer: item.loaded.pact.consumer.name,
+        description: item.interaction.description,
+      });
+    }
+    const responses: CapturedResponse[] = [];
+    for (let i = 0; i < samples; i++) responses.push(await target.client.send(outgoing));
+    result = { responses, request };
+  } catch (error) {
+    failure = error;
+  }
+  for (const state of done.reverse()) {
+    try {
+      await target.states!.teardown(state);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined || result === undefined) throw failure;
+  return result;
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/**
+ * Replays one interaction on one target. Safe methods take all noise samples under one state
+ * setup; other methods get a fresh setup/teardown per sample, so a sample never sees state that
+ * the previous sample's request changed.
+ */
+async function runOnTarget(target: TargetRuntime, item: WorkItem, samples: number): Promise<TargetRun> {
+  const started = performance.now();
+  try {
+    const stateful = item.interaction.providerStates.length > 0;
+    if (!stateful || SAFE_METHODS.has(item.interaction.request.method.toUpperCase()) || samples === 1) {
+      const { responses, request } = await cycle(target, item, samples);
+      return { responses, request, timingMs: responses[0]!.timingMs };
+    }
+    const responses: CapturedResponse[] = [];
+    let request: HttpRequest | undefined;
+    for (let i = 0; i < samples; i++) {
+      const one = await cycle(target, item, 1);
+      responses.push(one.responses[0]!);
+      request ??= one.request;
+    }
+    return { responses, request: request!, timingMs: responses[0]!.timingMs };
+  } catch (error) {
+    return { responses: [], error: errorOf(error), timingMs: round(performance.now() - started) };
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
+function observe(captured: CapturedResponse, url: string): HttpResponse {
+  const contentType = captured.headers['content-type'];
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (isJsonContentType(type) && captured.body.length > 0) {
+    try {
+      JSON.parse(captured.body.toString('utf8'));
+    } catch (cause) {
+      throw new TargetError(
+        `${url} answered HTTP ${captured.status} with content type ${type} but a body that is not JSON: ${JSON.stringify(captured.body.toString('utf8').slice(0, 80))}`,
+        { cause, details: { url } },
+      );
+    }
+  }
+  return observedResponse({
+    status: captured.status,
+    headers: captured.headers,
+    body: captured.body.length > 0 ? captured.body : undefined,
+  });
+}
+
+function comparable(response: HttpResponse): ComparableResponse {
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
+  return { status: response.status, headers, body: response.body };
+}
+
+function schemaBody(body: HttpResponse['body']): unknown {
+  return body.kind === 'present' ? body.content : undefined;
+}
+
+function schemaRequest(request: HttpRequest): SchemaRequest {
+  const out: SchemaRequest = {
+    method: request.method.toUpperCase(),
+    path: request.path,
+    query: request.query,
+    headers: request.headers,
+  };
+  if (request.body.kind === 'present') {
+    out.body = request.body.content;
+    const ct =
+      Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1]?.[0] ??
+      request.body.contentType;
+    if (ct) out.contentType = ct;
+  }
+  return out;
+}
+
+function schemaResponse(response: HttpResponse): SchemaResponse {
+  const out: SchemaResponse = { status: response.status, headers: comparable(response).headers };
+  const body = schemaBody(response.body);
+  if (body !== undefined) out.body = body;
+  const ct = out.headers['content-type']?.[0];
+  if (ct) out.contentType = ct;
+  return out;
+}
+
+/** Judges one interaction from what each target did. */
+async function evaluate(
+  item: WorkItem,
+  runs: Partial<Record<TargetName, TargetRun>>,
+  targets: TargetRuntime[],
+  noise: RouteNoise,
+  schema: SchemaChecker | undefined,
+): Promise<InteractionResult> {
+  const { interaction, loaded } = item;
+  const observed: Partial<Record<TargetName, HttpResponse[]>> = {};
+  const outcomes: Partial<Record<TargetName, TargetOutcome>> = {};
+  for (const target of targets) {
+    const run = runs[target.name]!;
+    const outcome: TargetOutcome = { outcome: 'error', mismatches: [], timingMs: run.timingMs };
+    outcomes[target.name] = outcome;
+    if (run.error) {
+      outcome.error = run.error;
+      continue;
+    }
+    try {
+      const responses = run.responses.map((r) => observe(r, target.options.url));
+      observed[target.name] = responses;
+      const first = responses[0]!;
+      outcome.status = first.status;
+      const match = matchHttpResponse(interaction.response, first, { specMajor: loaded.pact.specMajor });
+      outcome.mismatches = match.mismatches;
+      outcome.outcome = match.ok ? 'pass' : 'fail';
+    } catch (error) {
+      delete observed[target.name];
+      outcome.outcome = 'error';
+      outcome.error = errorOf(error);
+    }
+  }
+
+  const result: InteractionResult = {
+    pact: item.pactIndex,
+    consumer: loaded.pact.consumer.name,
+    provider: loaded.pact.provider.name,
+    description: interaction.description,
+    providerStates: interaction.providerStates,
+    pending: interaction.pending || loaded.pending,
+    route: { method: interaction.request.method.toUpperCase(), path: interaction.request.path },
+    targets: outcomes,
+    parity: { status: 'not-compared', differences: [], noise: [] },
+  };
+  if (interaction.key !== undefined) result.interactionKey = interaction.key;
+  const template = schema?.routeTemplate?.(result.route.method, result.route.path);
+  if (template !== undefined) result.route.template = template;
+
+  const monolith = observed.monolith;
+  const candidate = observed.candidate;
+  if (monolith && candidate) {
+    const base = comparable(monolith[0]!);
+    const differences = diffResponses(base, comparable(candidate[0]!), noise);
+    const samples = monolith.slice(1).map((sample) => diffResponses(base, comparable(sample), noise));
+    result.parity = judgeParity(differences, samples, noise);
+  }
+
+  if (schema) {
+    const request = runs.monolith?.request ?? runs.candidate?.request;
+    const schemaResult: SchemaResult = { request: [], monolith: [], candidate: [], baseline: [], regressions: [] };
+    try {
+      if (request) {
+        const req = schemaRequest(request);
+        schemaResult.request = await schema.validateRequest(req);
+        if (monolith) schemaResult.monolith = await schema.validateResponse(req, schemaResponse(monolith[0]!));
+        if (candidate) schemaResult.candidate = await schema.validateResponse(req, schemaResponse(candidate[0]!));
+      }
+    } catch (error) {
+      // A validator fault must not look like a clean document check.
+      const { message } = describeError(error);
+      schemaResult.request.push({
+        code: 'validator.error',
+        severity: 'error',
+        on: 'request',
+        instancePath: '',
+        schemaPath: '',
+        rule: 'validator',
+        message: `The OpenAPI validator failed: ${message}`,
+      });
+    }
+    const split = monolith
+      ? splitBaseline(schemaResult.monolith, schemaResult.candidate)
+      : { baseline: [], regressions: schemaResult.candidate };
+    schemaResult.baseline = split.baseline;
+    schemaResult.regressions = split.regressions;
+    result.schema = schemaResult;
+  }
+  return result;
+}
+
+function skippedResult(
+  item: { pactIndex: number; loaded: LoadedPact; interaction: Interaction },
+  targets: TargetRuntime[],
+): InteractionResult {
+  const outcomes: Partial<Record<TargetName, TargetOutcome>> = {};
+  const reason = `${item.interaction.type} interactions are messages, not HTTP requests: nothing to replay`;
+  for (const target of targets) {
+    outcomes[target.name] = {
+      outcome: 'skipped',
+      mismatches: [],
+      error: { code: 'CUTOVER_NOT_REPLAYABLE', message: reason },
+      timingMs: 0,
+    };
+  }
+  const result: InteractionResult = {
+    pact: item.pactIndex,
+    consumer: item.loaded.pact.consumer.name,
+    provider: item.loaded.pact.provider.name,
+    description: item.interaction.description,
+    providerStates: item.interaction.providerStates,
+    pending: item.interaction.pending || item.loaded.pending,
+    route: { method: 'MESSAGE', path: '' },
+    targets: outcomes,
+    parity: { status: 'not-compared', differences: [], noise: [] },
+  };
+  if (item.interaction.key !== undefined) result.interactionKey = item.interaction.key;
+  return result;
+}
+
+/** How one interaction came out overall. */
+export function interactionStatus(result: InteractionResult): 'passed' | 'failed' | 'errored' | 'skipped' {
+  const outcomes = Object.values(result.targets);
+  if (outcomes.length > 0 && outcomes.every((o) => o.outcome === 'skipped')) return 'skipped';
+  if (outcomes.some((o) => o.outcome === 'error')) return 'errored';
+  if (outcomes.some((o) => o.outcome === 'fail')) return 'failed';
+  if (result.parity.status === 'differs') return 'failed';
+  if ((result.schema?.regressions.length ?? 0) > 0) return 'failed';
+  return 'passed';
+}
+
+/** True when the run must fail: a failed or errored interaction that is not pending. */
+export function verificationFailed(report: VerificationReport): boolean {
+  return report.results.some((r) => {
+    const status = interactionStatus(r);
+    return (status === 'failed' || status === 'errored') && !r.pending;
+  });
+}
+
+function summarize(results: InteractionResult[]): VerificationReport['summary'] {
+  const summary: VerificationReport['summary'] = {
+    interactions: results.length,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    skipped: 0,
+    parity: { identical: 0, noiseOnly: 0, differs: 0, notCompared: 0 },
+  };
+  for (const result of results) {
+    summary[interactionStatus(result)]++;
+    const key = (
+      { identical: 'identical', 'noise-only': 'noiseOnly', differs: 'differs', 'not-compared': 'notCompared' } as const
+    )[result.parity.status];
+    summary.parity[key]++;
+  }
+  return summary;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min)
+    throw new UsageError(`${name} must be an integer ≥ ${min}, got ${value}`);
+  return value;
+}
+
+/**
+ * Verifies pacts against the monolith and/or the candidate: pact checks, parity, noise, schema.
+ * Faults of a target become `error` outcomes in the report; only bad options and unreadable
+ * inputs (pacts, noise file, OpenAPI document, modules) throw.
+ *
+ * @example
+ * const report = await runVerify({
+ *   pacts: ['contracts/pacts'],
+ *   monolith: { url: 'http://localhost:8080', states: { url: 'http://localhost:8080/_pact/state' } },
+ *   candidate: { url: 'http://localhost:9090', states: { module: 'test/states.ts' } },
+ * });
+ * console.log(renderConsole(report));
+ */
+export async function runVerify(options: VerifyOptions, internals: VerifyInternals = {}): Promise<VerificationReport> {
+  const startedAt = new Date().toISOString();
+  const cwd = options.cwd ?? process.cwd();
+  if (!options.monolith && !options.candidate) {
+    throw new UsageError('Name at least one target: the monolith and/or the candidate URL');
+  }
+  if (!options.pacts?.length && !options.broker) {
+    throw new UsageError('Name the pacts to verify: files, folders or globs, or a broker URL with a provider');
+  }
+  const concurrency = positive('concurrency', options.concurrency, 8);
+  const timeoutMs = positive('timeout', options.timeoutMs, 10_000);
+  const retries = positive('retries', options.retries, 2, 0);
+  const noiseSamples = positive('noise samples', options.noiseSamples, 2);
+
+  const noiseConfig =
+    typeof options.noise === 'string' ? await loadNoiseConfig(options.noise, cwd) : validateNoiseConfig(options.noise);
+  const noise = new NoiseRules(noiseConfig);
+  const schema =
+    internals.schemaChecker ?? (options.openapi ? await loadSchemaChecker(options.openapi, cwd) : undefined);
+  const pacts = await loadPacts(options, cwd);
+
+  const targets: TargetRuntime[] = [];
+  try {
+    const run = { concurrency, timeoutMs, retries, cwd };
+    if (options.monolith) targets.push(await openTarget('monolith', options.monolith, run));
+    if (options.candidate) targets.push(await openTarget('candidate', options.candidate, run));
+    const monolithSamples = options.candidate && options.monolith ? noiseSamples : 1;
+
+    const results: InteractionResult[] = [];
+    const work: WorkItem[] = [];
+    pacts.forEach((loaded, pactIndex) => {
+      for (const interaction of loaded.pact.interactions) {
+        if (!matchesFilters(options, loaded, interaction)) continue;
+        const slot = results.length;
+        if (interaction.type === 'http') {
+          results.push(undefined as unknown as InteractionResult);
+          work.push({ slot, pactIndex, loaded, interaction });
+        } else {
+          results.push(skippedResult({ pactIndex, loaded, interaction }, targets));
+        }
+      }
+    });
+
+    // Stateless interactions run concurrently per target. Stateful ones run one at a time on a
+    // lane: one lane per target, or one shared lane when the targets share their state store.
+    const pools = new Map(targets.map((t) => [t.name, limiter(concurrency)]));
+    const shared = lane();
+    const lanes = new Map(targets.map((t) => [t.name, options.stateLanes === 'shared' ? shared : lane()]));
+    let done = results.length - work.length;
+    options.onProgress?.(done, results.length);
+
+    await Promise.all(
+      work.map(async (item) => {
+        const stateful = item.interaction.providerStates.length > 0;
+        const runs: Partial<Record<TargetName, TargetRun>> = {};
+        await Promise.all(
+          targets.map(async (target) => {
+            const samples = target.name === 'monolith' ? monolithSamples : 1;
+            const schedule = stateful ? lanes.get(target.name)! : pools.get(target.name)!;
+            runs[target.name] = await schedule(() => runOnTarget(target, item, samples));
+          }),
+        );
+        results[item.slot] = await evaluate(
+          item,
+          runs,
+          targets,
+          noise.forRoute(item.interaction.request.method, item.interaction.request.path),
+          schema,
+        );
+        options.onProgress?.(++done, results.length);
+      }),
+    );
+
+    const report: VerificationReport = {
+      format: RESULTS_FORMAT,
+      tool: { name: 'cutover', version: VERSION },
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      provider: { name: options.provider?.name ?? pacts[0]?.pact.provider.name ?? 'unknown' },
+      targets: Object.fromEntries(targets.map((t) => [t.name, { url: t.options.url }])),
+      pacts: pacts.map((p) => p.reference),
+      results,
+      summary: summarize(results),
+    };
+    if (options.provider?.version !== undefined) report.provider.version = options.provider.version;
+    if (options.provider?.branch !== undefined) report.provider.branch = options.provider.branch;
+    if (schema) report.openapi = { source: schema.source };
+    return report;
+  } finally {
+    await Promise.all(targets.flatMap((t) => [t.client.close(), t.states?.close()]));
+  }
+}

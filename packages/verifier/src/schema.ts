@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { ConfigError } from '@cutover/core';
+import type { SchemaViolation } from '@cutover/core';
+
+/** A request as the schema step sees it (after generators, before target-specific changes). */
+export interface SchemaRequest {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  headers: Record<string, string[]>;
+  /** Parsed JSON, text, or undefined when there is no body. */
+  body?: unknown;
+  contentType?: string;
+}
+
+export interface SchemaResponse {
+  status: number;
+  headers: Record<string, string[]>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/**
+ * The OpenAPI step, behind a small interface: the verifier asks only for violations (and, when
+ * the document knows it, the route template of a request).
+ */
+export interface SchemaChecker {
+  source: string;
+  validateRequest(request: SchemaRequest): SchemaViolation[] | Promise<SchemaViolation[]>;
+  validateResponse(request: SchemaRequest, response: SchemaResponse): SchemaViolation[] | Promise<SchemaViolation[]>;
+  routeTemplate?(method: string, path: string): string | undefined;
+}
+
+interface OpenApiDocLike {
+  validateRequest(request: unknown): SchemaViolation[] | Promise<SchemaViolation[]>;
+  validateResponse(request: unknown, response: unknown): SchemaViolation[] | Promise<SchemaViolation[]>;
+  matchRoute?(method: string, path: string): { template?: string; path?: string } | undefined;
+}
+
+/** Loads an OpenAPI document through @cutover/openapi and adapts it to {@link SchemaChecker}. */
+export async function loadSchemaChecker(source: string, cwd: string): Promise<SchemaChecker> {
+  const location = /^https?:\/\//.test(source) ? source : resolve(cwd, source);
+  const openapi = (await import('@cutover/openapi')) as Record<string, unknown>;
+  const loadOpenApi = openapi.loadOpenApi as ((source: string) => Promise<OpenApiDocLike>) | undefined;
+  if (typeof loadOpenApi !== 'function') {
+    throw new ConfigError(
+      `--openapi ${source}: OpenAPI validation is not available (@cutover/openapi exports no loadOpenApi)`,
+    );
+  }
+  const doc = await loadOpenApi(location);
+  const checker: SchemaChecker = {
+    source: location,
+    validateRequest: (request) => doc.validateRequest(request),
+    validateResponse: (request, response) => doc.validateResponse(request, response),
+  };
+  if (typeof doc.matchRoute === 'function') {
+    checker.routeTemplate = (method, path) => {
+      const match = doc.matchRoute!(method, path);
+      return match?.template ?? match?.path;
+    };
+  }
+  return checker;
+}
+
+/** Splits candidate violations into baseline (the monolith has the same one) and regressions. */
+export function splitBaseline(
+  monolith: SchemaViolation[],
+  candidate: SchemaViolation[],
+): { baseline: SchemaViolation[]; regressions: SchemaViolation[] } {
+  const key = (v: SchemaViolation) => `${v.code}\u0000${v.instancePath}\u0000${v.rule}`;
+  const shared = new Set(monolith.map(key));
+  const baseline: SchemaViolation[] = [];
+  const regressions: SchemaViolation[] = [];
+  for (const violation of candidate) (shared.has(key(violation)) ? baseline : regressions).push(violation);
+  return { baseline, regressions };
+}
