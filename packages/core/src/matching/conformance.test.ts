@@ -53,7 +53,9 @@ const available = existsSync(casesRoot);
 const cases = available ? loadCases() : [];
 let agree = 0;
 
-describe.skipIf(!available)(`Pact specification conformance (${casesRoot})`, () => {
+const suite = available ? describe : describe.skip;
+
+suite(`Pact specification conformance (${casesRoot})`, () => {
   afterAll(() => {
     console.log(`pact conformance: ${cases.length} cases, ${agree} agree`);
   });
@@ -73,6 +75,8 @@ describe.skipIf(!available)(`Pact specification conformance (${casesRoot})`, () 
   });
 });
 
-describe.skipIf(available)('Pact specification conformance', () => {
-  it.skip(`skipped: the spec test cases are not at ${casesRoot} (clone shared/pact-spec-testcases beside the repository to run them)`, () => {});
-});
+if (!available) {
+  describe('Pact specification conformance', () => {
+    it.skip(`skipped: the spec test cases are not at ${casesRoot} (put shared/pact-spec-testcases beside the repository to run them)`, () => {});
+  });
+}

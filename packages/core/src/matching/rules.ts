@@ -41,11 +41,11 @@ function optionalCount(def: MatcherDefinition, key: 'min' | 'max', jsonPath: str
 function compileRegex(source: unknown, def: unknown, jsonPath: string): RegExp {
   if (typeof source !== 'string') throw ruleError(jsonPath, "regex matcher needs a 'regex' string", def);
   try {
-    // pact-reference tests with `is_match`, i.e. the pattern may match anywhere unless anchored.
-    return new RegExp(source, 'u');
+    // The whole value must match (the spec cases require it: `named .{4}` does not match `named brent`).
+    return new RegExp(`^(?:${source})$`, 'u');
   } catch (unicodeError) {
     try {
-      return new RegExp(source);
+      return new RegExp(`^(?:${source})$`);
     } catch {
       throw ruleError(jsonPath, `invalid regular expression ${JSON.stringify(source)}`, def, unicodeError);
     }
@@ -221,7 +221,7 @@ export function rulesFor(
   matchingRules: MatchingRules,
   category: string,
   jsonPath = '$.matchingRules',
-  keysArePaths = category === 'body' || category === 'metadata',
+  keysArePaths = category === 'body' || category === 'metadata' || category === 'path' || category === 'status',
 ): CompiledRules {
   let byCategory = compiledCache.get(matchingRules);
   if (!byCategory) {

@@ -130,8 +130,10 @@ function compareElement(path: XmlPath, expected: XmlElement, actual: XmlElement,
     for (const matcher of selected.list.matchers) {
       let failure: string | undefined;
       if (matcher.type === 'regex') {
-        if (!matcher.regex.test(actual.localName ?? actual.nodeName))
-          failure = `to have a name matching /${matcher.source}/`;
+        // pact-reference tests an element's name, pact-jvm its text; the v3 spec cases rely on the latter.
+        if (!matcher.regex.test(actual.localName ?? actual.nodeName) && !matcher.regex.test(text(actual))) {
+          failure = `to have a name or text matching /${matcher.source}/`;
+        }
       } else if (matcher.type === 'type' || matcher.type === 'equality') {
         if (expectedName !== actualName) failure = `to be a <${expectedName}> element`;
         else if (matcher.type === 'type' && !selected.cascaded) {
