@@ -1,0 +1,186 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCutoverError } from '@cutover/core';
+import { loadPolicy, parsePolicy, POLICY_SCHEMA_URL, selectRoutes } from './policy.js';
+import { checkRoutesKnown, documentedOperations } from './openapi.js';
+import { OPENAPI, POLICY_YAML } from './__fixtures__/evidence.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function errorOf(fn: () => unknown): Error & { code?: string; details?: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('parsePolicy', () => {
+  it('applies fail-closed defaults and the default rollout steps', () => {
+    const policy = parsePolicy(
+      'version: 1\ncandidate: { service: tracking service }\nroutes:\n  - { name: t, match: { methods: [GET], path: /api/tracking/** }, currentWeight: 0 }\n',
+    );
+    expect(policy.candidate).toEqual({ service: 'tracking service', upstream: 'tracking_service' });
+    expect(policy.monolith.upstream).toBe('monolith');
+    expect(policy.routes[0]).toMatchObject({
+      rolloutSteps: [1, 10, 50, 100],
+      requestedWeight: 100,
+      rules: {
+        requirePactPass: true,
+        parity: { required: true, allowNoise: true },
+        schema: { required: true, allowBaseline: true },
+        requiredConsumers: [],
+        requireAllOperationsExercised: false,
+      },
+    });
+    expect(policy.routes[0]!.rules.maxEvidenceAgeMs).toBeUndefined();
+  });
+
+  it('merges defaults and route rules, the route winning', () => {
+    const policy = parsePolicy(
+      POLICY_YAML.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  parity: { allowNoise: false }'),
+    );
+    expect(policy.routes[0]!.rules).toMatchObject({
+      parity: { required: true, allowNoise: false },
+      requiredConsumers: ['web-app', 'mobile-app'],
+      maxEvidenceAgeMs: 24 * 3_600_000,
+      maxEvidenceAge: '24h',
+    });
+  });
+
+  it('reports invalid YAML with file, line and column', () => {
+    const error = errorOf(() => parsePolicy('version: 1\nroutes: [\n', 'p.yaml'));
+    expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
+    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: policy is not valid YAML/);
+  });
+
+  it('reports every schema problem with file:line and JSON path', () => {
+    const text = POLICY_YAML.replace('currentWeight: 0', 'currentWeight: 150\n    colour: blue').replace(
+      'methods: [GET]',
+      'methods: [FETCH]',
+    );
+    const error = errorOf(() => parsePolicy(text, 'bad.yaml'));
+    expect(isCutoverError(error)).toBe(true);
+    expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
+    expect(error.message).toMatch(/bad\.yaml:\d+:\d+ \$\.routes\[0\]\.currentWeight: must be <= 100/);
+    expect(error.message).toMatch(/\$\.routes\[0\]: unknown property "colour"/);
+    expect(error.message).toMatch(/\$\.routes\[0\]\.match\.methods\[0\]: must be equal to one of the allowed values/);
+    expect((error.details?.problems as unknown[]).length).toBe(3);
+  });
+
+  it('reports a missing required property at its parent', () => {
+    const error = errorOf(() => parsePolicy('version: 1\nroutes: []\n', 'p.yaml'));
+    expect(error.message).toMatch(/p\.yaml:1:1 \$: missing required property "candidate"/);
+    expect(error.message).toMatch(/\$\.routes: must NOT have fewer than 1 items/);
+  });
+
+  it('refuses overlapping route patterns, naming both routes', () => {
+    const text = POLICY_YAML.replace(
+      'routes:',
+      'routes:\n  - name: events\n    match: { methods: [GET, HEAD], path: "/api/tracking/*/events" }\n    currentWeight: 0',
+    );
+    const error = errorOf(() => parsePolicy(text, 'p.yaml'));
+    expect(error.message).toMatch(
+      /\$\.routes\[1\]\.match\.path: route "tracking" \(GET \/api\/tracking\/\*\*\) overlaps route "events" .* for GET/,
+    );
+  });
+
+  it('accepts the same pattern for different methods', () => {
+    const text = POLICY_YAML.replace(
+      'routes:',
+      'routes:\n  - name: writes\n    match: { methods: [POST], path: /api/tracking/** }\n    currentWeight: 0',
+    );
+    expect(parsePolicy(text).routes.map((r) => r.name)).toEqual(['writes', 'tracking']);
+  });
+
+  it('refuses duplicate route names, weights off the rollout steps and misplaced "**"', () => {
+    const text = `
+version: 1
+candidate: { service: s }
+rolloutSteps: [5, 1, 100]
+routes:
+  - { name: a, match: { methods: [GET], path: "/a/x**" }, currentWeight: 7 }
+  - { name: a, match: { methods: [GET], path: /b/** }, currentWeight: 5, requestedWeight: 1 }
+`;
+    const message = errorOf(() => parsePolicy(text, 'p.yaml')).message;
+    expect(message).toMatch(/\$\.rolloutSteps: rollout steps must be in increasing order/);
+    expect(message).toMatch(/\$\.routes\[0\]\.match\.path: path pattern "\*\*" must be a whole segment/);
+    expect(message).toMatch(/\$\.routes\[0\]\.currentWeight: current weight 7 is neither 0 nor a rollout step/);
+    expect(message).toMatch(/\$\.routes\[1\]\.name: route name "a" is already used by routes\[0\]/);
+    expect(message).toMatch(/\$\.routes\[1\]\.requestedWeight: requested weight 1 is below the current weight 5/);
+  });
+
+  it('requires the last rollout step to be 100', () => {
+    expect(
+      errorOf(() => parsePolicy(POLICY_YAML.replace('defaults:', 'rolloutSteps: [1, 10]\ndefaults:'))).message,
+    ).toMatch(/the last rollout step must be 100/);
+  });
+});
+
+describe('selectRoutes / checkRoutesKnown', () => {
+  it('refuses an unknown route name, listing the known ones', () => {
+    const policy = parsePolicy(POLICY_YAML, 'p.yaml');
+    expect(selectRoutes(policy, ['tracking']).routes).toHaveLength(1);
+    expect(() => selectRoutes(policy, ['trackin'])).toThrow(
+      /p\.yaml: unknown route "trackin"; the policy defines "tracking"/,
+    );
+  });
+
+  it('refuses a route that covers no documented operation', () => {
+    const policy = parsePolicy(POLICY_YAML.replace('/api/tracking/**', '/api/trackng/**'), 'p.yaml');
+    expect(() => checkRoutesKnown(policy, documentedOperations(OPENAPI), 'api.yaml')).toThrow(
+      /unknown route: "tracking" \(GET \/api\/trackng\/\*\*\) covers no operation documented in api\.yaml/,
+    );
+    expect(() => checkRoutesKnown(parsePolicy(POLICY_YAML), documentedOperations(OPENAPI), 'api.yaml')).not.toThrow();
+  });
+});
+
+describe('loadPolicy and the published schema', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cutover-policy-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads the example system policy, contracts/cutover.yaml', async () => {
+    const policy = await loadPolicy(join(repoRoot, 'contracts/cutover.yaml'));
+    expect(policy.candidate.service).toBe('tracking-service');
+    expect(policy.routes).toEqual([
+      expect.objectContaining({ name: 'tracking', methods: ['GET'], path: '/api/tracking/**', currentWeight: 0 }),
+    ]);
+  });
+
+  it('references the published schema from contracts/cutover.yaml, and the package exports it', async () => {
+    const text = await readFile(join(repoRoot, 'contracts/cutover.yaml'), 'utf8');
+    const match = /# yaml-language-server: \$schema=(\S+)/.exec(text);
+    expect(match).not.toBeNull();
+    const referenced = join(repoRoot, 'contracts', match![1]!);
+    expect(referenced).toBe(fileURLToPath(POLICY_SCHEMA_URL));
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'packages/gate/package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      files: string[];
+    };
+    expect(pkg.exports['./schema/cutover-policy.schema.json']).toBe('./schema/cutover-policy.schema.json');
+    expect(pkg.files).toContain('schema');
+    const schema = JSON.parse(await readFile(referenced, 'utf8')) as { $schema: string; title: string };
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+  });
+
+  it('names the file when it cannot be read', async () => {
+    await expect(loadPolicy(join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml: cannot read the policy file/);
+  });
+
+  it('names the file in validation errors', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'version: 2\n');
+    await expect(loadPolicy(file)).rejects.toThrow(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:10 \\$\\.version: must be 1`),
+    );
+  });
+});
