@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CliIo, CommandOutcome } from '../context.js';
+import { gateCommand } from './gate.js';
+import { verifyCommand } from './verify.js';
 
 /**
  * A command module registers itself on yargs and reports its exit code through `outcome`.
@@ -8,4 +10,4 @@ import type { CliIo, CommandOutcome } from '../context.js';
 export type CommandModule = (yargs: Argv, io: CliIo, outcome: CommandOutcome) => Argv;
 
 // Commands are registered here, one line each.
-export const commands: CommandModule[] = [];
+export const commands: CommandModule[] = [verifyCommand, gateCommand];

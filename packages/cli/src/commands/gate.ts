@@ -1,0 +1,204 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { OutputError, UsageError } from '@cutover/core';
+import {
+  checkRoutesKnown,
+  collectEvidence,
+  decide,
+  GATEWAYS,
+  loadDocumentedOperations,
+  loadPolicy,
+  recordDecision,
+  renderConsole,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderRouting,
+  selectRoutes,
+  type BrokerAuth,
+  type Gateway,
+} from '@cutover/gate';
+import type { CommandModule } from './index.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface GateArgs {
+  policy: string;
+  results?: string[];
+  'broker-url'?: string;
+  provider?: string;
+  'candidate-version'?: string;
+  'broker-token'?: string;
+  'broker-username'?: string;
+  'broker-password'?: string;
+  openapi?: string;
+  route?: string[];
+  json?: string;
+  markdown?: string;
+  junit?: string;
+  'routing-out'?: string;
+  gateway: Gateway[];
+  'force-weight'?: number;
+  record: boolean;
+}
+
+/** Every file name a gateway renderer can write, so a blocked run can remove earlier artifacts. */
+const ARTIFACT_NAMES = [
+  'cutover-routing.http.conf',
+  'cutover-routing.locations.conf',
+  'cutover-envoy-routes.yaml',
+  'cutover-weights.json',
+];
+
+async function writeOut(file: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content);
+  } catch (error) {
+    throw new OutputError(`${file}: cannot write: ${(error as Error).message}`, { cause: error, details: { file } });
+  }
+}
+
+/**
+ * `cutover gate`: decides, per route, whether traffic may move to the candidate; writes reports
+ * and, when allowed, the routing artifact for the next rollout step. Exit 0 allowed, 1 blocked,
+ * 2 error (an unreachable broker is an error; it also blocks).
+ */
+export const gateCommand: CommandModule = (yargs, io, outcome) =>
+  yargs.command(
+    'gate',
+    'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
+    (y) =>
+      y
+        .option('policy', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Gate policy file (YAML), e.g. contracts/cutover.yaml',
+        })
+        .option('results', { type: 'string', array: true, describe: '`cutover verify --json` results file(s)' })
+        .option('broker-url', {
+          type: 'string',
+          describe: 'Pact Broker to read evidence from (and record the decision in) [env PACT_BROKER_BASE_URL]',
+        })
+        .option('provider', {
+          type: 'string',
+          describe: 'Pact provider name for broker evidence (default: the policy\'s "provider")',
+        })
+        .option('candidate-version', {
+          type: 'string',
+          describe: 'Candidate version being shifted to; evidence for any other version blocks',
+        })
+        .option('broker-token', { type: 'string', describe: 'Broker bearer token [env PACT_BROKER_TOKEN]' })
+        .option('broker-username', { type: 'string', describe: 'Broker basic-auth user [env PACT_BROKER_USERNAME]' })
+        .option('broker-password', {
+          type: 'string',
+          describe: 'Broker basic-auth password [env PACT_BROKER_PASSWORD]',
+        })
+        .option('openapi', {
+          type: 'string',
+          describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
+        })
+        .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
+        .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })
+        .option('markdown', { type: 'string', describe: 'Write a Markdown report (PR comment) to this file' })
+        .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
+        .option('routing-out', {
+          type: 'string',
+          describe: 'Directory for the routing artifact (written only when allowed)',
+        })
+        .option('gateway', {
+          type: 'string',
+          array: true,
+          choices: GATEWAYS,
+          default: ['json'],
+          describe: 'Routing artifact format(s)',
+        })
+        .option('force-weight', {
+          type: 'number',
+          describe: 'Move allowed routes to this weight instead of the next rollout step',
+        })
+        .option('record', {
+          type: 'boolean',
+          default: true,
+          describe: 'Record the decision in the broker when one is configured (--no-record to skip)',
+        }),
+    async (argv) => {
+      const args = argv as unknown as GateArgs;
+      const at = (file: string) => resolve(io.cwd, file);
+      const brokerUrl = args['broker-url'] ?? io.env.PACT_BROKER_BASE_URL;
+      const token = args['broker-token'] ?? io.env.PACT_BROKER_TOKEN;
+      const username = args['broker-username'] ?? io.env.PACT_BROKER_USERNAME;
+      const password = args['broker-password'] ?? io.env.PACT_BROKER_PASSWORD;
+      const auth: BrokerAuth | undefined = token
+        ? { token }
+        : username !== undefined
+          ? { username, ...(password !== undefined ? { password } : {}) }
+          : undefined;
+      const force = args['force-weight'];
+      if (force !== undefined && (!Number.isInteger(force) || force < 0 || force > 100))
+        throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
+
+      const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
+      const operations = args.openapi ? await loadDocumentedOperations(at(args.openapi)) : undefined;
+      if (operations) checkRoutesKnown(policy, operations, args.openapi!);
+
+      const candidateVersion = args['candidate-version'];
+      let evidence;
+      if (args.results && args.results.length > 0) {
+        evidence = await collectEvidence({ resultsFiles: args.results.map(at) });
+      } else {
+        if (!brokerUrl)
+          throw new UsageError('name the evidence: --results FILE (from `cutover verify --json`) or --broker-url URL');
+        if (!candidateVersion)
+          throw new UsageError(
+            '--candidate-version is required with broker evidence: the gate decides for one exact version',
+          );
+        const provider = args.provider ?? policy.provider;
+        if (!provider)
+          throw new UsageError('--provider is required with broker evidence (or set "provider" in the policy)');
+        evidence = await collectEvidence({ brokerUrl, provider, candidateVersion, ...(auth ? { auth } : {}) });
+      }
+
+      const decision = decide({
+        policy,
+        evidence,
+        ...(candidateVersion !== undefined ? { candidateVersion } : {}),
+        ...(operations ? { operations } : {}),
+        ...(force !== undefined ? { force } : {}),
+      });
+
+      if (brokerUrl && args.record) {
+        const recorded = await recordDecision(brokerUrl, decision, auth ? { auth } : {});
+        if (!recorded.recorded) decision.warnings.push(recorded.warning);
+      }
+
+      const notes: string[] = [];
+      if (args['routing-out']) {
+        const dir = at(args['routing-out']);
+        if (decision.outcome === 'allowed') {
+          await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+            throw new OutputError(`${dir}: cannot create the routing directory: ${(error as Error).message}`, {
+              cause: error,
+            });
+          });
+          for (const gateway of args.gateway)
+            for (const artifact of renderRouting(decision, { gateway })) {
+              await writeOut(join(dir, artifact.file), artifact.content);
+              notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
+            }
+        } else {
+          // Fail closed: an artifact from an earlier allowed run must not be applied after a block.
+          for (const name of ARTIFACT_NAMES) await rm(join(dir, name), { force: true });
+          notes.push(`no routing artifact written to ${dir}: the gate blocked`);
+        }
+      }
+      if (args.json) await writeOut(at(args.json), renderJson(decision));
+      if (args.markdown) await writeOut(at(args.markdown), renderMarkdown(decision));
+      if (args.junit) await writeOut(at(args.junit), renderJunit(decision));
+
+      io.stdout.write(renderConsole(decision));
+      for (const note of notes) io.stdout.write(`${note}\n`);
+      for (const warning of decision.warnings) io.stderr.write(`cutover gate: warning: ${warning}\n`);
+
+      const unavailable = evidence.problems.some((p) => p.code === 'evidence-unavailable');
+      outcome.exitCode = unavailable ? ExitCode.Error : decision.outcome === 'allowed' ? ExitCode.Ok : ExitCode.Failed;
+    },
+  );

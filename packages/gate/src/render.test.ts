@@ -1,0 +1,98 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { describe, expect, it } from 'vitest';
+import { decide, type GateDecision } from './decide.js';
+import { reportToEvidence } from './evidence.js';
+import { documentedOperations } from './openapi.js';
+import { renderConsole, renderJson, renderJunit, renderMarkdown } from './render.js';
+import { NOW, OPENAPI, policy, report, result } from './__fixtures__/evidence.js';
+
+function decisionWith(blocked: boolean): GateDecision {
+  const r = report();
+  if (blocked)
+    r.results[0] = result({
+      description: 'tracking <SHP-1001> & "quotes"',
+      parity: {
+        status: 'differs',
+        differences: [
+          { kind: 'value', path: '$.status', monolith: 'IN_TRANSIT', candidate: 'in|transit', message: 'differs' },
+        ],
+        noise: [],
+      },
+    });
+  return decide({
+    policy: policy(),
+    evidence: { reports: [reportToEvidence(r, 'verify.json')], problems: [] },
+    candidateVersion: '1.4.0',
+    operations: documentedOperations(OPENAPI),
+    now: NOW,
+  });
+}
+
+describe('renderConsole', () => {
+  it('says allowed with the weight change', () => {
+    const text = renderConsole(decisionWith(false));
+    expect(text).toMatch(/^cutover gate: ALLOWED — tracking-service 1\.4\.0 \(fixture\.yaml\)/);
+    expect(text).toContain(
+      '✔ allowed  tracking  GET /api/tracking/**  0% → 1%  (3 interactions, consumers: mobile-app, web-app)',
+    );
+  });
+
+  it('lists every reason of a blocked route with its code', () => {
+    const text = renderConsole(decisionWith(true));
+    expect(text).toContain('✘ blocked  tracking  GET /api/tracking/**  stays at 0%');
+    expect(text).toContain(
+      '- [parity-differs] web-app › "tracking <SHP-1001> & "quotes"": the candidate differs from the monolith at $.status (value): monolith "IN_TRANSIT", candidate "in|transit"',
+    );
+  });
+});
+
+describe('renderJson', () => {
+  it('round-trips the decision', () => {
+    const decision = decisionWith(true);
+    expect(JSON.parse(renderJson(decision))).toEqual(JSON.parse(JSON.stringify(decision)));
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('has a summary table and a reasons table with path, monolith and candidate values', () => {
+    const md = renderMarkdown(decisionWith(true));
+    expect(md).toMatch(/^### ⛔ cutover gate: blocked — tracking-service `1\.4\.0`/);
+    expect(md).toContain('| tracking | `GET /api/tracking/**` | ⛔ blocked | stays at 0% | 3 | mobile-app, web-app |');
+    expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith | Candidate | Detail |');
+    const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
+    expect(row).toContain(
+      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | `"IN_TRANSIT"` | `"in\\|transit"` |',
+    );
+    // a table row keeps its column count: escaped pipes do not split cells
+    expect(row.split(/(?<!\\)\|/).length).toBe(9);
+  });
+
+  it('shows an allowed decision without a reasons table', () => {
+    const md = renderMarkdown(decisionWith(false));
+    expect(md).toMatch(/^### ✅ cutover gate: allowed/);
+    expect(md).not.toContain('| Reason |');
+  });
+});
+
+describe('renderJunit', () => {
+  it('is well-formed XML with one failing test case per blocked route', () => {
+    const xml = renderJunit(decisionWith(true));
+    const errors: string[] = [];
+    const doc = new DOMParser({
+      onError: (level, message) => void errors.push(`${level}: ${message}`),
+    }).parseFromString(xml, 'text/xml');
+    expect(errors).toEqual([]);
+    const suite = doc.getElementsByTagName('testsuite')[0]!;
+    expect(suite.getAttribute('tests')).toBe('1');
+    expect(suite.getAttribute('failures')).toBe('1');
+    const failure = doc.getElementsByTagName('failure')[0]!;
+    expect(failure.getAttribute('message')).toBe('1 reason(s): parity-differs');
+    expect(failure.textContent).toContain('tracking <SHP-1001> & "quotes"');
+  });
+
+  it('has no failure when allowed', () => {
+    const xml = renderJunit(decisionWith(false));
+    expect(xml).toContain('failures="0"');
+    expect(xml).not.toContain('<failure');
+  });
+});
