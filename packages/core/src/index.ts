@@ -12,3 +12,4 @@ export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
+export { loadPact, parsePact, type LoadPactOptions } from './pact/load.js';

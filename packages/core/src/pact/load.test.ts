@@ -1,0 +1,163 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, PactLoadError } from '../errors.js';
+import type { HttpInteraction } from '../model.js';
+import { loadPact, parsePact } from './load.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+function http(i: unknown): HttpInteraction {
+  expect((i as HttpInteraction).type).toBe('http');
+  return i as HttpInteraction;
+}
+
+async function expectLoadError(input: string | object, pattern: RegExp, jsonPath?: string) {
+  const error = await loadPact(input).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PactLoadError);
+  expect((error as PactLoadError).code).toBe(ErrorCodes.PACT_INVALID);
+  expect((error as Error).message).toMatch(pattern);
+  if (jsonPath) expect(JSON.stringify((error as PactLoadError).details)).toContain(jsonPath);
+}
+
+describe('loadPact', () => {
+  it('reads a v2 pact: single provider state, query string, flat matching rules', async () => {
+    const pact = await loadPact(fixture('v2-tracking.json'));
+    expect(pact).toMatchObject({ consumer: { name: 'web-app' }, provider: { name: 'logistics' }, specMajor: 2 });
+    expect(pact.source).toBe(fixture('v2-tracking.json'));
+    const i = http(pact.interactions[0]);
+    expect(i.providerStates).toEqual([{ name: 'shipment SHP-1 exists', params: {} }]);
+    expect(i.request.query).toEqual({ lang: ['en', 'fr'] });
+    expect(i.response.body).toMatchObject({ kind: 'present', content: { id: 'SHP-1' } });
+    expect(Object.keys(i.response.matchingRules.body ?? {})).toEqual(expect.arrayContaining(['$.status', '$.events']));
+  });
+
+  it('reads a v3 pact: provider states with params, generators, categorised rules', async () => {
+    const pact = await loadPact(fixture('v3-shipments.json'));
+    expect(pact.specMajor).toBe(3);
+    const i = http(pact.interactions[0]);
+    expect(i.providerStates).toEqual([{ name: 'a customer exists', params: { customerId: 7 } }]);
+    expect(i.request.generators.body?.['$.customerId']).toEqual({ type: 'ProviderState', expression: '${customerId}' });
+    expect(i.response.status).toBe(201);
+  });
+
+  it('reads a v4 pact: HTTP interactions replayable, message interactions loaded but not replayable', async () => {
+    const pact = await loadPact(fixture('v4-mixed.json'));
+    expect(pact.specMajor).toBe(4);
+    expect(pact.interactions.map((i) => [i.type, i.replayable])).toEqual([
+      ['http', true],
+      ['async-message', false],
+      ['sync-message', false],
+    ]);
+    const i = http(pact.interactions[0]);
+    expect(i).toMatchObject({ key: 'a1b2c3', pending: true });
+    expect(i.response.body).toMatchObject({ kind: 'present', content: { eta: '2026-03-01' } });
+    expect(i.request.generators.path?.['']).toMatchObject({ type: 'ProviderState' });
+  });
+
+  it('accepts JSON text and parsed objects as well as paths, without mutating the object', async () => {
+    const text = JSON.stringify({
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [{ description: 'd', request: { method: 'GET', path: '/' }, response: { status: 204 } }],
+      metadata: { pactSpecification: { version: '3.0.0' } },
+    });
+    const object = JSON.parse(text);
+    const frozen = structuredClone(object);
+    expect((await loadPact(text)).interactions).toHaveLength(1);
+    expect(parsePact(object).interactions).toHaveLength(1);
+    expect(object).toEqual(frozen);
+  });
+
+  it('infers the spec from the shape when the metadata says nothing', () => {
+    const base = { consumer: { name: 'c' }, provider: { name: 'p' } };
+    const v4 = parsePact({
+      ...base,
+      interactions: [
+        {
+          type: 'Synchronous/HTTP',
+          description: 'd',
+          request: { method: 'GET', path: '/' },
+          response: { status: 200 },
+        },
+      ],
+    });
+    expect(v4.specMajor).toBe(4);
+    const v2 = parsePact({
+      ...base,
+      interactions: [
+        {
+          description: 'd',
+          request: { method: 'GET', path: '/' },
+          response: { status: 200, body: { a: 1 }, matchingRules: { '$.body.a': { match: 'type' } } },
+        },
+      ],
+    });
+    expect(v2.specMajor).toBe(2);
+  });
+
+  it('names the file when it cannot be read, and line and column when it is not JSON', async () => {
+    await expectLoadError('/no/such/pact.json', /Cannot read pact file \/no\/such\/pact\.json: no such file/);
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-load-'));
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{\n  "consumer": { "name": "c" },\n  "provider": oops\n}');
+    await expectLoadError(file, /broken\.json is not valid JSON at line 3/);
+  });
+
+  it('names the JSON path and what was expected for a malformed pact', async () => {
+    await expectLoadError(
+      { consumer: { name: 'c' }, provider: {}, interactions: [] },
+      /\$\.provider\.name: expected the provider's name/,
+      '$.provider.name',
+    );
+    await expectLoadError({ consumer: { name: 'c' }, provider: { name: 'p' } }, /\$\.interactions: expected an array/);
+    await expectLoadError(
+      {
+        consumer: { name: 'c' },
+        provider: { name: 'p' },
+        interactions: [{ description: 'x', request: { method: 'GET', path: '/' } }],
+      },
+      /\$\.interactions\[0\]\.response: expected a response object, got nothing/,
+    );
+  });
+
+  it('refuses an unknown specification version with its own code', async () => {
+    const error = await loadPact({
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [],
+      metadata: { pactSpecification: { version: '9.0.0' } },
+    }).catch((e: unknown) => e);
+    expect((error as PactLoadError).code).toBe(ErrorCodes.PACT_SPEC_UNSUPPORTED);
+  });
+
+  describe('with one bad interaction among good ones', () => {
+    const pact = {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      metadata: { pactSpecification: { version: '3.0.0' } },
+      interactions: [
+        { description: 'good one', request: { method: 'GET', path: '/a' }, response: { status: 200 } },
+        { description: 'bad status', request: { method: 'GET', path: '/b' }, response: { status: 'OK' } },
+        { description: 'good two', request: { method: 'GET', path: '/c' }, response: { status: 200 } },
+      ],
+    };
+
+    it('fails the whole load by default, naming the interaction and path', async () => {
+      await expectLoadError(
+        pact,
+        /1 of 3 interaction\(s\) cannot be loaded[\s\S]*\$\.interactions\[1\]\.response\.status/,
+      );
+    });
+
+    it('keeps the others usable when asked to be lenient', async () => {
+      const loaded = await loadPact(pact, { lenient: true });
+      expect(loaded.interactions.map((i) => i.description)).toEqual(['good one', 'good two']);
+      expect(loaded.problems).toEqual([
+        expect.objectContaining({ index: 1, description: 'bad status', jsonPath: '$.interactions[1].response.status' }),
+      ]);
+    });
+  });
+});
