@@ -90,8 +90,8 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
   if (!Object.hasOwn(part, 'body')) return { kind: 'absent' };
   const raw = part.body;
   const headerType = headerContentType(headers);
-  // A v4 body is { content, contentType, encoded }; anything else is read as a v3-style body.
-  if (specMajor === 4 && isObject(raw) && (Object.hasOwn(raw, 'content') || Object.hasOwn(raw, 'contentType'))) {
+  // A v4 body is { content, contentType, encoded }; a bare list or scalar is read as a v3-style body.
+  if (specMajor === 4 && isObject(raw)) {
     if (!Object.hasOwn(raw, 'content')) return { kind: 'absent' };
     const content = raw.content;
     const declared = typeof raw.contentType === 'string' ? raw.contentType : undefined;

@@ -2,7 +2,7 @@ import type { Mismatch } from '../../model.js';
 import { applyMatcher, applyRuleList, deepEqual, failureMessage } from '../matchers/apply.js';
 import type { CompiledRules, Matcher } from '../matchers/types.js';
 import { describeValue, mismatch, show, typeName } from '../mismatch.js';
-import { formatPath, parseRulePath } from '../path.js';
+import { formatPath, type PathToken } from '../path.js';
 import { hasRules, selectRules } from '../rules.js';
 
 export interface JsonContext {
@@ -68,16 +68,16 @@ function compareValues(path: Path, expected: unknown, actual: unknown, ctx: Json
 
 /** A context whose rules also say that every child of `path` follows `matchers` (eachValue). */
 function withChildRules(ctx: JsonContext, path: Path, matchers: Matcher[], child: 'field' | 'index'): JsonContext {
-  const tokens = [
-    ...parseRulePath(formatPath(path)),
-    child === 'field' ? ({ kind: 'star' } as const) : ({ kind: 'star-index' } as const),
-  ];
-  return {
-    ...ctx,
-    rules: {
-      rules: [...ctx.rules.rules, { expression: `${formatPath(path)}.*`, tokens, list: { combine: 'AND', matchers } }],
-    },
-  };
+  const tokens: PathToken[] = path.map((step, i): PathToken =>
+    i === 0
+      ? { kind: 'root' }
+      : typeof step === 'number'
+        ? { kind: 'index', index: step }
+        : { kind: 'field', name: step },
+  );
+  tokens.push(child === 'field' ? { kind: 'star' } : { kind: 'star-index' });
+  const expression = `${formatPath(path)}${child === 'field' ? '.*' : '[*]'}`;
+  return { ...ctx, rules: { rules: [...ctx.rules.rules, { expression, tokens, list: { combine: 'AND', matchers } }] } };
 }
 
 function compareObjects(path: Path, expected: JsonObject, actual: JsonObject, ctx: JsonContext): void {

@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import type { MatchResult } from '../model.js';
+import { matchRequest } from './request.js';
+import { matchResponse } from './response.js';
+import { observedResponse } from './observed.js';
+import { matchHttpResponse } from './response.js';
+import { normalizeResponse } from '../pact/http.js';
+
+const req = (expected: Record<string, unknown>, actual: Record<string, unknown>, specVersion = '3.0.0'): MatchResult =>
+  matchRequest({ method: 'GET', path: '/', ...expected }, { method: 'GET', path: '/', ...actual }, { specVersion });
+const kinds = (r: MatchResult) => r.mismatches.map((m) => m.kind);
+
+describe('method and path', () => {
+  it('compares methods case-insensitively', () => {
+    expect(req({ method: 'post' }, { method: 'POST' }).ok).toBe(true);
+    const r = req({ method: 'POST' }, { method: 'PUT' });
+    expect(r.mismatches).toEqual([
+      { kind: 'method', path: '$', expected: 'POST', actual: 'PUT', message: 'Expected method POST, but got PUT' },
+    ]);
+  });
+
+  it('compares paths exactly unless a path rule says otherwise', () => {
+    expect(kinds(req({ path: '/a/' }, { path: '/a' }))).toEqual(['path']);
+    const rule = { path: { matchers: [{ match: 'regex', regex: '/orders/\\d+' }] } };
+    expect(req({ path: '/orders/1', matchingRules: rule }, { path: '/orders/77' }).ok).toBe(true);
+    expect(req({ path: '/orders/1', matchingRules: rule }, { path: '/orders/x' }).ok).toBe(false);
+  });
+
+  it('reads v2 flat rules', () => {
+    const matchingRules = { '$.path': { regex: '/orders/\\d+' }, '$.query.page': { match: 'regex', regex: '\\d+' } };
+    expect(
+      req({ path: '/orders/1', query: 'page=1', matchingRules }, { path: '/orders/9', query: 'page=20' }, '2.0.0').ok,
+    ).toBe(true);
+  });
+});
+
+describe('query', () => {
+  it('accepts a query string or a map of lists', () => {
+    expect(req({ query: 'a=1&b=2&a=3' }, { query: { b: ['2'], a: ['1', '3'] } }).ok).toBe(true);
+  });
+
+  it('keeps the order of repeated values and reports missing and unexpected parameters', () => {
+    expect(kinds(req({ query: 'a=1&a=2' }, { query: 'a=2&a=1' }))).toEqual(['query', 'query']);
+    const r = req({ query: 'a=1' }, { query: 'b=1' });
+    expect(r.mismatches.map((m) => m.message)).toEqual([
+      `Expected query parameter 'a' ("1"), but it was missing`,
+      `Did not expect query parameter 'b' (got ["1"])`,
+    ]);
+  });
+
+  it('applies a rule to every value and its min to the number of values', () => {
+    const matchingRules = {
+      query: {
+        id: {
+          matchers: [
+            { match: 'regex', regex: '\\d+' },
+            { match: 'type', min: 2 },
+          ],
+        },
+      },
+    };
+    expect(req({ query: 'id=1&id=2', matchingRules }, { query: 'id=10&id=20&id=30' }).ok).toBe(true);
+    expect(req({ query: 'id=1&id=2', matchingRules }, { query: 'id=10' }).ok).toBe(false);
+    expect(req({ query: 'id=1&id=2', matchingRules }, { query: 'id=10&id=x' }).ok).toBe(false);
+  });
+});
+
+describe('headers', () => {
+  it('matches names case-insensitively and allows extra headers', () => {
+    expect(req({ headers: { 'X-Id': '1' } }, { headers: { 'x-id': '1', Other: 'x' } }).ok).toBe(true);
+    expect(req({ headers: { 'X-Id': '1' } }, { headers: {} }).mismatches[0]?.message).toBe(
+      'Expected header X-Id: 1, but it was missing',
+    );
+  });
+
+  it('compares comma-separated values in order, ignoring whitespace', () => {
+    expect(req({ headers: { Accept: 'a,b' } }, { headers: { Accept: 'a, b' } }).ok).toBe(true);
+    expect(req({ headers: { Accept: 'a, b' } }, { headers: { Accept: 'b, a' } }).ok).toBe(false);
+    expect(req({ headers: { Accept: ['a', 'b'] } }, { headers: { Accept: ['a, b'] } }, '4.0').ok).toBe(true);
+  });
+
+  it('compares content types with their parameters in any order and charsets in any case', () => {
+    const ct = (e: string, a: string) => req({ headers: { 'Content-Type': e } }, { headers: { 'content-type': a } }).ok;
+    expect(ct('application/json; charset=UTF-8', 'application/json;charset=utf-8')).toBe(true);
+    expect(ct('text/plain; a=1; b=2', 'text/plain; b=2; a=1')).toBe(true);
+    expect(ct('application/json; charset=UTF-8', 'application/json; charset=latin1')).toBe(false);
+    expect(ct('application/json', 'application/json; charset=utf-8')).toBe(true);
+  });
+
+  it('keeps commas inside single-valued headers such as Date', () => {
+    const matchingRules = {
+      header: { date: { matchers: [{ match: 'date', format: 'EEE, dd MMM yyyy HH:mm:ss z' }] } },
+    };
+    expect(
+      req(
+        { headers: { Date: 'Mon, 01 Jan 2024 10:00:00 GMT' }, matchingRules },
+        { headers: { date: 'Tue, 02 Jan 2024 11:30:00 GMT' } },
+      ).ok,
+    ).toBe(true);
+  });
+});
+
+describe('bodies', () => {
+  it('does not allow unexpected keys in request bodies', () => {
+    const r = req({ body: { a: 1 } }, { body: { a: 1, b: 2 } });
+    expect(r.mismatches.map((m) => m.path)).toEqual(['$.b']);
+  });
+
+  it('reports a body of another content type', () => {
+    const r = matchResponse(
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: { a: 1 } },
+      { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html></html>' },
+      { specVersion: '3.0.0' },
+    );
+    expect(kinds(r)).toEqual(['header', 'body-type']);
+  });
+
+  it('matches plain text with a rule on $', () => {
+    const expected = {
+      status: 200,
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'ok 1',
+      matchingRules: { body: { $: { matchers: [{ match: 'regex', regex: 'ok \\d' }] } } },
+    };
+    expect(
+      matchResponse(
+        expected,
+        { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok 7' },
+        { specVersion: '3.0.0' },
+      ).ok,
+    ).toBe(true);
+    expect(
+      matchResponse(
+        expected,
+        { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok 77' },
+        { specVersion: '3.0.0' },
+      ).ok,
+    ).toBe(false);
+  });
+
+  it('matches form-urlencoded bodies field by field', () => {
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const matchingRules = { body: { '$.id': { matchers: [{ match: 'integer' }] } } };
+    expect(
+      req(
+        { method: 'POST', headers, body: 'id=1&name=a+b', matchingRules },
+        { method: 'POST', headers, body: 'name=a%20b&id=42' },
+      ).ok,
+    ).toBe(true);
+    expect(
+      req(
+        { method: 'POST', headers, body: 'id=1&name=a', matchingRules },
+        { method: 'POST', headers, body: 'name=a&id=x' },
+      ).ok,
+    ).toBe(false);
+    expect(
+      req({ method: 'POST', headers, body: 'id=1', matchingRules }, { method: 'POST', headers, body: 'id=1&extra=1' })
+        .ok,
+    ).toBe(false);
+  });
+
+  it('matches XML elements, attributes and text under rules', () => {
+    const headers = { 'Content-Type': 'application/xml' };
+    const expected = {
+      status: 200,
+      headers,
+      body: { content: '<orders><order id="1"><total>10.50</total></order></orders>', contentType: 'application/xml' },
+      matchingRules: {
+        body: {
+          '$.orders': { matchers: [{ match: 'type', min: 1 }] },
+          "$.orders.order['@id']": { matchers: [{ match: 'integer' }] },
+          '$.orders.order.total.#text': { matchers: [{ match: 'decimal' }] },
+        },
+      },
+    };
+    const actual = (xml: string) => ({ status: 200, headers, body: { content: xml, contentType: 'application/xml' } });
+    expect(
+      matchResponse(
+        expected,
+        actual('<orders><order id="7"><total>1.25</total></order><order id="8"><total>3.00</total></order></orders>'),
+        { specVersion: '4.0' },
+      ).ok,
+    ).toBe(true);
+    const bad = matchResponse(expected, actual('<orders><order id="x"><total>1.25</total></order></orders>'), {
+      specVersion: '4.0',
+    });
+    expect(bad.mismatches.map((m) => m.path)).toEqual(['$.orders.order.@id']);
+    const broken = matchResponse(expected, actual('<orders><order>'), { specVersion: '4.0' });
+    expect(broken.mismatches[0]?.message).toContain('could not be parsed as XML');
+  });
+});
+
+describe('status', () => {
+  it('compares the status exactly without a rule', () => {
+    expect(matchResponse({ status: 200 }, { status: 201 }, { specVersion: '3.0.0' }).mismatches).toEqual([
+      { kind: 'status', path: '$', expected: 200, actual: 201, message: 'Expected status 200, but got 201' },
+    ]);
+  });
+});
+
+describe('observedResponse', () => {
+  it('parses JSON bodies and lists header values', () => {
+    const r = observedResponse({
+      status: 200,
+      headers: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], gone: undefined },
+      body: Buffer.from('{"a":1}'),
+    });
+    expect(r.body).toEqual({ kind: 'present', content: { a: 1 }, contentType: 'application/json', encoded: false });
+    expect(r.headers).toEqual({ 'content-type': ['application/json'], 'set-cookie': ['a=1', 'b=2'] });
+  });
+
+  it('keeps text, treats no body as absent, and makes broken JSON fail matching loudly', () => {
+    expect(observedResponse({ status: 204, headers: {} }).body).toEqual({ kind: 'absent' });
+    expect(observedResponse({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'hi' }).body).toMatchObject(
+      { content: 'hi' },
+    );
+    const expected = normalizeResponse(
+      { status: 200, headers: { 'Content-Type': 'application/json' }, body: { a: 1 } },
+      3,
+    );
+    const broken = observedResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const result = matchHttpResponse(expected, broken);
+    expect(result.ok).toBe(false);
+    expect(result.mismatches[0]?.message).toContain('could not be parsed as JSON');
+  });
+
+  it('matches a real answer against a pact response', () => {
+    const expected = normalizeResponse(
+      {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: { id: 1, tags: ['a'] },
+        matchingRules: {
+          body: { '$.id': { matchers: [{ match: 'integer' }] }, '$.tags': { matchers: [{ match: 'type', min: 1 }] } },
+        },
+      },
+      3,
+    );
+    const actual = observedResponse({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"id":9,"tags":["x","y"],"extra":true}',
+    });
+    expect(matchHttpResponse(expected, actual)).toEqual({ ok: true, mismatches: [] });
+  });
+});
