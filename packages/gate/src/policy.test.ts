@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCutoverError } from '@cutover/core';
 import { loadPolicy, parsePolicy, POLICY_SCHEMA_URL, selectRoutes } from './policy.js';
-import { checkRoutesKnown, documentedOperations } from './openapi.js';
+import { checkRoutesKnown, documentedOperations, loadDocumentedOperations, operationsUnder } from './openapi.js';
 import { OPENAPI, POLICY_YAML } from './__fixtures__/evidence.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -153,6 +153,17 @@ describe('loadPolicy and the published schema', () => {
     expect(policy.candidate.service).toBe('tracking-service');
     expect(policy.routes).toEqual([
       expect.objectContaining({ name: 'tracking', methods: ['GET'], path: '/api/tracking/**', currentWeight: 0 }),
+    ]);
+  });
+
+  it('covers exactly the tracking operations of contracts/openapi/logistics.yaml', async () => {
+    const policy = await loadPolicy(join(repoRoot, 'contracts/cutover.yaml'));
+    const operations = await loadDocumentedOperations(join(repoRoot, 'contracts/openapi/logistics.yaml'));
+    expect(() => checkRoutesKnown(policy, operations, 'logistics.yaml')).not.toThrow();
+    expect(operationsUnder(policy.routes[0]!, operations).map((op) => `${op.method} ${op.path}`)).toEqual([
+      'GET /api/tracking/{shipmentId}',
+      'GET /api/tracking/{shipmentId}/events',
+      'GET /api/tracking/{shipmentId}/eta',
     ]);
   });
 
