@@ -13,6 +13,7 @@ import {
 import { appendPointer, formatPointer, getAtPointer, refToPointer } from './pointer.js';
 import { HTTP_METHODS, Router, serverBasePath, type BasePath } from './router.js';
 import { SchemaCompiler, type Direction } from './schema.js';
+import { findUndeclaredFields } from './undeclared.js';
 import { isObject, type JsonObject } from './util.js';
 
 /** One documented operation. */
@@ -240,8 +241,7 @@ export class OpenApiDocument {
     const op = lookup.operation;
     const responses = isObject(op.operation.responses) ? op.operation.responses : {};
     const status = String(response.status);
-    const rangeKey = Object.keys(responses).find((k) => k.toUpperCase() === `${status[0]}XX`);
-    const key = status in responses ? status : (rangeKey ?? ('default' in responses ? 'default' : undefined));
+    const key = statusKey(responses, response.status);
     const responsesPointer = appendPointer(op.pointer, 'responses');
     if (key === undefined) {
       violations.push({
@@ -272,6 +272,52 @@ export class OpenApiDocument {
     violations.push(...this.checkResponseHeaders(documented, headers, options));
     violations.push(...this.checkResponseBody(documented, response, headers, `${op.method} ${op.pathTemplate} ${key}`));
     return violations;
+  }
+
+  /**
+   * Fields of a JSON response body that the documented schema does not declare (code
+   * `response.body.undeclared-field`). Used by `cutover openapi check`: a consumer expecting a field
+   * the document does not promise relies on an accident of the implementation.
+   *
+   * @example
+   * doc.undeclaredResponseFields({ method: 'GET', path: '/shipments/1' }, { status: 200, body: { id: 1, legacyCode: 'x' } })
+   */
+  undeclaredResponseFields(
+    target: { method: string; path: string } | FoundOperation,
+    response: ResponseToValidate,
+  ): SchemaViolation[] {
+    if (!hasBody(response.body)) return [];
+    const lookup = 'kind' in target ? target : this.findOperation(target.method, target.path);
+    if (lookup.kind === 'not-found') return [];
+    const op = lookup.operation;
+    const responses = isObject(op.operation.responses) ? op.operation.responses : {};
+    const key = statusKey(responses, response.status);
+    if (key === undefined) return [];
+    const documented = this.resolve(responses[key], appendPointer(op.pointer, 'responses', key));
+    const content = documented && isObject(documented.value.content) ? documented.value.content : {};
+    const types = Object.keys(content);
+    const headers = lowerHeaders(response.headers);
+    const contentType =
+      response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, types);
+    const mediaKey = contentType === undefined ? undefined : matchMediaType(contentType, types);
+    if (!documented || mediaKey === undefined || !isJsonMediaType(mediaKey)) return [];
+    const media = this.resolve(content[mediaKey], appendPointer(documented.pointer, 'content', mediaKey));
+    if (!media || media.value.schema === undefined) return [];
+    let body: unknown = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        return [];
+      }
+    }
+    return findUndeclaredFields(body, appendPointer(media.pointer, 'schema'), {
+      document: this.document,
+      test: (pointer, value) => this.compiler.get('response', pointer).test(value),
+      code: 'response.body.undeclared-field',
+      on: 'response',
+      subject: 'response body',
+    });
   }
 
   private checkResponseHeaders(
@@ -619,6 +665,14 @@ function basesOf(servers: unknown): BasePath[] {
     .filter((s): s is JsonObject => isObject(s) && typeof s.url === 'string')
     .map((s) => serverBasePath(s.url as string, isObject(s.variables) ? (s.variables as never) : {}));
   return bases.length > 0 ? bases : [serverBasePath('/')];
+}
+
+/** Exact status, then its `2XX`-style range, then `default`. */
+function statusKey(responses: JsonObject, status: number): string | undefined {
+  const text = String(status);
+  if (text in responses) return text;
+  const range = Object.keys(responses).find((k) => k.toUpperCase() === `${text[0]}XX`);
+  return range ?? ('default' in responses ? 'default' : undefined);
 }
 
 function hasBody(body: unknown): boolean {

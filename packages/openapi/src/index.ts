@@ -19,3 +19,13 @@ export {
   type ResponseToValidate,
   type ValidateResponseOptions,
 } from './document.js';
+export {
+  CHECK_FORMAT,
+  checkPacts,
+  fromHttpRequest,
+  fromHttpResponse,
+  type CheckFinding,
+  type CheckReport,
+  type OperationCoverage,
+} from './check.js';
+export { formatConsoleReport, formatJsonReport, formatJUnitReport, formatMarkdownReport } from './report.js';

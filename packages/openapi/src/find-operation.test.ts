@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadOpenApi, type OpenApiDocument } from './index.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+let shipments: OpenApiDocument;
+let catalog: OpenApiDocument;
+beforeAll(async () => {
+  shipments = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false });
+  catalog = await loadOpenApi(fixture('catalog-3.1.yaml'), { validate: false });
+});
+
+describe('findOperation', () => {
+  it('strips the servers base path and extracts templated path parameters', () => {
+    const found = shipments.findOperation('get', '/v1/shipments/42');
+    expect(found).toMatchObject({
+      kind: 'found',
+      pathTemplate: '/shipments/{id}',
+      params: { id: '42' },
+      basePath: '/v1',
+    });
+    expect(found.kind !== 'not-found' && found.pointer).toBe('/paths/~1shipments~1{id}/get');
+  });
+
+  it('does not find a documented path outside the servers base path', () => {
+    expect(shipments.findOperation('GET', '/shipments/42')).toMatchObject({ kind: 'not-found', reason: 'path' });
+  });
+
+  it('prefers a literal segment over a templated one', () => {
+    expect(shipments.findOperation('GET', '/v1/shipments/latest')).toMatchObject({
+      pathTemplate: '/shipments/latest',
+      params: {},
+    });
+  });
+
+  it('falls back to the templated path when the literal one lacks the method', () => {
+    expect(shipments.findOperation('DELETE', '/v1/shipments/latest')).toMatchObject({
+      kind: 'found',
+      pathTemplate: '/shipments/{id}',
+      params: { id: 'latest' },
+    });
+  });
+
+  it('matches several parameters inside one segment', () => {
+    expect(shipments.findOperation('GET', '/v1/files/report.v2.pdf')).toMatchObject({
+      pathTemplate: '/files/{name}.{ext}',
+      params: { name: 'report', ext: 'v2.pdf' },
+    });
+    expect(shipments.findOperation('GET', '/v1/files/noextension').kind).toBe('not-found');
+  });
+
+  it('reports templates that match equally as ambiguous and picks the first in the document', () => {
+    const found = shipments.findOperation('GET', '/v1/pets/rex');
+    expect(found.kind).toBe('ambiguous');
+    if (found.kind === 'not-found') throw new Error('unreachable');
+    expect(found.pathTemplate).toBe('/pets/{id}');
+    expect(found.params).toEqual({ id: 'rex' });
+    expect(found.candidates.map((c) => c.pathTemplate)).toEqual(['/pets/{name}']);
+  });
+
+  it('says which methods are documented when the path exists but the method does not', () => {
+    const result = shipments.findOperation('PATCH', '/v1/shipments/1');
+    expect(result).toMatchObject({ kind: 'not-found', reason: 'method', allowedMethods: ['DELETE', 'GET'] });
+    expect(result.kind === 'not-found' && result.message).toMatch(/does not document PATCH/);
+  });
+
+  it('ignores a trailing slash and the query string, and percent-decodes parameters', () => {
+    expect(shipments.findOperation('GET', '/v1/shipments/')).toMatchObject({ pathTemplate: '/shipments' });
+    expect(shipments.findOperation('GET', '/v1/shipments?limit=1')).toMatchObject({ pathTemplate: '/shipments' });
+    expect(shipments.findOperation('GET', '/v1/files/a%20b.pdf')).toMatchObject({
+      params: { name: 'a b', ext: 'pdf' },
+    });
+  });
+
+  it('honours server variables with an enum in the base path', () => {
+    expect(catalog.findOperation('GET', '/api/v1/items/abc')).toMatchObject({ kind: 'found', basePath: '/api/v1' });
+    expect(catalog.findOperation('GET', '/api/v2/items/abc')).toMatchObject({ kind: 'found', basePath: '/api/v2' });
+    expect(catalog.findOperation('GET', '/api/v3/items/abc').kind).toBe('not-found');
+  });
+
+  it('lets the caller replace the base path the servers give', async () => {
+    const doc = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false, basePath: '/gateway/logistics' });
+    expect(doc.findOperation('GET', '/gateway/logistics/shipments/1').kind).toBe('found');
+    expect(doc.findOperation('GET', '/v1/shipments/1').kind).toBe('not-found');
+  });
+});

@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes } from '@cutover/core';
+import { loadOpenApi, OpenApiError } from './index.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+async function loadError(source: string | object): Promise<OpenApiError> {
+  const error = await loadOpenApi(source).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OpenApiError);
+  expect((error as OpenApiError).code).toBe(ErrorCodes.OPENAPI_INVALID);
+  return error as OpenApiError;
+}
+
+describe('loadOpenApi', () => {
+  it('loads a YAML file and indexes its operations without compiling any schema', async () => {
+    const doc = await loadOpenApi(fixture('shipments-3.0.yaml'));
+    expect(doc.version).toBe('3.0');
+    expect(doc.openapi).toBe('3.0.3');
+    expect(doc.operations.map((o) => `${o.method} ${o.pathTemplate}`)).toContain('GET /shipments/{id}');
+    expect(doc.operations).toHaveLength(8);
+    expect(doc.compiledSchemas).toBe(0);
+  });
+
+  it('loads JSON text and parsed objects, and never modifies the object it is given', async () => {
+    const source = {
+      openapi: '3.1.0',
+      info: { title: 'x', version: '1' },
+      paths: {
+        '/a': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } },
+              },
+            },
+          },
+        },
+      },
+      components: { schemas: { A: { type: 'string' } } },
+    };
+    const before = structuredClone(source);
+    const fromObject = await loadOpenApi(source);
+    expect(source).toEqual(before);
+    expect(fromObject.findOperation('GET', '/a').kind).toBe('found');
+    const fromText = await loadOpenApi(JSON.stringify(source));
+    expect(fromText.validateResponse({ method: 'GET', path: '/a' }, { status: 200, body: 3 })).toHaveLength(1);
+  });
+
+  it('bundles $refs spread over several files', async () => {
+    const doc = await loadOpenApi(fixture('multi/root.yaml'));
+    expect(doc.findOperation('GET', '/parcels').kind).toBe('found');
+    const violations = doc.validateResponse(
+      { method: 'GET', path: '/parcels' },
+      { status: 200, body: [{ id: 'P1', owner: {} }], contentType: 'application/json' },
+    );
+    expect(violations.map((v) => [v.instancePath, v.rule])).toEqual([['/0/owner/name', 'required']]);
+    const request = doc.validateRequest({ method: 'GET', path: '/parcels/X1' });
+    expect(request.map((v) => [v.code, v.instancePath, v.rule])).toEqual([
+      ['request.parameter.invalid', 'path/id', 'pattern'],
+    ]);
+  });
+
+  it('refuses Swagger 2.0 with a message saying to convert it', async () => {
+    const error = await loadError(fixture('swagger-2.0.json'));
+    expect(error.message).toMatch(/Swagger 2\.0 documents are not supported.*convert/);
+    expect(error.message).toContain('swagger-2.0.json');
+  });
+
+  it('names the included file and the JSON pointer inside it when the document is invalid', async () => {
+    const error = await loadError(fixture('broken/root.yaml'));
+    expect(error.details.source).toBe(fixture('broken/things.yaml'));
+    expect(error.details.pointer).toBe('/get/responses/200');
+    expect(error.message).toContain('things.yaml');
+    expect(error.message).toContain('#/get/responses/200');
+    expect(error.message).toMatch(/description/);
+  });
+
+  it('names the file and the pointer of a $ref that points to nothing', async () => {
+    const error = await loadError(fixture('broken/missing-ref.yaml'));
+    expect(error.details.source).toBe(fixture('broken/missing-ref.yaml'));
+    expect(error.details.pointer).toBe('/components/responses/Nope');
+  });
+
+  it('reports YAML syntax errors with the file and line', async () => {
+    const error = await loadError(fixture('broken/syntax-error.txt'));
+    expect(error.message).toMatch(/syntax-error\.txt: not valid YAML or JSON at line \d+/);
+  });
+
+  it('reports an unreadable file and an unsupported version clearly', async () => {
+    expect((await loadError(fixture('nope.yaml'))).message).toMatch(
+      /nope\.yaml: cannot read the OpenAPI document: ENOENT/,
+    );
+    const error = await loadError({ openapi: '4.0.0', info: { title: 'x', version: '1' }, paths: {} });
+    expect(error.message).toMatch(/Unsupported OpenAPI version|3\.0\.x or 3\.1\.x/);
+  });
+
+  it('can skip validation of the document itself', async () => {
+    const doc = await loadOpenApi(
+      { openapi: '3.0.3', info: { title: 'x' }, paths: { '/a': { get: { responses: { '200': {} } } } } },
+      { validate: false },
+    );
+    expect(doc.findOperation('GET', '/a').kind).toBe('found');
+    await loadError({ openapi: '3.0.3', info: { title: 'x' }, paths: { '/a': { get: { responses: { '200': {} } } } } });
+  });
+});

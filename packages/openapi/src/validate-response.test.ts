@@ -1,0 +1,206 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SchemaViolation } from '@cutover/core';
+import { loadOpenApi, type OpenApiDocument } from './index.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
+const brief = (violations: SchemaViolation[]): string[][] => violations.map((v) => [v.code, v.instancePath, v.rule]);
+const json = 'application/json';
+
+const shipment = {
+  id: 1,
+  reference: 'SH-1',
+  weight: 2.5,
+  note: null,
+  status: null,
+  carrier: null,
+  createdAt: '2024-01-31T10:00:00Z',
+  parcel: { kind: 'box', width: 3 },
+  tags: ['a'],
+  metadata: { k: 'v' },
+};
+
+let doc: OpenApiDocument;
+let catalog: OpenApiDocument;
+beforeAll(async () => {
+  doc = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false });
+  catalog = await loadOpenApi(fixture('catalog-3.1.yaml'), { validate: false });
+});
+
+const get = (body: unknown, status = 200): SchemaViolation[] =>
+  doc.validateResponse({ method: 'GET', path: '/v1/shipments/1' }, { status, body, contentType: json });
+
+describe('validateResponse: status, content type, headers', () => {
+  it('accepts a documented status with a valid body', () => {
+    expect(get(shipment)).toEqual([]);
+  });
+
+  it('matches 4XX ranges, warns on default, and rejects undocumented statuses', () => {
+    const list = { method: 'GET', path: '/v1/shipments' };
+    expect(
+      doc.validateResponse(list, { status: 422, body: { title: 'bad' }, contentType: 'application/problem+json' }),
+    ).toEqual([]);
+    const fallback = doc.validateResponse(list, { status: 503, body: { title: 'down' }, contentType: json });
+    expect(brief(fallback)).toEqual([['response.status.default', 'status', 'status']]);
+    expect(fallback[0]!.severity).toBe('warning');
+    const undocumented = get(undefined, 500);
+    expect(brief(undocumented)).toEqual([['response.status.undocumented', 'status', 'status']]);
+    expect(undocumented[0]!.message).toMatch(
+      /status 500 is not documented for GET \/shipments\/\{id\} \(documented: 200, 404\)/,
+    );
+  });
+
+  it('rejects an undocumented content type and a body where none is documented', () => {
+    const wrongType = doc.validateResponse(
+      { method: 'GET', path: '/v1/shipments/1' },
+      { status: 200, body: 'x', headers: { 'Content-Type': 'text/html' } },
+    );
+    expect(brief(wrongType)).toEqual([['response.content-type.undocumented', 'header/content-type', 'content']]);
+    const noBody = get({ message: 'gone' }, 404);
+    expect(brief(noBody)).toEqual([['response.content-type.undocumented', 'header/content-type', 'content']]);
+    expect(get(undefined, 404)).toEqual([]);
+  });
+
+  it('checks documented response headers, and can skip required ones a pact does not list', () => {
+    const list = { method: 'GET', path: '/v1/shipments' };
+    expect(brief(doc.validateResponse(list, { status: 200, body: [], contentType: json }))).toEqual([
+      ['response.header.missing', 'header/X-Total', 'required'],
+    ]);
+    expect(
+      doc.validateResponse(list, { status: 200, body: [], contentType: json }, { requireDocumentedHeaders: false }),
+    ).toEqual([]);
+    expect(
+      brief(doc.validateResponse(list, { status: 200, body: [], contentType: json, headers: { 'x-total': 'many' } })),
+    ).toEqual([['response.header.invalid', 'header/X-Total', 'type']]);
+    expect(
+      doc.validateResponse(list, { status: 200, body: [], contentType: json, headers: { 'X-Total': '3' } }),
+    ).toEqual([]);
+  });
+
+  it('reports an unknown operation for the response too', () => {
+    expect(brief(doc.validateResponse({ method: 'GET', path: '/elsewhere' }, { status: 200 }))).toEqual([
+      ['request.path-or-method.unknown', 'path', 'path'],
+    ]);
+  });
+});
+
+describe('validateResponse: OpenAPI 3.0 schema semantics', () => {
+  it('names the payload location, the document location, the rule and a plain sentence', () => {
+    const [violation] = get({ ...shipment, reference: 'X-1' });
+    expect(violation).toEqual({
+      code: 'response.body.incompatible',
+      severity: 'error',
+      on: 'response',
+      instancePath: '/reference',
+      schemaPath: '#/components/schemas/Shipment/properties/reference/pattern',
+      rule: 'pattern',
+      message: 'response body at /reference must match pattern "^SH-[0-9]+$", found "X-1"',
+    });
+  });
+
+  it('allows null where nullable is set: with a type, with an enum, and around allOf', () => {
+    expect(get({ ...shipment, note: null, status: null, carrier: null })).toEqual([]);
+    expect(brief(get({ ...shipment, reference: null }))).toEqual([
+      ['response.body.incompatible', '/reference', 'type'],
+    ]);
+    expect(brief(get({ ...shipment, status: 'lost' }))).toEqual([['response.body.incompatible', '/status', 'enum']]);
+  });
+
+  it('still validates a nullable allOf/$ref value that is not null, without noise from the null branch', () => {
+    const violations = get({ ...shipment, carrier: {} });
+    expect(brief(violations)).toEqual([['response.body.incompatible', '/carrier/code', 'required']]);
+    expect(violations[0]!.schemaPath).toBe('#/components/schemas/Carrier/required');
+  });
+
+  it('treats boolean exclusiveMinimum as 3.0 defines it', () => {
+    expect(brief(get({ ...shipment, weight: 0 }))).toEqual([
+      ['response.body.incompatible', '/weight', 'exclusiveMinimum'],
+    ]);
+  });
+
+  it('rejects writeOnly properties in a response and does not require readOnly ones to be absent', () => {
+    const violations = get({ ...shipment, secret: 's' });
+    expect(brief(violations)).toEqual([['response.body.incompatible', '/secret', 'writeOnly']]);
+    expect(violations[0]!.message).toMatch(/writeOnly and must not appear in a response/);
+  });
+
+  it('dispatches on the discriminator through explicit and short mapping names', () => {
+    expect(get({ ...shipment, parcel: { kind: 'env', sealed: true } })).toEqual([]);
+    const wrongBranch = get({ ...shipment, parcel: { kind: 'env', width: 3 } });
+    expect(brief(wrongBranch)).toEqual([['response.body.incompatible', '/parcel/sealed', 'required']]);
+    expect(wrongBranch[0]!.schemaPath).toBe('#/components/schemas/Envelope/required');
+    const unknownKind = get({ ...shipment, parcel: { kind: 'crate' } });
+    expect(brief(unknownKind)).toEqual([['response.body.incompatible', '/parcel/kind', 'enum']]);
+    expect(unknownKind[0]!.schemaPath).toBe('#/components/schemas/Parcel/discriminator/propertyName/enum');
+  });
+
+  it('checks formats (date-time, int64) and tolerates example and x- keywords', () => {
+    expect(brief(get({ ...shipment, createdAt: 'yesterday' }))).toEqual([
+      ['response.body.incompatible', '/createdAt', 'format'],
+    ]);
+    expect(brief(get({ ...shipment, id: 1.5 }))).toEqual([
+      ['response.body.incompatible', '/id', 'type'],
+      ['response.body.incompatible', '/id', 'format'],
+    ]);
+  });
+
+  it('never modifies the payload it validates', () => {
+    const payload = structuredClone({ ...shipment, secret: 's', extra: { nested: [1, 2] }, carrier: {} });
+    const before = structuredClone(payload);
+    const frozen = deepFreeze(structuredClone(payload));
+    get(payload);
+    get(frozen);
+    doc.validateRequest({ method: 'POST', path: '/v1/shipments', body: payload, contentType: json });
+    expect(payload).toEqual(before);
+  });
+
+  it('compiles each schema once, on first use', async () => {
+    const fresh = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false });
+    expect(fresh.compiledSchemas).toBe(0);
+    fresh.validateResponse(
+      { method: 'GET', path: '/v1/shipments/1' },
+      { status: 200, body: shipment, contentType: json },
+    );
+    const afterFirst = fresh.compiledSchemas;
+    expect(afterFirst).toBe(1);
+    fresh.validateResponse(
+      { method: 'GET', path: '/v1/shipments/2' },
+      { status: 200, body: shipment, contentType: json },
+    );
+    expect(fresh.compiledSchemas).toBe(afterFirst);
+  });
+});
+
+describe('validateResponse: OpenAPI 3.1 (JSON Schema 2020-12)', () => {
+  const item = { sku: 'abc', price: null, kind: 'item', dims: [1, 2], attrs: { colour: 'red' } };
+  const check = (body: unknown): SchemaViolation[] =>
+    catalog.validateResponse({ method: 'GET', path: '/api/v2/items/abc' }, { status: 200, body, contentType: json });
+
+  it('accepts type arrays with null, const, prefixItems and $defs references', () => {
+    expect(check(item)).toEqual([]);
+  });
+
+  it('applies 2020-12 keywords', () => {
+    expect(brief(check({ ...item, kind: 'other' }))).toEqual([['response.body.incompatible', '/kind', 'const']]);
+    expect(brief(check({ ...item, dims: [1, 2, 3] }))).toEqual([['response.body.incompatible', '/dims', 'items']]);
+    expect(brief(check({ ...item, attrs: { colour: 'blue' } }))).toEqual([
+      ['response.body.incompatible', '/attrs/colour', 'enum'],
+    ]);
+    expect(brief(check({ ...item, surprise: 1 }))).toEqual([
+      ['response.body.incompatible', '/surprise', 'unevaluatedProperties'],
+    ]);
+    expect(brief(check({ ...item, price: 0 }))).toEqual([['response.body.incompatible', '/price', 'exclusiveMinimum']]);
+  });
+
+  it('rejects writeOnly properties in 3.1 responses too', () => {
+    expect(brief(check({ ...item, secret: 'x' }))).toEqual([['response.body.incompatible', '/secret', 'writeOnly']]);
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
