@@ -72,6 +72,12 @@ describe('parsePolicy', () => {
     expect((error.details?.problems as unknown[]).length).toBe(3);
   });
 
+  it('says so when the policy is empty', () => {
+    expect(errorOf(() => parsePolicy('# nothing yet\n', 'empty.yaml')).message).toMatch(
+      /^empty\.yaml: the policy is empty/,
+    );
+  });
+
   it('reports a missing required property at its parent', () => {
     const error = errorOf(() => parsePolicy('version: 1\nroutes: []\n', 'p.yaml'));
     expect(error.message).toMatch(/p\.yaml:1:1 \$: missing required property "candidate"/);

@@ -177,6 +177,10 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     });
   }
   const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined)
+    throw new ConfigError(`${source}: the policy is empty; see the schema at ${POLICY_SCHEMA_URL.pathname}`, {
+      details: { file: source },
+    });
 
   const where = (segments: (string | number)[]): string => {
     // Point at the deepest node that exists (a missing property is reported at its parent).
