@@ -36,3 +36,5 @@ export { resolvePactFiles } from './sources.js';
 export { renderConsole } from './reporters/console.js';
 export { renderJunit } from './reporters/junit.js';
 export { renderMarkdown } from './reporters/markdown.js';
+export { createProgress } from './progress.js';
+export type { Progress } from './progress.js';

@@ -4,12 +4,29 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '@cutover/core';
 
+export type ModuleCache = Map<string, Promise<Record<string, unknown>>>;
+
 /**
  * Loads a user's JS or TS module (state handlers, request hook). tsx makes `.ts` work on Node 20
- * without a build step.
+ * without a build step. tsx evaluates a module afresh on every import, so a run passes one `cache`:
+ * a state module named for both targets is then one instance (one database connection, one store).
  */
-export async function loadUserModule(file: string, cwd: string, what: string): Promise<Record<string, unknown>> {
+export function loadUserModule(
+  file: string,
+  cwd: string,
+  what: string,
+  cache: ModuleCache = new Map(),
+): Promise<Record<string, unknown>> {
   const path = resolve(cwd, file);
+  let loading = cache.get(path);
+  if (!loading) {
+    loading = importModule(path, what);
+    cache.set(path, loading);
+  }
+  return loading;
+}
+
+async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`${what} module ${path} does not exist`, { details: { file: path } });
   try {
     return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;

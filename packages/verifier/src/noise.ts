@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '@cutover/core';
-import { parseRulePath, pathMatches } from './core-api.js';
+import { ConfigError, parseRulePath, pathMatches } from '@cutover/core';
 import { parseRoutePattern, routeMatches } from './routes.js';
 import type { RoutePattern } from './routes.js';
 

@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { CutoverError, ErrorCodes, RESULTS_FORMAT, UsageError, describeError } from '@cutover/core';
+import {
+  applyGenerators,
+  CutoverError,
+  describeError,
+  ErrorCodes,
+  matchHttpResponse,
+  observedResponse,
+  RESULTS_FORMAT,
+  UsageError,
+} from '@cutover/core';
 import type {
   HttpInteraction,
   HttpRequest,
@@ -12,10 +21,10 @@ import type {
   TargetOutcome,
   VerificationReport,
 } from '@cutover/core';
-import { applyGenerators, matchHttpResponse, observedResponse } from './core-api.js';
 import { TargetClient, TargetError, isJsonContentType, toOutgoing } from './http.js';
 import type { CapturedResponse } from './http.js';
 import { defaultExport, loadUserModule } from './modules.js';
+import type { ModuleCache } from './modules.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 import type { RouteNoise } from './noise.js';
 import type { OutgoingRequest, PathRewrite, RequestHook, TargetOptions, VerifyOptions } from './options.js';
@@ -126,7 +135,7 @@ function matchesFilters(options: VerifyOptions, pact: LoadedPact, interaction: I
 async function openTarget(
   name: TargetName,
   options: TargetOptions,
-  run: { concurrency: number; timeoutMs: number; retries: number; cwd: string },
+  run: { concurrency: number; timeoutMs: number; retries: number; cwd: string; modules: ModuleCache },
 ): Promise<TargetRuntime> {
   const runtime: TargetRuntime = {
     name,
@@ -140,10 +149,10 @@ async function openTarget(
   if (options.states && 'url' in options.states) {
     runtime.states = new UrlStateRunner(options.states.url, { timeoutMs: run.timeoutMs, retries: run.retries });
   } else if (options.states && 'module' in options.states) {
-    runtime.states = await ModuleStateRunner.load(options.states.module, run.cwd, name, options.url);
+    runtime.states = await ModuleStateRunner.load(options.states.module, run.cwd, name, options.url, run.modules);
   }
   if (options.requestHook) {
-    const hook = defaultExport(await loadUserModule(options.requestHook, run.cwd, 'Request hook'));
+    const hook = defaultExport(await loadUserModule(options.requestHook, run.cwd, 'Request hook', run.modules));
     if (typeof hook !== 'function') {
       throw new CutoverError(
         ErrorCodes.CONFIG_INVALID,
@@ -504,7 +513,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
 
   const targets: TargetRuntime[] = [];
   try {
-    const run = { concurrency, timeoutMs, retries, cwd };
+    const run = { concurrency, timeoutMs, retries, cwd, modules: new Map() as ModuleCache };
     if (options.monolith) targets.push(await openTarget('monolith', options.monolith, run));
     if (options.candidate) targets.push(await openTarget('candidate', options.candidate, run));
     const monolithSamples = options.candidate && options.monolith ? noiseSamples : 1;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '@cutover/core';
+import { loadOpenApi } from '@cutover/openapi';
 import type { SchemaViolation } from '@cutover/core';
 
 /** A request as the schema step sees it (after generators, before target-specific changes). */
@@ -31,35 +31,23 @@ export interface SchemaChecker {
   routeTemplate?(method: string, path: string): string | undefined;
 }
 
-interface OpenApiDocLike {
-  validateRequest(request: unknown): SchemaViolation[] | Promise<SchemaViolation[]>;
-  validateResponse(request: unknown, response: unknown): SchemaViolation[] | Promise<SchemaViolation[]>;
-  matchRoute?(method: string, path: string): { template?: string; path?: string } | undefined;
-}
-
-/** Loads an OpenAPI document through @cutover/openapi and adapts it to {@link SchemaChecker}. */
+/**
+ * Loads an OpenAPI document with @cutover/openapi and adapts it to {@link SchemaChecker}. Responses
+ * come from real servers, so documented required headers are checked too.
+ */
 export async function loadSchemaChecker(source: string, cwd: string): Promise<SchemaChecker> {
   const location = /^https?:\/\//.test(source) ? source : resolve(cwd, source);
-  const openapi = (await import('@cutover/openapi')) as Record<string, unknown>;
-  const loadOpenApi = openapi.loadOpenApi as ((source: string) => Promise<OpenApiDocLike>) | undefined;
-  if (typeof loadOpenApi !== 'function') {
-    throw new ConfigError(
-      `--openapi ${source}: OpenAPI validation is not available (@cutover/openapi exports no loadOpenApi)`,
-    );
-  }
   const doc = await loadOpenApi(location);
-  const checker: SchemaChecker = {
+  return {
     source: location,
     validateRequest: (request) => doc.validateRequest(request),
-    validateResponse: (request, response) => doc.validateResponse(request, response),
+    validateResponse: (request, response) =>
+      doc.validateResponse({ method: request.method, path: request.path }, response),
+    routeTemplate: (method, path) => {
+      const found = doc.findOperation(method, path);
+      return found.kind === 'not-found' ? undefined : found.pathTemplate;
+    },
   };
-  if (typeof doc.matchRoute === 'function') {
-    checker.routeTemplate = (method, path) => {
-      const match = doc.matchRoute!(method, path);
-      return match?.template ?? match?.path;
-    };
-  }
-  return checker;
 }
 
 /** Splits candidate violations into baseline (the monolith has the same one) and regressions. */

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { PactLoadError, UsageError } from '@cutover/core';
+import { loadPact, PactLoadError, UsageError } from '@cutover/core';
 import type { Pact, PactReference } from '@cutover/core';
 import { fetchPactsForVerification } from './broker.js';
-import { loadPact } from './core-api.js';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */

@@ -2,6 +2,7 @@ import { CutoverError, ErrorCodes } from '@cutover/core';
 import type { ProviderState, TargetName } from '@cutover/core';
 import { TargetClient, TargetError } from './http.js';
 import { defaultExport, loadUserModule } from './modules.js';
+import type { ModuleCache } from './modules.js';
 
 /** A provider-state setup or teardown failed; the interaction is an `error` on that target. */
 export class ProviderStateError extends CutoverError {
@@ -102,8 +103,14 @@ export class ModuleStateRunner implements StateRunner {
     private readonly url: string,
   ) {}
 
-  static async load(file: string, cwd: string, target: TargetName, url: string): Promise<ModuleStateRunner> {
-    const module = await loadUserModule(file, cwd, 'State handler');
+  static async load(
+    file: string,
+    cwd: string,
+    target: TargetName,
+    url: string,
+    cache?: ModuleCache,
+  ): Promise<ModuleStateRunner> {
+    const module = await loadUserModule(file, cwd, 'State handler', cache);
     const handlers = (module.stateHandlers ?? defaultExport(module)) as unknown;
     if (!handlers || typeof handlers !== 'object') {
       throw new CutoverError(

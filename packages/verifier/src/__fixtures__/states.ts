@@ -1,6 +1,6 @@
 // A state-handler module as users write them; records calls on globalThis so tests can read them.
-const calls: { state: string; action: string; target: string; params: Record<string, unknown> }[] = [];
-(globalThis as { __cutoverStateCalls?: typeof calls }).__cutoverStateCalls = calls;
+type Call = { state: string; action: string; target: string; params: Record<string, unknown> };
+const calls: Call[] = ((globalThis as { __cutoverStateCalls?: Call[] }).__cutoverStateCalls ??= []);
 
 export default {
   'shipment 42 exists': {

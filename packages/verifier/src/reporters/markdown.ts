@@ -2,8 +2,9 @@ import type { Difference, InteractionResult, VerificationReport } from '@cutover
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, summaryLine } from './format.js';
 
 /** Escapes a table cell: pipes and newlines would break the row. */
-function cell(value: unknown): string {
-  const text = value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
+function cell(value: unknown, raw = false): string {
+  if (value === undefined) return '—';
+  const text = raw && typeof value === 'string' ? value : JSON.stringify(value);
   const short = text.length > 80 ? `${text.slice(0, 77)}…` : text;
   return '`' + short.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') + '`';
 }
@@ -16,7 +17,7 @@ function differencesTable(differences: Difference[], limit: number): string[] {
   const rows = ['| | path | monolith | candidate |', '|---|---|---|---|'];
   for (const d of differences.slice(0, limit)) {
     rows.push(
-      `| ${d.kind}${d.noise ? ` (${d.noise} noise)` : ''} | ${cell(d.path)} | ${cell(d.monolith)} | ${cell(d.candidate)} |`,
+      `| ${d.kind}${d.noise ? ` (${d.noise} noise)` : ''} | ${cell(d.path, true)} | ${cell(d.monolith)} | ${cell(d.candidate)} |`,
     );
   }
   if (differences.length > limit) rows.push(`| | … ${differences.length - limit} more | | |`);
@@ -64,7 +65,7 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
           out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
         } else if (outcome.outcome === 'fail') {
           out.push(`- **${name}** breaks the pact:`);
-          for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path)} ${text(m.message)}`);
+          for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path, true)} ${text(m.message)}`);
           if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
         }
       }
@@ -80,7 +81,7 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
       if (regressions.length > 0) {
         out.push('', 'OpenAPI regressions (the candidate only):', '');
         for (const v of regressions.slice(0, limit))
-          out.push(`- ${cell(v.instancePath || '/')} ${text(v.message)} (\`${v.code}\`)`);
+          out.push(`- ${cell(v.instancePath || '/', true)} ${text(v.message)} (\`${v.code}\`)`);
       }
       out.push('');
     }

@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, v3Pact, writePacts } from '@cutover/verifier/testing';
+import type { Running } from '@cutover/verifier/testing';
+import { runCli } from '../main.js';
+
+let monolith: Running;
+let same: Running;
+let different: Running;
+let pactDir: string;
+let out: string;
+
+beforeAll(async () => {
+  monolith = await startServer({ 'GET /shipments/1': () => ({ body: { id: 1, status: 'in-transit' } }) });
+  same = await startServer({ 'GET /shipments/1': () => ({ body: { id: 1, status: 'in-transit' } }) });
+  different = await startServer({ 'GET /shipments/1': () => ({ body: { id: 1, status: 'in-transit', extra: true } }) });
+  pactDir = (
+    await writePacts([
+      v3Pact('web-app', 'logistics', [
+        {
+          description: 'get shipment 1',
+          request: { method: 'GET', path: '/shipments/1' },
+          response: { status: 200, body: { id: 1 } },
+        },
+      ]),
+    ])
+  ).dir;
+  out = await mkdtemp(join(tmpdir(), 'cutover-cli-verify-'));
+});
+
+afterAll(async () => {
+  await Promise.all([monolith.close(), same.close(), different.close()]);
+});
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let outText = '';
+  let errText = '';
+  stdout.on('data', (c: Buffer) => (outText += c.toString()));
+  stderr.on('data', (c: Buffer) => (errText += c.toString()));
+  const code = await runCli(args, { stdout, stderr, env: { CI: '1' }, cwd: out });
+  return { code, stdout: outText, stderr: errText };
+}
+
+describe('cutover verify', () => {
+  it('exits 0 when both targets pass and match, writing JSON, JUnit and Markdown reports', async () => {
+    const result = await cli([
+      'verify',
+      '--pact',
+      pactDir,
+      '--monolith',
+      monolith.url,
+      '--candidate',
+      same.url,
+      '--json',
+      'reports/verify.json',
+      '--junit',
+      'reports/verify.xml',
+      '--markdown',
+      'reports/verify.md',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 interaction: 1 passed');
+    const json = JSON.parse(await readFile(join(out, 'reports/verify.json'), 'utf8'));
+    expect(json).toMatchObject({ format: 'cutover.verification/v1', summary: { passed: 1 } });
+    expect(await readFile(join(out, 'reports/verify.xml'), 'utf8')).toContain('<testsuites');
+    expect(await readFile(join(out, 'reports/verify.md'), 'utf8')).toContain('## ✅');
+  });
+
+  it('exits 1 on a parity difference and prints it', async () => {
+    const result = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--candidate', different.url]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('parity: extra at $.extra');
+  });
+
+  it('exits 1 when a target is down (an error is never a pass)', async () => {
+    const result = await cli(['verify', '--pact', pactDir, '--monolith', 'http://127.0.0.1:9', '--retries', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('ERROR');
+  });
+
+  it('exits 2 on usage and configuration errors, saying what was wrong', async () => {
+    const noTarget = await cli(['verify', '--pact', pactDir]);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toMatch(/CUTOVER_USAGE.*target/);
+
+    const badHeader = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--header', 'no-colon']);
+    expect(badHeader.code).toBe(2);
+    expect(badHeader.stderr).toContain('expected "Name: value"');
+
+    await writeFile(join(out, 'noise.yaml'), 'rules:\n  - { path: "$.a", mode: sometimes }\n');
+    const badNoise = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--noise', 'noise.yaml']);
+    expect(badNoise.code).toBe(2);
+    expect(badNoise.stderr).toMatch(/CUTOVER_CONFIG_INVALID.*noise\.yaml at \$\.rules\[0\]\.mode/);
+
+    const publish = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--publish']);
+    expect(publish.code).toBe(2);
+    expect(publish.stderr).toContain('--provider-version and --branch');
+
+    const missingPact = await cli(['verify', '--pact', 'nowhere/*.json', '--monolith', monolith.url]);
+    expect(missingPact.code).toBe(2);
+    expect(missingPact.stderr).toContain('matches no file');
+  });
+
+  it('sends per-target headers and rewrites candidate paths from the command line', async () => {
+    const seen: string[] = [];
+    const candidate = await startServer({
+      'GET /v2/shipments/1': (req) => (
+        seen.push(String(req.headers.authorization)),
+        { body: { id: 1, status: 'in-transit' } }
+      ),
+    });
+    try {
+      const result = await cli([
+        'verify',
+        '--pact',
+        pactDir,
+        '--monolith',
+        monolith.url,
+        '--candidate',
+        candidate.url,
+        '--candidate-header',
+        'Authorization: Bearer x',
+        '--rewrite-path',
+        '/shipments=/v2/shipments',
+        '--noise-samples',
+        '1',
+      ]);
+      expect(result.code).toBe(0);
+      expect(seen).toEqual(['Bearer x']);
+    } finally {
+      await candidate.close();
+    }
+  });
+});

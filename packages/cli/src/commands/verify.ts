@@ -1,0 +1,283 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { OutputError, UsageError } from '@cutover/core';
+import type { VerificationReport } from '@cutover/core';
+import {
+  createProgress,
+  publishVerificationResults,
+  renderConsole,
+  renderJunit,
+  renderMarkdown,
+  runVerify,
+  verificationFailed,
+} from '@cutover/verifier';
+import type { ConsumerVersionSelector, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
+import type { CommandModule } from './index.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface VerifyArgs {
+  pact?: string[];
+  'broker-url'?: string;
+  provider?: string;
+  'consumer-version-selector'?: string[];
+  'broker-token'?: string;
+  'broker-username'?: string;
+  'broker-password'?: string;
+  monolith?: string;
+  candidate?: string;
+  'state-url'?: string;
+  'state-module'?: string;
+  'monolith-state-url'?: string;
+  'monolith-state-module'?: string;
+  'candidate-state-url'?: string;
+  'candidate-state-module'?: string;
+  'shared-state': boolean;
+  header?: string[];
+  'monolith-header'?: string[];
+  'candidate-header'?: string[];
+  'request-hook'?: string;
+  'monolith-request-hook'?: string;
+  'candidate-request-hook'?: string;
+  'rewrite-path'?: string[];
+  'filter-consumer'?: string[];
+  'filter-description'?: string[];
+  'filter-state'?: string[];
+  'filter-route'?: string[];
+  noise?: string;
+  'noise-samples'?: number;
+  openapi?: string;
+  concurrency?: number;
+  timeout?: number;
+  retries?: number;
+  json?: string;
+  junit?: string;
+  markdown?: string;
+  publish: boolean;
+  'provider-version'?: string;
+  branch?: string;
+  'build-url'?: string;
+}
+
+function parseHeaders(values: string[] | undefined, flag: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const colon = value.indexOf(':');
+    if (colon <= 0) throw new UsageError(`${flag} ${JSON.stringify(value)}: expected "Name: value"`);
+    headers[value.slice(0, colon).trim()] = value.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function parseSelectors(values: string[] | undefined): ConsumerVersionSelector[] | undefined {
+  if (!values?.length) return undefined;
+  return values.map((value, index) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (cause) {
+      throw new UsageError(`--consumer-version-selector #${index + 1} is not JSON: ${value}`, { cause });
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(
+        `--consumer-version-selector #${index + 1} must be a JSON object, e.g. '{"mainBranch":true}'`,
+      );
+    }
+    return parsed as ConsumerVersionSelector;
+  });
+}
+
+function stateConfig(url: string | undefined, module: string | undefined, target: string): StateConfig | undefined {
+  if (url && module) throw new UsageError(`Give the ${target} a state URL or a state module, not both`);
+  if (url) return { url };
+  if (module) return { module };
+  return undefined;
+}
+
+function targetOptions(args: VerifyArgs, name: 'monolith' | 'candidate'): TargetOptions | undefined {
+  const url = args[name];
+  if (url === undefined) return undefined;
+  const target: TargetOptions = { url };
+  const states =
+    stateConfig(args[`${name}-state-url`], args[`${name}-state-module`], name) ??
+    stateConfig(args['state-url'], args['state-module'], 'targets');
+  if (states) target.states = states;
+  const headers = {
+    ...parseHeaders(args.header, '--header'),
+    ...parseHeaders(args[`${name}-header`], `--${name}-header`),
+  };
+  if (Object.keys(headers).length > 0) target.headers = headers;
+  const hook = args[`${name}-request-hook`] ?? args['request-hook'];
+  if (hook) target.requestHook = hook;
+  if (name === 'candidate' && args['rewrite-path']?.length) {
+    target.rewritePaths = args['rewrite-path'].map((rule) => {
+      const eq = rule.indexOf('=');
+      if (eq <= 0)
+        throw new UsageError(
+          `--rewrite-path ${JSON.stringify(rule)}: expected FROM=TO, e.g. /api/shipments=/shipments`,
+        );
+      return { from: rule.slice(0, eq), to: rule.slice(eq + 1) };
+    });
+  }
+  return target;
+}
+
+async function writeReport(file: string, cwd: string, content: string): Promise<void> {
+  const path = resolve(cwd, file);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content);
+  } catch (error) {
+    throw new OutputError(`${path}: cannot write: ${(error as Error).message}`, {
+      cause: error,
+      details: { file: path },
+    });
+  }
+}
+
+/**
+ * `cutover verify`: replays every consumer interaction against the monolith and/or the candidate.
+ * Exit 0 when everything passed, 1 on contract/parity/schema failures or target errors, 2 on
+ * usage, configuration or tool errors.
+ */
+export const verifyCommand: CommandModule = (yargs, io, outcome) =>
+  yargs.command(
+    'verify',
+    'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
+    (y) =>
+      y
+        .option('pact', { type: 'string', array: true, describe: 'Pact files, folders or globs' })
+        .option('broker-url', {
+          type: 'string',
+          describe: 'Pact Broker to fetch pacts from [env PACT_BROKER_BASE_URL]',
+        })
+        .option('provider', { type: 'string', describe: 'Provider name (for the broker and the report)' })
+        .option('consumer-version-selector', {
+          type: 'string',
+          array: true,
+          describe: 'Consumer version selector as JSON, e.g. \'{"mainBranch":true}\' (repeatable)',
+        })
+        .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
+        .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
+        .option('broker-password', { type: 'string', describe: 'Basic auth password [env PACT_BROKER_PASSWORD]' })
+        .option('monolith', { type: 'string', describe: 'Monolith base URL' })
+        .option('candidate', { type: 'string', describe: 'Candidate (extracted service) base URL' })
+        .option('state-url', { type: 'string', describe: 'Pact state-change URL for both targets' })
+        .option('state-module', { type: 'string', describe: 'JS/TS module of state handlers for both targets' })
+        .option('monolith-state-url', { type: 'string' })
+        .option('monolith-state-module', { type: 'string' })
+        .option('candidate-state-url', { type: 'string' })
+        .option('candidate-state-module', { type: 'string' })
+        .option('shared-state', {
+          type: 'boolean',
+          default: false,
+          describe: 'The targets share one state store: run stateful interactions one at a time across both',
+        })
+        .option('header', { type: 'string', array: true, describe: '"Name: value" sent to both targets' })
+        .option('monolith-header', { type: 'string', array: true })
+        .option('candidate-header', { type: 'string', array: true })
+        .option('request-hook', { type: 'string', describe: 'Module whose default export rewrites each request' })
+        .option('monolith-request-hook', { type: 'string' })
+        .option('candidate-request-hook', { type: 'string' })
+        .option('rewrite-path', {
+          type: 'string',
+          array: true,
+          describe: 'FROM=TO path prefix rewrite for the candidate',
+        })
+        .option('filter-consumer', { type: 'string', array: true, describe: 'Only these consumers' })
+        .option('filter-description', { type: 'string', array: true, describe: 'Only descriptions containing this' })
+        .option('filter-state', { type: 'string', array: true, describe: 'Only interactions with this provider state' })
+        .option('filter-route', { type: 'string', array: true, describe: 'Only routes like "GET /shipments/*"' })
+        .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
+        .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
+        .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
+        .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
+        .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
+        .option('retries', { type: 'number', describe: 'Retries on connection failures (default 2)' })
+        .option('json', { type: 'string', describe: 'Write the results (cutover.verification/v1) here' })
+        .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
+        .option('markdown', { type: 'string', describe: 'Write a Markdown PR comment here' })
+        .option('publish', { type: 'boolean', default: false, describe: 'Publish results to the broker' })
+        .option('provider-version', { type: 'string', describe: 'Provider version (with --publish)' })
+        .option('branch', { type: 'string', describe: 'Provider branch (with --publish)' })
+        .option('build-url', { type: 'string', describe: 'CI build URL (with --publish)' }),
+    async (argv) => {
+      const args = argv as unknown as VerifyArgs;
+      const env = io.env;
+      const brokerUrl = args['broker-url'] ?? (args.pact?.length ? undefined : env.PACT_BROKER_BASE_URL);
+      const auth = {
+        ...((args['broker-token'] ?? env.PACT_BROKER_TOKEN)
+          ? { token: args['broker-token'] ?? env.PACT_BROKER_TOKEN }
+          : {}),
+        ...((args['broker-username'] ?? env.PACT_BROKER_USERNAME)
+          ? {
+              username: args['broker-username'] ?? env.PACT_BROKER_USERNAME,
+              password: args['broker-password'] ?? env.PACT_BROKER_PASSWORD,
+            }
+          : {}),
+      };
+      if (args.publish && (!args['provider-version'] || !args.branch)) {
+        throw new UsageError('--publish needs --provider-version and --branch');
+      }
+      if (brokerUrl && !args.provider) throw new UsageError('--broker-url needs --provider');
+      const publishUrl = brokerUrl ?? env.PACT_BROKER_BASE_URL;
+      if (args.publish && !publishUrl) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
+
+      const options: VerifyOptions = { cwd: io.cwd };
+      if (args.pact?.length) options.pacts = args.pact;
+      if (brokerUrl) {
+        options.broker = { url: brokerUrl, provider: args.provider!, ...auth };
+        const selectors = parseSelectors(args['consumer-version-selector']);
+        if (selectors) options.broker.consumerVersionSelectors = selectors;
+        if (args.branch) options.broker.providerVersionBranch = args.branch;
+      }
+      const monolith = targetOptions(args, 'monolith');
+      const candidate = targetOptions(args, 'candidate');
+      if (monolith) options.monolith = monolith;
+      if (candidate) options.candidate = candidate;
+      if (args['shared-state']) options.stateLanes = 'shared';
+      const filters = {
+        ...(args['filter-consumer'] ? { consumers: args['filter-consumer'] } : {}),
+        ...(args['filter-description'] ? { descriptions: args['filter-description'] } : {}),
+        ...(args['filter-state'] ? { states: args['filter-state'] } : {}),
+        ...(args['filter-route'] ? { routes: args['filter-route'] } : {}),
+      };
+      if (Object.keys(filters).length > 0) options.filters = filters;
+      if (args.noise) options.noise = args.noise;
+      if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
+      if (args.openapi) options.openapi = args.openapi;
+      if (args.concurrency !== undefined) options.concurrency = args.concurrency;
+      if (args.timeout !== undefined) options.timeoutMs = args.timeout;
+      if (args.retries !== undefined) options.retries = args.retries;
+      const provider = {
+        ...(args.provider ? { name: args.provider } : {}),
+        ...(args['provider-version'] ? { version: args['provider-version'] } : {}),
+        ...(args.branch ? { branch: args.branch } : {}),
+      };
+      if (Object.keys(provider).length > 0) options.provider = provider;
+
+      const progress = createProgress(io.stderr, env);
+      options.onProgress = (done, total) => progress.update(done, total);
+      let report: VerificationReport;
+      try {
+        report = await runVerify(options);
+      } finally {
+        progress.stop();
+      }
+
+      io.stdout.write(renderConsole(report));
+      if (args.json) await writeReport(args.json, io.cwd, JSON.stringify(report, null, 2) + '\n');
+      if (args.junit) await writeReport(args.junit, io.cwd, renderJunit(report));
+      if (args.markdown) await writeReport(args.markdown, io.cwd, renderMarkdown(report));
+      if (args.publish) {
+        const published = await publishVerificationResults(report, {
+          brokerUrl: publishUrl!,
+          providerVersion: args['provider-version']!,
+          branch: args.branch!,
+          ...(args['build-url'] ? { buildUrl: args['build-url'] } : {}),
+          ...auth,
+        });
+        for (const p of published) io.stdout.write(`published ${p.success ? 'success' : 'failure'} for ${p.pact}\n`);
+      }
+      outcome.exitCode = verificationFailed(report) ? ExitCode.Failed : ExitCode.Ok;
+    },
+  );

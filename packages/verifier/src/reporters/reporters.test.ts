@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { InteractionResult, VerificationReport } from '@cutover/core';
+import { renderConsole } from './console.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+
+const passed: InteractionResult = {
+  pact: 0,
+  consumer: 'web-app',
+  provider: 'logistics',
+  description: 'get shipment 1',
+  providerStates: [],
+  pending: false,
+  route: { method: 'GET', path: '/shipments/1', template: '/shipments/{id}' },
+  targets: {
+    monolith: { outcome: 'pass', status: 200, mismatches: [], timingMs: 2 },
+    candidate: { outcome: 'pass', status: 200, mismatches: [], timingMs: 3 },
+  },
+  parity: { status: 'identical', differences: [], noise: [] },
+};
+
+const failed: InteractionResult = {
+  ...passed,
+  description: 'get shipment <2> & "friends"',
+  providerStates: [{ name: 'shipment 2 exists', params: {} }],
+  route: { method: 'GET', path: '/shipments/2', template: '/shipments/{id}' },
+  targets: {
+    monolith: { outcome: 'pass', status: 200, mismatches: [], timingMs: 2 },
+    candidate: {
+      outcome: 'fail',
+      status: 200,
+      mismatches: [
+        { kind: 'body', path: '$.id', expected: 1, actual: '1', message: 'Expected a number at $.id but got a string' },
+      ],
+      timingMs: 3,
+    },
+  },
+  parity: {
+    status: 'differs',
+    differences: [
+      {
+        kind: 'type',
+        path: '$.id',
+        monolith: 2,
+        candidate: '2',
+        message: '$.id is number 2 on the monolith but string "2" on the candidate',
+      },
+    ],
+    noise: [{ kind: 'value', path: '$.checkedAt', monolith: 'a', candidate: 'b', message: 'varies', noise: 'sampled' }],
+  },
+  schema: {
+    request: [],
+    monolith: [],
+    candidate: [],
+    baseline: [],
+    regressions: [
+      {
+        code: 'response.body.type',
+        severity: 'error',
+        on: 'response',
+        instancePath: '/id',
+        schemaPath: '#/x',
+        rule: 'type',
+        message: '/id must be integer',
+      },
+    ],
+  },
+};
+
+const errored: InteractionResult = {
+  ...passed,
+  description: 'create shipment',
+  route: { method: 'POST', path: '/shipments' },
+  targets: {
+    monolith: { outcome: 'pass', status: 201, mismatches: [], timingMs: 2 },
+    candidate: {
+      outcome: 'error',
+      mismatches: [],
+      error: { code: 'CUTOVER_TARGET_UNREACHABLE', message: 'POST http://c/shipments failed: ECONNREFUSED' },
+      timingMs: 1,
+    },
+  },
+  parity: { status: 'not-compared', differences: [], noise: [] },
+};
+
+const report: VerificationReport = {
+  format: 'cutover.verification/v1',
+  tool: { name: 'cutover', version: '0.1.0' },
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  provider: { name: 'logistics' },
+  targets: { monolith: { url: 'http://m' }, candidate: { url: 'http://c' } },
+  pacts: [{ consumer: 'web-app', provider: 'logistics', source: 'pacts/web-app.json' }],
+  results: [passed, failed, errored],
+  summary: {
+    interactions: 3,
+    passed: 1,
+    failed: 1,
+    errored: 1,
+    skipped: 0,
+    parity: { identical: 1, noiseOnly: 0, differs: 1, notCompared: 1 },
+  },
+};
+
+describe('reporters', () => {
+  it('console: lists what failed with reasons, a per-route table and the summary', () => {
+    const text = renderConsole(report);
+    expect(text).toContain(
+      'FAIL GET /shipments/{id} — web-app: get shipment <2> & "friends" (given shipment 2 exists)',
+    );
+    expect(text).toContain('candidate: pact mismatch at $.id: Expected a number at $.id but got a string');
+    expect(text).toContain('parity: type at $.id');
+    expect(text).toContain('schema regression (candidate) at /id');
+    expect(text).toContain('ERROR POST /shipments');
+    expect(text).toMatch(/GET \/shipments\/\{id\}\s+2\s+1\s+1\s+0/);
+    expect(text).toContain('3 interactions: 1 passed, 1 failed, 1 errored, 0 skipped');
+    expect(text).not.toContain('get shipment 1');
+  });
+
+  it('junit: one testcase per interaction, failures and errors escaped', () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain('<testsuites name="cutover verify" tests="3" failures="1" errors="1" skipped="0">');
+    expect(xml).toContain('<testsuite name="web-app → logistics" tests="3" failures="1" errors="1"');
+    expect(xml).toContain('name="web-app: get shipment &lt;2&gt; &amp; &quot;friends&quot; (given shipment 2 exists)"');
+    expect(xml).toMatch(/<failure message="candidate: pact mismatch at \$\.id[^"]*" type="failed">/);
+    expect(xml).toMatch(/<error message="candidate: error CUTOVER_TARGET_UNREACHABLE/);
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+  });
+
+  it('markdown: per route, what broke, differences side by side', () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain('## ❌ cutover verify: logistics');
+    expect(md).toContain('### `GET /shipments/{id}` — 1 failing');
+    expect(md).toContain('| type | `$.id` | `2` | `"2"` |');
+    expect(md).toContain('- **candidate**: error `CUTOVER_TARGET_UNREACHABLE`');
+    expect(md).toContain('OpenAPI regressions');
+  });
+
+  it('markdown: says so when everything passed', () => {
+    const md = renderMarkdown({
+      ...report,
+      results: [passed],
+      summary: { ...report.summary, interactions: 1, failed: 0, errored: 0 },
+    });
+    expect(md).toContain('## ✅');
+    expect(md).toContain('Every interaction passed');
+  });
+});
