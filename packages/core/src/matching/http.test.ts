@@ -224,6 +224,27 @@ describe('observedResponse', () => {
     expect(result.mismatches[0]?.message).toContain('could not be parsed as JSON');
   });
 
+  it('keeps bytes that are not UTF-8 as base64 and compares them exactly', () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xfe]);
+    const r = observedResponse({ status: 200, headers: { 'content-type': 'image/png' }, body: bytes });
+    expect(r.body).toEqual({ kind: 'present', content: '/wD+', encoded: 'base64', contentType: 'image/png' });
+    const expected = normalizeResponse(
+      {
+        status: 200,
+        headers: { 'Content-Type': 'image/png' },
+        body: { content: '/wD+', contentType: 'image/png', encoded: 'base64' },
+      },
+      4,
+    );
+    expect(matchHttpResponse(expected, r).ok).toBe(true);
+    const other = observedResponse({
+      status: 200,
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from([0xfe, 0x00, 0xfe]),
+    });
+    expect(matchHttpResponse(expected, other).ok).toBe(false);
+  });
+
   it('matches a real answer against a pact response', () => {
     const expected = normalizeResponse(
       {

@@ -1,10 +1,12 @@
 import type { HttpResponse } from '../model.js';
 import { contentFamily } from './matchers/apply.js';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Turns what a real HTTP server answered into the model: header values as lists, the body parsed
  * as JSON when the content type says JSON (kept as JSON text to fail matching loudly when it does
- * not parse), text otherwise; an empty body is absent.
+ * not parse), text otherwise (base64 when the bytes are not UTF-8); an empty body is absent.
  *
  * @example
  * observedResponse({ status: res.statusCode, headers: res.headers, body: await readBody(res) })
@@ -25,9 +27,20 @@ export function observedResponse({
     normalized[name] = Array.isArray(value) ? value.map(String) : [String(value)];
     if (name.toLowerCase() === 'content-type') contentType = normalized[name][0];
   }
-  const text = body === undefined ? '' : typeof body === 'string' ? body : body.toString('utf8');
   const base = { status, headers: normalized, matchingRules: {}, generators: {} };
-  if (text === '') return { ...base, body: { kind: 'absent' } };
+  if (body === undefined || body.length === 0) return { ...base, body: { kind: 'absent' } };
+  let text: string;
+  if (typeof body === 'string') {
+    text = body;
+  } else {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      // Not text: keep the bytes exactly, as base64 (the model's encoding for binary bodies).
+      const binary = { kind: 'present', content: body.toString('base64'), encoded: 'base64' } as const;
+      return { ...base, body: contentType ? { ...binary, contentType } : binary };
+    }
+  }
   if (contentType && contentFamily(contentType) === 'json') {
     try {
       return { ...base, body: { kind: 'present', content: JSON.parse(text), contentType, encoded: false } };

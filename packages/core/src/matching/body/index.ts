@@ -1,5 +1,5 @@
 import type { HttpBody, Mismatch } from '../../model.js';
-import { applyRuleList, contentFamily, deepEqual, failureMessage, sniffContentType } from '../matchers/apply.js';
+import { applyRuleList, contentFamily, failureMessage, sniffContentType } from '../matchers/apply.js';
 import type { CompiledRules } from '../matchers/types.js';
 import { describeValue, mismatch, show } from '../mismatch.js';
 import { selectRules } from '../rules.js';
@@ -211,10 +211,35 @@ export function matchBody(
     for (const f of applyRuleList(selected.list, e, a, false, 'text')) {
       mismatches.push(mismatch('body', '$', e, a, failureMessage('the body', f, a)));
     }
-  } else if (!deepEqual(e, a)) {
+  } else if (isBase64(expected.body) || isBase64(actual.body)) {
+    // Binary: compare bytes, not a lossy text rendering.
+    const eb = bodyBytes(expected.body);
+    const ab = bodyBytes(actual.body);
+    if (!eb.equals(ab)) {
+      mismatches.push(
+        mismatch(
+          'body',
+          '$',
+          eb.toString('base64'),
+          ab.toString('base64'),
+          `Expected the body to be the ${eb.length} bytes in the pact, but got ${ab.length} different bytes`,
+        ),
+      );
+    }
+  } else if (e !== a) {
     mismatches.push(mismatch('body', '$', e, a, `Expected the body to be ${show(e)}, but got ${show(a)}`));
   }
   return mismatches;
+}
+
+function isBase64(body: HttpBody): boolean {
+  return body.kind === 'present' && body.encoded === 'base64';
+}
+
+function bodyBytes(body: HttpBody): Buffer {
+  if (body.kind === 'present' && body.encoded === 'base64' && typeof body.content === 'string')
+    return Buffer.from(body.content, 'base64');
+  return Buffer.from(bodyText(body), 'utf8');
 }
 
 function describeBody(body: HttpBody): string {
