@@ -1,0 +1,255 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commandOptions, registeredCommands, ROOT, run } from './support/cli.js';
+
+/**
+ * The pipeline templates teams copy: every job they promise exists, and every command they call
+ * (`cutover <command> --flags`, `npm run <script>`, `ci/scripts/*`) exists in this repository.
+ */
+type Yaml = Record<string, unknown>;
+const load = (file: string): Yaml => parse(readFileSync(join(ROOT, file), 'utf8')) as Yaml;
+
+interface Job {
+  name: string;
+  spec: Yaml;
+  /** Shell commands, one per logical line. */
+  commands: string[];
+}
+
+// GitHub expressions may hide shell operators (`a && '--publish' || ''`): keep only their quoted words.
+const expandExpressions = (line: string) =>
+  line.replace(/\$\{\{(.*?)\}\}/g, (_, expr: string) => [...expr.matchAll(/'([^']*)'/g)].map((m) => m[1]).join(' '));
+
+function toCommands(script: unknown): string[] {
+  const lines = Array.isArray(script) ? script.map(String) : typeof script === 'string' ? [script] : [];
+  return lines
+    .flatMap((text) => text.replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((line) => expandExpressions(line).trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function githubJobs(file: string): Map<string, Job> {
+  const jobs = (load(file).jobs ?? {}) as Record<string, Yaml>;
+  return new Map(
+    Object.entries(jobs).map(([name, spec]) => [
+      name,
+      { name, spec, commands: ((spec.steps ?? []) as Yaml[]).flatMap((step) => toCommands(step.run)) },
+    ]),
+  );
+}
+
+const GITLAB_RESERVED = new Set([
+  'stages',
+  'variables',
+  'default',
+  'include',
+  'workflow',
+  'image',
+  'services',
+  'cache',
+]);
+function gitlabJobs(file: string): Map<string, Job> {
+  const doc = load(file);
+  const hidden = Object.fromEntries(Object.entries(doc).filter(([k]) => k.startsWith('.')));
+  return new Map(
+    Object.entries(doc)
+      .filter(([name]) => !GITLAB_RESERVED.has(name) && !name.startsWith('.'))
+      .map(([name, raw]) => {
+        const spec = raw as Yaml;
+        const base = typeof spec.extends === 'string' ? ((hidden[spec.extends] ?? {}) as Yaml) : {};
+        const merged = { ...base, ...spec };
+        const commands = ['before_script', 'script', 'after_script'].flatMap((key) => toCommands(merged[key]));
+        return [name, { name, spec: merged, commands }];
+      }),
+  );
+}
+
+/** `cutover <command>` invocations with the long options they pass. */
+function cutoverCalls(commands: string[]): { command: string; flags: string[]; line: string }[] {
+  const calls = [];
+  for (const line of commands) {
+    for (const segment of line.split(/\|\||&&|;|\|/)) {
+      const match = /(?:^|\s)(?:npx\s+)?cutover\s+([a-z][\w-]*)(.*)$/.exec(segment);
+      if (!match) continue;
+      const flags = [...match[2]!.matchAll(/--(?:no-)?([a-z][\w-]*)/g)].map((m) => m[1]!);
+      calls.push({ command: match[1]!, flags, line });
+    }
+  }
+  return calls;
+}
+
+function option(line: string, flag: string): string | undefined {
+  return new RegExp(`--${flag}\\s+("[^"]*"|\\S+)`).exec(line)?.[1]?.replace(/"/g, '');
+}
+
+const workspaceScripts = new Map<string, Record<string, string>>();
+for (const dir of ['examples', 'examples/consumers', 'packages']) {
+  for (const entry of readdirSync(join(ROOT, dir))) {
+    const manifest = join(ROOT, dir, entry, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; scripts?: Record<string, string> };
+    workspaceScripts.set(pkg.name, pkg.scripts ?? {});
+  }
+}
+const rootScripts = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+
+const TEMPLATES = {
+  github: ['ci/github/consumer-pr.yml', 'ci/github/provider-pr.yml', 'ci/github/traffic-shift.yml'],
+  gitlab: ['ci/gitlab/consumer.gitlab-ci.yml', 'ci/gitlab/provider.gitlab-ci.yml'],
+};
+const allJobs = (): Job[] => [
+  ...TEMPLATES.github.flatMap((f) => [...githubJobs(f).values()]),
+  ...TEMPLATES.gitlab.flatMap((f) => [...gitlabJobs(f).values()]),
+];
+
+describe('CI templates', () => {
+  let commands: Set<string>;
+  const options = new Map<string, Set<string>>();
+  beforeAll(async () => {
+    commands = await registeredCommands();
+    const used = new Set(allJobs().flatMap((job) => cutoverCalls(job.commands).map((c) => c.command)));
+    await Promise.all(
+      [...used].filter((c) => commands.has(c)).map(async (c) => options.set(c, await commandOptions(c))),
+    );
+  });
+
+  it('ships exactly the templates this test knows about', () => {
+    expect(readdirSync(join(ROOT, 'ci/github')).sort()).toEqual(TEMPLATES.github.map((f) => f.split('/').pop()).sort());
+    expect(readdirSync(join(ROOT, 'ci/gitlab')).sort()).toEqual(TEMPLATES.gitlab.map((f) => f.split('/').pop()).sort());
+  });
+
+  it('calls only cutover commands and options the CLI registers', () => {
+    const calls = allJobs().flatMap((job) => cutoverCalls(job.commands).map((c) => ({ ...c, job: job.name })));
+    expect(calls.map((c) => c.command)).toEqual(expect.arrayContaining(['verify', 'gate']));
+    for (const call of calls) {
+      expect([...commands], `${call.job}: cutover ${call.command}`).toContain(call.command);
+      for (const flag of call.flags)
+        expect([...options.get(call.command)!], `${call.job}: cutover ${call.command} --${flag}`).toContain(flag);
+    }
+  });
+
+  it('calls only npm scripts and helper scripts that exist', () => {
+    for (const job of allJobs()) {
+      for (const line of job.commands) {
+        for (const m of line.matchAll(/npm run ([\w:-]+)(?:\s+-w\s+(\S+))?/g)) {
+          const scripts = m[2] ? workspaceScripts.get(m[2]) : rootScripts;
+          expect(scripts, `${job.name}: workspace ${m[2]}`).toBeDefined();
+          expect(Object.keys(scripts!), `${job.name}: npm run ${m[1]}`).toContain(m[1]);
+        }
+        for (const m of line.matchAll(/(ci\/scripts\/[\w.-]+)/g)) {
+          const file = join(ROOT, m[1]!);
+          expect(existsSync(file), `${job.name}: ${m[1]}`).toBe(true);
+          expect(statSync(file).mode & 0o111, `${m[1]} is executable`).not.toBe(0);
+        }
+        for (const m of line.matchAll(/npx ([\w-]+)/g)) {
+          expect(
+            existsSync(join(ROOT, 'node_modules/.bin', m[1]!)) || m[1] === 'cutover',
+            `${job.name}: npx ${m[1]}`,
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('GitHub consumer pipeline: runs the contract tests, then publishes the pacts with version and branch', () => {
+    const jobs = githubJobs('ci/github/consumer-pr.yml');
+    expect([...jobs.keys()]).toEqual(['contract-tests', 'publish-pacts']);
+    expect(jobs.get('publish-pacts')!.spec.needs).toBe('contract-tests');
+    const publish = jobs.get('publish-pacts')!.commands.find((c) => c.includes('pact broker publish'));
+    expect(publish).toMatch(/--consumer-app-version .+ --branch /);
+  });
+
+  it('GitHub provider pipeline: verifies both targets, publishes, gates, comments the report and uploads JUnit', () => {
+    const job = githubJobs('ci/github/provider-pr.yml').get('verify-and-gate')!;
+    const [verify] = cutoverCalls(job.commands).filter((c) => c.command === 'verify');
+    const [gate] = cutoverCalls(job.commands).filter((c) => c.command === 'gate');
+    expect(verify!.flags).toEqual(
+      expect.arrayContaining(['monolith', 'candidate', 'openapi', 'json', 'junit', 'publish']),
+    );
+    expect(option(gate!.line, 'results')).toBe(option(verify!.line, 'json'));
+    const steps = job.spec.steps as Yaml[];
+    const comment = steps.find((s) => String(s.uses).startsWith('marocchino/sticky-pull-request-comment'));
+    expect((comment!.with as Yaml).path).toBe(option(gate!.line, 'markdown'));
+    expect(String(comment!.if)).toContain('always()');
+    const junit = steps.find((s) => String(s.uses).startsWith('mikepenz/action-junit-report'));
+    expect(String((junit!.with as Yaml).report_paths)).toContain('.junit.xml');
+  });
+
+  it('GitHub traffic shift: applies the routing artifact only when the gate step succeeded', () => {
+    const jobs = githubJobs('ci/github/traffic-shift.yml');
+    const gateJob = jobs.get('gate')!;
+    const apply = jobs.get('apply')!;
+    expect(apply.spec.needs).toBe('gate');
+    expect(String(apply.spec.if)).toContain('needs.gate.outputs.allowed');
+    expect(String((gateJob.spec.outputs as Yaml).allowed)).toBe("${{ steps.gate.outcome == 'success' }}");
+    const gateStep = (gateJob.spec.steps as Yaml[]).find((s) => s.id === 'gate')!;
+    expect(gateStep['continue-on-error']).toBeUndefined();
+    const [gate] = cutoverCalls(toCommands(gateStep.run));
+    expect(apply.commands).toContain(`ci/scripts/apply-routing.sh ${option(gate!.line, 'routing-out')}`);
+  });
+
+  it('GitLab pipelines: consumer publish after tests; provider verify → gate (MR note, JUnit) → manual traffic shift', () => {
+    const consumer = gitlabJobs('ci/gitlab/consumer.gitlab-ci.yml');
+    expect([...consumer.keys()]).toEqual(['contract-tests', 'publish-pacts']);
+    expect(consumer.get('publish-pacts')!.spec.needs).toEqual(['contract-tests']);
+    const provider = gitlabJobs('ci/gitlab/provider.gitlab-ci.yml');
+    expect([...provider.keys()]).toEqual(['verify', 'gate', 'traffic-shift']);
+    const gate = provider.get('gate')!;
+    expect(gate.spec.needs).toEqual(['verify']);
+    expect(gate.commands.some((c) => c.startsWith('ci/scripts/gitlab-mr-note.sh'))).toBe(true);
+    expect(((gate.spec.artifacts as Yaml).reports as Yaml).junit).toBe('reports/gate.junit.xml');
+    const shift = provider.get('traffic-shift')!;
+    expect(shift.spec.needs).toEqual(['gate']);
+    const [call] = cutoverCalls(gate.commands).filter((c) => c.command === 'gate');
+    expect(shift.commands).toEqual([`ci/scripts/apply-routing.sh ${option(call!.line, 'routing-out')}`]);
+  });
+});
+
+describe('CI helper scripts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-scripts-'));
+  const script = (name: string) => join(ROOT, 'ci/scripts', name);
+
+  it('apply-routing.sh refuses when the gate wrote no artifact', async () => {
+    const res = await run(script('apply-routing.sh'), [join(dir, 'empty')], {
+      env: { GATEWAY_APPLY_COMMAND: 'echo applied' },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('the gate did not allow the shift');
+    expect(res.stdout).not.toContain('applied');
+  });
+
+  it('apply-routing.sh runs the gateway command with ROUTING_DIR when an artifact exists', async () => {
+    const routing = mkdtempSync(join(dir, 'routing-'));
+    writeFileSync(join(routing, 'cutover-weights.json'), '{"routes":[]}\n');
+    const marker = join(dir, 'marker');
+    const res = await run(script('apply-routing.sh'), [routing], {
+      env: { GATEWAY_APPLY_COMMAND: `ls "$ROUTING_DIR" > ${marker}` },
+    });
+    expect(res.code).toBe(0);
+    expect(readFileSync(marker, 'utf8').trim()).toBe('cutover-weights.json');
+    const unset = await run(script('apply-routing.sh'), [routing], { env: { GATEWAY_APPLY_COMMAND: '' } });
+    expect(unset.code).toBe(1);
+  });
+
+  it('wait-for-url.sh waits for a live URL and gives up on a dead one', async () => {
+    const server = createServer((_, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect((await run(script('wait-for-url.sh'), [`http://127.0.0.1:${port}/health`, '2'])).code).toBe(0);
+    } finally {
+      server.close();
+    }
+    const dead = await run(script('wait-for-url.sh'), [`http://127.0.0.1:${port}/health`, '1']);
+    expect(dead.code).toBe(1);
+    expect(dead.stderr).toContain('did not answer within 1s');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root and the built CLI, driven the way a user runs it. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `cutover <args>` as a child process (the built `packages/cli/dist/bin.js`).
+ *
+ * @example
+ * const { code, stdout } = await cutover(['gate', '--help']);
+ */
+export function cutover(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: build first (npm run build)`);
+  return run(process.execPath, [CLI, ...args], options);
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', PACT_DO_NOT_TRACK: 'true', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The commands `cutover --help` lists. */
+export async function registeredCommands(): Promise<Set<string>> {
+  const { stdout } = await cutover(['--help']);
+  return new Set([...stdout.matchAll(/^\s+cutover ([a-z][\w-]*)/gm)].map((m) => m[1]!));
+}
+
+/** The long options `cutover <command> --help` lists (without the leading dashes). */
+export async function commandOptions(command: string): Promise<Set<string>> {
+  const { stdout } = await cutover([command, '--help']);
+  return new Set([...stdout.matchAll(/(?:^|\s)--([a-z][\w-]*)/gm)].map((m) => m[1]!));
+}
