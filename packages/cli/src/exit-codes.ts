@@ -1,5 +1,3 @@
-import { ErrorCodes, isCutoverError } from '@cutover/core';
-
 /** Exit codes every cutover command uses. */
 export const ExitCode = {
   /** Everything held: contracts pass, the gate allows. */
@@ -11,9 +9,3 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** Every thrown error is a tool error (2); only a judged failure is 1, and commands return that themselves. */
-export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (isCutoverError(error) && error.code === ErrorCodes.USAGE) return ExitCode.Error;
-  return ExitCode.Error;
-}

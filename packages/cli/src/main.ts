@@ -1,8 +1,8 @@
 import yargs from 'yargs';
-import { describeError, isCutoverError } from '@cutover/core';
+import { UsageError, describeError, isCutoverError } from '@cutover/core';
 import { commands } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './context.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 
 export type { CliIo } from './context.js';
 export { ExitCode } from './exit-codes.js';
@@ -32,21 +32,15 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     .showHelpOnFail(false);
   for (const register of commands) parser = register(parser, fullIo, outcome);
 
-  let usageError: string | undefined;
+  // A fail handler that returns lets yargs go on and run the command; it must throw to stop.
   parser = parser.fail((message, error) => {
-    if (error) throw error;
-    usageError = message;
+    throw error ?? new UsageError(`${message}\nRun \`cutover --help\` for usage.`);
   });
   try {
     let helpText = '';
-    await parser.parseAsync(argv, {}, (err, _argv, output) => {
-      if (err && usageError === undefined) usageError = err.message;
+    await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       helpText = output;
     });
-    if (usageError !== undefined) {
-      fullIo.stderr.write(`cutover: ${usageError}\nRun \`cutover --help\` for usage.\n`);
-      return ExitCode.Error;
-    }
     if (helpText) fullIo.stdout.write(helpText + '\n');
     return outcome.exitCode;
   } catch (error) {
@@ -55,6 +49,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     if (!isCutoverError(error) && error instanceof Error && error.stack && fullIo.env.CUTOVER_DEBUG) {
       fullIo.stderr.write(error.stack + '\n');
     }
-    return exitCodeFor(error);
+    // Anything thrown is a usage, configuration or tool error; judged failures return 1 themselves.
+    return ExitCode.Error;
   }
 }

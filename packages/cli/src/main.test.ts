@@ -1,0 +1,38 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './main.js';
+
+async function run(argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCli(argv, { stdout, stderr });
+  return { code, out, err };
+}
+
+describe('cutover (the command line)', () => {
+  it('prints help listing every command and exits 0', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/cutover verify/);
+    expect(out).toMatch(/cutover gate/);
+  });
+
+  it('exits 2 with a usage message when no command is given', async () => {
+    const { code, err } = await run([]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/\[CUTOVER_USAGE\] Name a command/);
+  });
+
+  it('exits 2 naming an unknown command or option', async () => {
+    const unknownCommand = await run(['frobnicate']);
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.err).toMatch(/frobnicate/);
+    const unknownOption = await run(['verify', '--bogus-flag', 'x']);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.err).toMatch(/bogus-flag/);
+  });
+});
