@@ -78,6 +78,7 @@ describe('validateMatchingRules', () => {
       validateMatchingRules({ body: { '$.a[': { combine: 'AND', matchers: [{ match: 'type' }] } } }),
     );
     expect(error.message).toContain("$.matchingRules.body['$.a[']");
+    expect(error.details.path).toBe('$.a[');
   });
 
   it('is applied when a response is normalised, with the location in the pact', () => {
@@ -90,5 +91,6 @@ describe('validateMatchingRules', () => {
     expect(error.message).toContain('pacts/web.json');
     expect(error.message).toContain("$.interactions[2].response.matchingRules.body['$.id'].matchers[0]");
     expect(error.message).toContain("unknown matcher 'nope'");
+    expect(error.details).toMatchObject({ source: 'pacts/web.json', path: '$.id', rule: { match: 'nope' } });
   });
 });

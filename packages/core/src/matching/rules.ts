@@ -17,7 +17,8 @@ const STATUS_CLASSES = [
 
 function ruleError(jsonPath: string, message: string, rule: unknown, cause?: unknown): MatchingRuleError {
   return new MatchingRuleError(`Invalid matching rule at ${jsonPath}: ${message}`, {
-    details: { path: jsonPath, rule },
+    // `jsonPath` locates the rule in the pact; `path` (the rule's own path expression) is added by compileCategory.
+    details: { jsonPath, rule },
     ...(cause === undefined ? {} : { cause }),
   });
 }
@@ -207,9 +208,18 @@ export function compileCategory(
     try {
       tokens = parseRulePath(expression);
     } catch (e) {
-      throw ruleError(at, (e as Error).message, key, e);
+      const error = ruleError(at, (e as Error).message, list, e);
+      (error.details as Record<string, unknown>).path = key;
+      throw error;
     }
-    rules.push({ expression, tokens, list: compileRuleList(list, at) });
+    let compiled: CompiledRuleList;
+    try {
+      compiled = compileRuleList(list, at);
+    } catch (e) {
+      if (e instanceof MatchingRuleError) (e.details as Record<string, unknown>).path = key;
+      throw e;
+    }
+    rules.push({ expression, tokens, list: compiled });
   }
   return { rules };
 }

@@ -190,7 +190,12 @@ function normalizeRules(part: Json, specMajor: SpecMajor, at: Location): Matchin
   if (raw === undefined || raw === null) return {};
   if (!isObject(raw)) throw loadError(at, '.matchingRules', 'expected an object');
   const rules = specMajor === 2 ? v2Rules(raw, at) : v3Rules(raw, at);
-  validateMatchingRules(rules, `${where(at)}.matchingRules`);
+  try {
+    validateMatchingRules(rules, `${where(at)}.matchingRules`);
+  } catch (e) {
+    if (e instanceof MatchingRuleError && at.source) (e.details as Record<string, unknown>).source = at.source;
+    throw e;
+  }
   return rules;
 }
 
