@@ -20,6 +20,11 @@ function counts(report: CheckReport): string {
   );
 }
 
+/** Payload text can hold control characters; a terminal must not interpret them. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, '?');
+}
+
 /**
  * A readable report for a terminal.
  *
@@ -37,8 +42,8 @@ export function formatConsoleReport(report: CheckReport): string {
       `${title} (${first.request.method} ${first.request.path}${first.operation ? ` → ${first.operation.path}` : ''})`,
     );
     for (const f of findings) {
-      lines.push(`  ${f.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}`);
-      lines.push(`          at ${f.on} ${f.instancePath || '(whole)'}; schema ${f.schemaPath}`);
+      lines.push(`  ${f.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${printable(f.message)}`);
+      lines.push(`          at ${f.on} ${printable(f.instancePath) || '(whole)'}; schema ${printable(f.schemaPath)}`);
     }
     lines.push('');
   }
