@@ -30,16 +30,43 @@ function basePath(document: Record<string, unknown>): string {
 }
 
 /**
- * Lists the operations of a parsed OpenAPI 3.x document (any object with `paths`; e.g. what
- * `@cutover/openapi`'s `loadOpenApi` returns, or plain parsed YAML).
+ * What `@cutover/openapi`'s `loadOpenApi` returns, as far as the gate needs it: the validated,
+ * bundled document and its operations (path-item `$ref`s already resolved).
+ */
+export interface LoadedOpenApi {
+  document: unknown;
+  operations: readonly { method: string; pathTemplate: string; operationId?: string }[];
+}
+
+function isLoadedOpenApi(value: unknown): value is LoadedOpenApi {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { operations?: unknown }).operations) &&
+    typeof (value as { document?: unknown }).document === 'object'
+  );
+}
+
+/**
+ * Lists the documented operations of an OpenAPI 3.x document: a loaded document (`loadOpenApi`
+ * from `@cutover/openapi`) or a plain parsed one (any object with `paths`).
  *
  * @example
  * documentedOperations({ paths: { '/a/{id}': { get: {} } } }) // [{ method: 'GET', path: '/a/{id}' }]
+ * documentedOperations(await loadOpenApi('contracts/openapi/logistics.yaml'))
  */
-export function documentedOperations(document: unknown): DocumentedOperation[] {
-  if (typeof document !== 'object' || document === null || typeof (document as { paths?: unknown }).paths !== 'object')
+export function documentedOperations(input: unknown): DocumentedOperation[] {
+  if (isLoadedOpenApi(input)) {
+    const base = basePath(input.document as Record<string, unknown>);
+    return input.operations.map((op) => ({
+      method: op.method.toUpperCase(),
+      path: base + op.pathTemplate,
+      ...(op.operationId !== undefined ? { operationId: op.operationId } : {}),
+    }));
+  }
+  if (typeof input !== 'object' || input === null || typeof (input as { paths?: unknown }).paths !== 'object')
     throw new CutoverError(ErrorCodes.OPENAPI_INVALID, 'the OpenAPI document has no "paths" object');
-  const doc = document as Record<string, unknown>;
+  const doc = input as Record<string, unknown>;
   const base = basePath(doc);
   const operations: DocumentedOperation[] = [];
   for (const [template, item] of Object.entries(doc.paths as Record<string, unknown>)) {
@@ -58,10 +85,13 @@ export function documentedOperations(document: unknown): DocumentedOperation[] {
   return operations;
 }
 
-/** Turns an OpenAPI source (file) into its document. Swappable, so `@cutover/openapi` can do the loading. */
+/**
+ * Turns an OpenAPI source (file) into a document {@link documentedOperations} accepts. The CLI passes
+ * `@cutover/openapi`'s `loadOpenApi` (which validates the document); the built-in one only parses.
+ */
 export type OpenApiLoader = (source: string) => Promise<unknown>;
 
-/** The built-in loader: reads a YAML or JSON file. It does not resolve external `$ref`s (listing operations does not need them). */
+/** The built-in loader: parses a YAML or JSON file without validating it or resolving `$ref`s. */
 export const readOpenApiFile: OpenApiLoader = async (source) => {
   let text: string;
   try {

@@ -136,6 +136,15 @@ describe('selectRoutes / checkRoutesKnown', () => {
     );
   });
 
+  it('prefixes the base path every server agrees on', () => {
+    const withBase = { ...OPENAPI, servers: [{ url: 'https://a.example/v1' }, { url: '/v1/' }] };
+    expect(documentedOperations(withBase)[0]!.path).toBe('/v1/api/tracking/{id}');
+    const disagreeing = { ...OPENAPI, servers: [{ url: 'https://a.example/v1' }, { url: '/v2' }] };
+    expect(documentedOperations(disagreeing)[0]!.path).toBe('/api/tracking/{id}');
+    const loaded = { document: withBase, operations: [{ method: 'get', pathTemplate: '/x/{id}' }] };
+    expect(documentedOperations(loaded)).toEqual([{ method: 'GET', path: '/v1/x/{id}' }]);
+  });
+
   it('refuses a route that covers no documented operation', () => {
     const policy = parsePolicy(POLICY_YAML.replace('/api/tracking/**', '/api/trackng/**'), 'p.yaml');
     expect(() => checkRoutesKnown(policy, documentedOperations(OPENAPI), 'api.yaml')).toThrow(
@@ -165,6 +174,16 @@ describe('loadPolicy and the published schema', () => {
   it('covers exactly the tracking operations of contracts/openapi/logistics.yaml', async () => {
     const policy = await loadPolicy(join(repoRoot, 'contracts/cutover.yaml'));
     const operations = await loadDocumentedOperations(join(repoRoot, 'contracts/openapi/logistics.yaml'));
+    // what @cutover/openapi's loadOpenApi returns lists the same operations
+    const loaded = {
+      document: { servers: [{ url: 'http://localhost:8080' }] },
+      operations: operations.map((o) => ({
+        method: o.method,
+        pathTemplate: o.path,
+        ...(o.operationId ? { operationId: o.operationId } : {}),
+      })),
+    };
+    expect(documentedOperations(loaded)).toEqual(operations);
     expect(() => checkRoutesKnown(policy, operations, 'logistics.yaml')).not.toThrow();
     expect(operationsUnder(policy.routes[0]!, operations).map((op) => `${op.method} ${op.path}`)).toEqual([
       'GET /api/tracking/{shipmentId}',

@@ -18,6 +18,7 @@ import {
   type BrokerAuth,
   type Gateway,
 } from '@cutover/gate';
+import { loadOpenApi } from '@cutover/openapi';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -137,7 +138,9 @@ export const gateCommand: CommandModule = (yargs, io, outcome) =>
         throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
 
       const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
-      const operations = args.openapi ? await loadDocumentedOperations(at(args.openapi)) : undefined;
+      const operations = args.openapi
+        ? await loadDocumentedOperations(at(args.openapi), (source) => loadOpenApi(source))
+        : undefined;
       if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
       const candidateVersion = args['candidate-version'];
