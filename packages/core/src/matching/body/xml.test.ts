@@ -40,6 +40,11 @@ describe('XML bodies', () => {
     expect(r.mismatches[0]?.message).toBe('Expected attribute id="1" on $.a, but it was missing');
   });
 
+  it('shows the position of an element among same-named siblings', () => {
+    const r = response('<a><b>1</b><b>2</b></a>', '<a><b>1</b><b>3</b></a>');
+    expect(paths(r)).toEqual(['$.a.b[1].#text']);
+  });
+
   it('allows extra attributes and children in responses but not in requests', () => {
     expect(response('<a/>', '<a extra="1"><more/></a>').ok).toBe(true);
     expect(paths(request('<a/>', '<a extra="1"/>'))).toEqual(['$.a.@extra']);

@@ -21,6 +21,8 @@ export interface XmlContext {
 interface XmlPath {
   byName: string[];
   byIndex: (string | number)[];
+  /** What mismatches show: names, plus the position when an element has same-named siblings. */
+  display: (string | number)[];
 }
 
 const ELEMENT_NODE = 1;
@@ -75,10 +77,11 @@ function text(element: XmlElement): string {
   return out;
 }
 
-function extend(path: XmlPath, name: string, index?: number): XmlPath {
+function extend(path: XmlPath, name: string, index?: number, siblings = 1): XmlPath {
   return {
     byName: [...path.byName, name],
     byIndex: index === undefined ? [...path.byIndex, name] : [...path.byIndex, index, name],
+    display: index !== undefined && siblings > 1 ? [...path.display, name, index] : [...path.display, name],
   };
 }
 
@@ -108,7 +111,7 @@ function typeMatcherDefined(rules: CompiledRules, path: XmlPath): boolean {
 }
 
 function where(path: XmlPath): string {
-  return formatPath(path.byName);
+  return formatPath(path.display);
 }
 
 function push(ctx: XmlContext, path: XmlPath, expected: unknown, actual: unknown, message: string): void {
@@ -118,7 +121,7 @@ function push(ctx: XmlContext, path: XmlPath, expected: unknown, actual: unknown
 /** Compares two XML documents under the body matching rules (pact-reference semantics). */
 export function compareXml(expected: XmlElement, actual: XmlElement, ctx: XmlContext): void {
   const name = qualifiedName(expected);
-  compareElement({ byName: ['$', name], byIndex: ['$', name] }, expected, actual, ctx);
+  compareElement({ byName: ['$', name], byIndex: ['$', name], display: ['$', name] }, expected, actual, ctx);
 }
 
 function compareElement(path: XmlPath, expected: XmlElement, actual: XmlElement, ctx: XmlContext): void {
@@ -245,13 +248,15 @@ function compareChildren(path: XmlPath, expected: XmlElement, actual: XmlElement
     }
     if (typeMatcherDefined(ctx.rules, extend(path, name))) {
       // Like a list under a type rule: each actual child is checked against the first expected one.
-      group.forEach((child, i) => compareElement(extend(path, name, i), expectedGroup[0] as XmlElement, child, ctx));
+      group.forEach((child, i) =>
+        compareElement(extend(path, name, i, group.length), expectedGroup[0] as XmlElement, child, ctx),
+      );
     } else {
       const n = Math.max(expectedGroup.length, group.length);
       for (let i = 0; i < n; i++) {
         const e = expectedGroup[i];
         const a = group[i];
-        const p = extend(path, name, i);
+        const p = extend(path, name, i, n);
         if (e && a) compareElement(p, e, a, ctx);
         else if (e)
           push(
