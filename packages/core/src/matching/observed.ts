@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../model.js';
+import { parseJsonKeepingDecimals } from './body/numbers.js';
 import { contentFamily } from './matchers/apply.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -43,7 +44,10 @@ export function observedResponse({
   }
   if (contentType && contentFamily(contentType) === 'json') {
     try {
-      return { ...base, body: { kind: 'present', content: JSON.parse(text), contentType, encoded: false } };
+      return {
+        ...base,
+        body: { kind: 'present', content: parseJsonKeepingDecimals(text), contentType, encoded: false },
+      };
     } catch {
       return { ...base, body: { kind: 'present', content: text, contentType, encoded: 'json' } };
     }

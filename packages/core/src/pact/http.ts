@@ -11,6 +11,7 @@ import type {
 } from '../model.js';
 import { sniffContentType, contentFamily } from '../matching/matchers/apply.js';
 import { parseFormOrQuery } from '../matching/body/form.js';
+import { parseJsonKeepingDecimals } from '../matching/body/numbers.js';
 import { validateMatchingRules } from '../matching/rules.js';
 
 /** Where a request/response sits, for error messages. */
@@ -114,7 +115,7 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     // Unencoded v4 text is the body's raw text: a JSON body given as text is parsed here.
     if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
       try {
-        return withType({ kind: 'present', content: JSON.parse(content), encoded: false }, contentType);
+        return withType({ kind: 'present', content: parseJsonKeepingDecimals(content), encoded: false }, contentType);
       } catch {
         return withType({ kind: 'present', content, encoded: 'json' }, contentType);
       }
@@ -129,7 +130,7 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     const type = headerType ?? (raw === '' ? undefined : sniffContentType(raw));
     if (raw !== '' && type && contentFamily(type) === 'json') {
       try {
-        return withType({ kind: 'present', content: JSON.parse(raw) }, type);
+        return withType({ kind: 'present', content: parseJsonKeepingDecimals(raw) }, type);
       } catch {
         return withType({ kind: 'present', content: raw }, type);
       }

@@ -5,6 +5,7 @@ import { describeValue, mismatch, show } from '../mismatch.js';
 import { selectRules } from '../rules.js';
 import { parseFormOrQuery } from './form.js';
 import { compareJson } from './json.js';
+import { decimalLiteralPaths, parseJsonKeepingDecimals } from './numbers.js';
 import { compareMultiValues } from '../multi.js';
 import { compareXml, parseXml, XmlParseError } from './xml.js';
 
@@ -59,7 +60,7 @@ function bodyJson(body: HttpBody): unknown {
   if (body.encoded === 'json' || body.encoded === 'base64') {
     const text = bodyText(body);
     try {
-      return JSON.parse(text);
+      return parseJsonKeepingDecimals(text);
     } catch (e) {
       throw new JsonBodyError((e as Error).message);
     }
@@ -156,7 +157,7 @@ export function matchBody(
       );
       return mismatches;
     }
-    compareJson(['$'], e, a, { rules, allowUnexpectedKeys, mismatches });
+    compareJson(['$'], e, a, { rules, allowUnexpectedKeys, mismatches, decimalLiterals: decimalLiteralPaths(a) });
     return mismatches;
   }
   if (family === 'xml') {

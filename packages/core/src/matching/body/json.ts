@@ -10,6 +10,8 @@ export interface JsonContext {
   /** Responses may carry keys the pact does not mention; requests may not. */
   allowUnexpectedKeys: boolean;
   mismatches: Mismatch[];
+  /** Paths of numbers written with a fraction that parsed to whole values (see body/numbers.ts). */
+  decimalLiterals?: Set<string> | undefined;
 }
 
 type Path = (string | number)[];
@@ -54,7 +56,8 @@ export function compareJson(path: Path, expected: unknown, actual: unknown, ctx:
 function compareValues(path: Path, expected: unknown, actual: unknown, ctx: JsonContext): void {
   const selected = ctx.rules.rules.length > 0 ? selectRules(ctx.rules, path) : undefined;
   if (selected) {
-    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded);
+    const mode = typeof actual === 'number' && ctx.decimalLiterals?.has(formatPath(path)) ? 'json-decimal' : 'json';
+    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode);
     for (const f of failures) push(ctx, path, expected, actual, failureMessage(formatPath(path), f, actual));
   } else if (!deepEqual(expected, actual)) {
     const where = formatPath(path);

@@ -11,16 +11,20 @@ export interface Failure {
   found?: string;
 }
 
-/** How the value being checked was carried: JSON keeps types, text contexts (headers, query, XML) only have strings. */
-export type ValueMode = 'json' | 'text';
+/**
+ * How the value being checked was carried: JSON keeps types, text contexts (headers, query, XML)
+ * only have strings; `json-decimal` is a JSON number written with a fraction (`10.0`) that parsed
+ * to a whole value.
+ */
+export type ValueMode = 'json' | 'json-decimal' | 'text';
 
 function isInteger(value: unknown, mode: ValueMode): boolean {
-  if (typeof value === 'number') return Number.isInteger(value);
+  if (typeof value === 'number') return Number.isInteger(value) && mode !== 'json-decimal';
   return mode === 'text' && typeof value === 'string' && /^[-+]?\d+$/.test(value);
 }
 
 function isDecimal(value: unknown, mode: ValueMode): boolean {
-  if (typeof value === 'number') return Number.isFinite(value) && !Number.isInteger(value);
+  if (typeof value === 'number') return Number.isFinite(value) && (!Number.isInteger(value) || mode === 'json-decimal');
   return mode === 'text' && typeof value === 'string' && /^[-+]?\d*\.\d+(?:[eE][-+]?\d+)?$/.test(value);
 }
 
@@ -117,13 +121,13 @@ export function applyMatcher(
     case 'equality':
       return deepEqual(expected, actual) ? undefined : { expectation: `to equal ${show(expected)}` };
     case 'regex':
-      if (actual === undefined || (mode === 'json' && typeof actual === 'object' && actual !== null))
+      if (actual === undefined || (mode !== 'text' && typeof actual === 'object' && actual !== null))
         return { expectation: `to match the regular expression /${matcher.source}/` };
       return matcher.regex.test(asText(actual))
         ? undefined
         : { expectation: `to match the regular expression /${matcher.source}/` };
     case 'type': {
-      if (mode === 'json' && typeName(expected) !== typeName(actual)) {
+      if (mode !== 'text' && typeName(expected) !== typeName(actual)) {
         return { expectation: `to be a ${typeName(expected)} (like ${show(expected)})` };
       }
       if (!cascaded && Array.isArray(actual)) {
@@ -193,7 +197,7 @@ export function applyMatcher(
       // Structural matchers: the body walkers apply them to keys and items. On a value that is not a
       // collection they only check the kind.
       if (
-        mode === 'json' &&
+        mode !== 'text' &&
         typeName(expected) !== typeName(actual) &&
         (typeof actual !== 'object' || actual === null)
       ) {
