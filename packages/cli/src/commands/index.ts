@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CliIo, CommandOutcome } from '../context.js';
 import { gateCommand } from './gate.js';
+import { openapiCheckCommand } from './openapi-check.js';
 import { verifyCommand } from './verify.js';
 
 /**
@@ -10,4 +11,4 @@ import { verifyCommand } from './verify.js';
 export type CommandModule = (yargs: Argv, io: CliIo, outcome: CommandOutcome) => Argv;
 
 // Commands are registered here, one line each.
-export const commands: CommandModule[] = [verifyCommand, gateCommand];
+export const commands: CommandModule[] = [verifyCommand, gateCommand, openapiCheckCommand];
