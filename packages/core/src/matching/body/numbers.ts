@@ -11,8 +11,9 @@ export function decimalLiteralPaths(parsed: unknown): Set<string> | undefined {
   return typeof parsed === 'object' && parsed !== null ? hints.get(parsed) : undefined;
 }
 
-// Cheap pre-check: without a digit followed by `.`/`e`, there is nothing to find.
-const CANDIDATE = /\d[.eE]/;
+// Cheap pre-check: only `d.0…` (zeros to the end of the literal) or an exponent can be a whole-valued
+// decimal; most bodies have neither and skip the scan.
+const CANDIDATE = /\d\.0+(?![0-9])|\d[eE]/;
 
 /** Parses JSON text like JSON.parse, remembering whole-valued decimal literals (see above). */
 export function parseJsonKeepingDecimals(text: string): unknown {
