@@ -489,3 +489,41 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
     );
   });
 });
+
+describe('runVerify with a real OpenAPI document', () => {
+  const openapi = fileURLToPath(new URL('./__fixtures__/shipments.openapi.yaml', import.meta.url));
+
+  it('reports a violation both targets share as baseline, and one only the candidate has as a regression', async () => {
+    // Both omit the documented `eta` (baseline); the candidate also sends an undocumented status value.
+    const monolith = { 'GET /shipments/1': () => ({ body: { id: 1, status: 'in-transit' } }) };
+    const baselineOnly = await verify(monolith, monolith, [getShipment], { openapi });
+    const schema = baselineOnly.results[0]!.schema!;
+    expect(schema.request).toEqual([]);
+    expect(schema.monolith).toEqual([expect.objectContaining({ on: 'response', rule: 'required' })]);
+    expect(schema.baseline).toEqual(schema.monolith);
+    expect(schema.regressions).toEqual([]);
+    expect(baselineOnly.results[0]!.route.template).toBe('/shipments/{id}');
+    expect(baselineOnly.summary.passed).toBe(1);
+
+    const regressed = await verify(
+      monolith,
+      { 'GET /shipments/1': () => ({ body: { id: 1, status: 'lost' } }) },
+      [getShipment],
+      {
+        openapi,
+        noiseSamples: 1,
+      },
+    );
+    const result = regressed.results[0]!;
+    expect(result.schema!.baseline).toEqual([expect.objectContaining({ rule: 'required' })]);
+    expect(result.schema!.regressions).toEqual([expect.objectContaining({ instancePath: '/status', rule: 'enum' })]);
+    expect(interactionStatus(result)).toBe('failed');
+  });
+
+  it('refuses an OpenAPI document that does not exist, naming it', async () => {
+    const routes = { 'GET /shipments/1': () => ({ body: shipment }) };
+    await expect(verify(routes, undefined, [getShipment], { openapi: '/nowhere/api.yaml' })).rejects.toThrow(
+      /nowhere\/api\.yaml/,
+    );
+  });
+});
