@@ -8,7 +8,10 @@ import { compareMultiValues } from './multi.js';
 import { rulesFor, selectRules } from './rules.js';
 
 export interface MatchOptions {
-  /** Spec major the expectation was written for (affects nothing yet beyond loading; kept for callers). */
+  /**
+   * Spec major the expectation was written for. The engine applies v3/v4 semantics to every
+   * pact (v2 rules are translated on loading), so this is informational today.
+   */
   specMajor?: SpecMajor;
 }
 
