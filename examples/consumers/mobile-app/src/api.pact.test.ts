@@ -1,14 +1,27 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MobileApi, MobileApiError } from './api.js';
 
 const { like, eachLike, regex, datetime, integer, fromProviderState } = MatchersV3;
 
-// One pact file per consumer; remove the old one so only this run's interactions remain.
-const pactDir = fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url));
-beforeAll(() => rmSync(`${pactDir}/mobile-app-logistics.json`, { force: true }));
+// Pact merges interactions into an existing file, so each run writes into a fresh folder; the
+// finished pact then replaces contracts/pacts/mobile-app-logistics.json in one rename, so readers
+// (a verify running in parallel, the demo) never see a missing or half-written pact.
+const contracts = fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url));
+const pactDir = mkdtempSync(join(tmpdir(), 'pact-mobile-app-'));
+afterAll(() => {
+  const file = 'mobile-app-logistics.json';
+  if (existsSync(join(pactDir, file))) {
+    const temp = join(contracts, `${file}.${process.pid}.tmp`);
+    copyFileSync(join(pactDir, file), temp);
+    renameSync(temp, join(contracts, file));
+  }
+  rmSync(pactDir, { recursive: true, force: true });
+});
 
 const provider = new PactV4({ consumer: 'mobile-app', provider: 'logistics', dir: pactDir, logLevel: 'warn' });
 

@@ -1,15 +1,27 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadTrackingPage, TrackingApi } from './tracking-api.js';
 
 const { like, eachLike, regex, datetime, integer, nullValue } = MatchersV3;
 
-// One test file per consumer writes one pact file; pact merges interactions into it, so the stale
-// file is removed first and the interactions of this run are all that remain.
-const pactDir = fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url));
-beforeAll(() => rmSync(`${pactDir}/web-app-logistics.json`, { force: true }));
+// Pact merges interactions into an existing file, so each run writes into a fresh folder; the
+// finished pact then replaces contracts/pacts/web-app-logistics.json in one rename, so readers
+// (a verify running in parallel, the demo) never see a missing or half-written pact.
+const contracts = fileURLToPath(new URL('../../../../contracts/pacts', import.meta.url));
+const pactDir = mkdtempSync(join(tmpdir(), 'pact-web-app-'));
+afterAll(() => {
+  const file = 'web-app-logistics.json';
+  if (existsSync(join(pactDir, file))) {
+    const temp = join(contracts, `${file}.${process.pid}.tmp`);
+    copyFileSync(join(pactDir, file), temp);
+    renameSync(temp, join(contracts, file));
+  }
+  rmSync(pactDir, { recursive: true, force: true });
+});
 
 const provider = new PactV4({ consumer: 'web-app', provider: 'logistics', dir: pactDir, logLevel: 'warn' });
 
