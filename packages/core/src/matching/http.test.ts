@@ -224,6 +224,19 @@ describe('observedResponse', () => {
     expect(result.mismatches[0]?.message).toContain('could not be parsed as JSON');
   });
 
+  it('reads a body without a Content-Type as JSON when it is JSON', () => {
+    const r = observedResponse({ status: 200, headers: {}, body: '{"id": 3}' });
+    expect(r.body).toMatchObject({ kind: 'present', content: { id: 3 } });
+    const expected = normalizeResponse(
+      { status: 200, body: { id: 1 }, matchingRules: { body: { '$.id': { matchers: [{ match: 'integer' }] } } } },
+      3,
+    );
+    expect(matchHttpResponse(expected, r).ok).toBe(true);
+    expect(observedResponse({ status: 200, headers: {}, body: 'plain words' }).body).toMatchObject({
+      content: 'plain words',
+    });
+  });
+
   it('keeps bytes that are not UTF-8 as base64 and compares them exactly', () => {
     const bytes = Buffer.from([0xff, 0x00, 0xfe]);
     const r = observedResponse({ status: 200, headers: { 'content-type': 'image/png' }, body: bytes });

@@ -1,6 +1,6 @@
 import type { HttpResponse } from '../model.js';
 import { parseJsonKeepingDecimals } from './body/numbers.js';
-import { contentFamily } from './matchers/apply.js';
+import { contentFamily, sniffContentType } from './matchers/apply.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -42,14 +42,24 @@ export function observedResponse({
       return { ...base, body: contentType ? { ...binary, contentType } : binary };
     }
   }
-  if (contentType && contentFamily(contentType) === 'json') {
+  // Without a Content-Type, a body that reads as JSON is JSON (matching then sniffs the same way).
+  const json = contentType ? contentFamily(contentType) === 'json' : sniffContentType(text) === 'application/json';
+  if (json) {
     try {
       return {
         ...base,
-        body: { kind: 'present', content: parseJsonKeepingDecimals(text), contentType, encoded: false },
+        body: {
+          kind: 'present',
+          content: parseJsonKeepingDecimals(text),
+          ...(contentType ? { contentType } : {}),
+          encoded: false,
+        },
       };
     } catch {
-      return { ...base, body: { kind: 'present', content: text, contentType, encoded: 'json' } };
+      return {
+        ...base,
+        body: { kind: 'present', content: text, ...(contentType ? { contentType } : {}), encoded: 'json' },
+      };
     }
   }
   return { ...base, body: { kind: 'present', content: text, ...(contentType ? { contentType } : {}), encoded: false } };
