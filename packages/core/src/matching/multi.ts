@@ -8,9 +8,11 @@ export interface MultiValueOptions {
   kind: MismatchKind;
   /** What the values are, for sentences: `query parameter`, `form field`. */
   noun: string;
+  /** Rules keyed by name (`$['page']`, or `$.page` for form bodies); `$.page[1]` targets one value. */
   rules: CompiledRules;
+  /** Whether names the expectation does not mention are fine (never for requests). */
   allowUnexpected: boolean;
-  /** Path prefix for rule lookup: `['$']` for query (rules keyed by name), `['$']` for form bodies too. */
+  /** Where mismatches are appended. */
   mismatches: Mismatch[];
 }
 
