@@ -104,7 +104,7 @@ function linkList(resource: unknown, ...relations: string[]): { href: string; na
 }
 
 /** The HTTP requests a pact describes (v2, v3, v4 HTTP interactions), to know which routes it concerns. */
-function pactRequests(pact: unknown): { method: string; path: string }[] {
+export function pactRequests(pact: unknown): { method: string; path: string }[] {
   const interactions = (pact as { interactions?: unknown }).interactions;
   if (!Array.isArray(interactions)) return [];
   const requests: { method: string; path: string }[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VerificationReport } from '@cutover/core';
 import { decide, type DecideOptions } from './decide.js';
-import { reportToEvidence, type Evidence } from './evidence.js';
+import { reportToEvidence, type Evidence, type PactFingerprint } from './evidence.js';
 import { documentedOperations } from './openapi.js';
 import { NOW, OPENAPI, T0, policy, report, result } from './__fixtures__/evidence.js';
 
@@ -89,7 +89,7 @@ describe('decide: all green', () => {
     });
     const decision = run({ evidence: evidenceOf(r) });
     expect(decision.outcome).toBe('allowed');
-    expect(decision.routes[0]!.notes.join('\n')).toMatch(/1 difference\(s\) accepted as noise/);
+    expect(decision.routes[0]!.notes.join('\n')).toMatch(/1 difference\(s\) accepted as noise \(\$\.updatedAt\)/);
   });
 });
 
@@ -401,5 +401,65 @@ describe('decide: every blocking reason blocks', () => {
     expect(decision.routes.find((x) => x.name === 'auth')!.reasons.map((x) => x.code)).toEqual(['parity-unprovable']);
     expect(decision.routes.find((x) => x.name === 'tracking')!.outcome).toBe('allowed');
     expect(decision.outcome).toBe('blocked');
+  });
+
+  describe('against the current pact files', () => {
+    const current = (
+      consumer: string,
+      sha256: string,
+      requests = [{ method: 'GET', path: '/api/tracking/X' }],
+    ): PactFingerprint => ({
+      consumer,
+      provider: 'logistics',
+      source: `contracts/pacts/${consumer}-logistics.json`,
+      sha256,
+      requests,
+    });
+    function withShas(): VerificationReport {
+      const r = report();
+      r.pacts = r.pacts.map((p) => ({ ...p, sha256: `${p.consumer}-sha` }));
+      return r;
+    }
+
+    it('allows evidence that verified exactly the current pacts', () => {
+      const pacts = [current('web-app', 'web-app-sha'), current('mobile-app', 'mobile-app-sha')];
+      expect(run({ evidence: evidenceOf(withShas()), pacts }).outcome).toBe('allowed');
+    });
+
+    it('blocks evidence that verified other pact content, naming both hashes', () => {
+      const pacts = [current('web-app', 'changed-sha'), current('mobile-app', 'mobile-app-sha')];
+      const reasons = run({ evidence: evidenceOf(withShas()), pacts }).routes[0]!.reasons;
+      expect(reasons).toEqual([expect.objectContaining({ code: 'stale-evidence', consumer: 'web-app' })]);
+      expect(reasons[0]!.message).toMatch(
+        /contracts\/pacts\/web-app-logistics\.json changed since verify-0\.json verified it \(sha256 changed-sha… now, web-app-sha… verified\)/,
+      );
+    });
+
+    it('blocks evidence that does not record which pact content it verified', () => {
+      const reasons = run({ pacts: [current('web-app', 'x')] }).routes[0]!.reasons;
+      expect(reasons.map((r) => r.code)).toEqual(['stale-evidence']);
+      expect(reasons[0]!.message).toMatch(/does not show that it verified the current pact/);
+    });
+
+    it('blocks a consumer whose pact touches the route but has no results, even when not required', () => {
+      const p = policy((y) => y.replace(/requiredConsumers: .*/, 'requiredConsumers: []'));
+      const pacts = [
+        current('web-app', 'web-app-sha'),
+        current('mobile-app', 'mobile-app-sha'),
+        current('partner', 'p-sha'),
+      ];
+      const decision = run({ policy: p, evidence: evidenceOf(withShas()), pacts });
+      expect(decision.routes[0]!.reasons).toEqual([
+        expect.objectContaining({ code: 'consumer-missing', consumer: 'partner' }),
+      ]);
+      expect(decision.routes[0]!.reasons[0]!.message).toMatch(
+        /has 1 interaction\(s\) under GET \/api\/tracking\/\*\* \(e\.g\. GET \/api\/tracking\/X\)/,
+      );
+      const elsewhere = [
+        ...pacts.slice(0, 2),
+        current('partner', 'p-sha', [{ method: 'POST', path: '/api/auth/login' }]),
+      ];
+      expect(run({ policy: p, evidence: evidenceOf(withShas()), pacts: elsewhere }).outcome).toBe('allowed');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { UsageError, type InteractionResult, type Mismatch, type SchemaViolation } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
-import type { Evidence, EvidenceReport, ReasonCode } from './evidence.js';
+import type { Evidence, EvidenceReport, PactFingerprint, ReasonCode } from './evidence.js';
 import { pathMatches, templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
 
@@ -68,6 +68,11 @@ export interface DecideOptions {
   candidateVersion?: string;
   /** Operations documented in the OpenAPI document (needed by `requireAllOperationsExercised`). */
   operations?: DocumentedOperation[];
+  /**
+   * The pact files as they are now (`readPactFingerprints`). Evidence that verified other content
+   * is stale, and a consumer whose pact has requests under a route but no results there is missing.
+   */
+  pacts?: PactFingerprint[];
   /** Clock for evidence age; default now. */
   now?: Date;
   /** Set every allowed route's next weight to this instead of the next rollout step. */
@@ -188,6 +193,20 @@ export function decide(options: DecideOptions): GateDecision {
           code: 'stale-evidence',
           message: `${consumer}: the results in ${report.source} (started ${report.startedAt}) are older than the consumer's latest pact (${new Date(pact.createdAt).toISOString()}, ${pact.source}); verify again`,
         });
+      for (const current of (options.pacts ?? []).filter(
+        (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
+      )) {
+        const verified = report.pacts.filter((p) => p.consumer === consumer && p.provider === current.provider);
+        if (verified.some((p) => p.sha256 === current.sha256)) continue;
+        reasons.push({
+          ...base,
+          code: 'stale-evidence',
+          message:
+            verified.length > 0 && verified.every((p) => p.sha256 !== undefined)
+              ? `${consumer}: the pact ${current.source} changed since ${report.source} verified it (sha256 ${current.sha256.slice(0, 12)}… now, ${verified.map((p) => `${p.sha256!.slice(0, 12)}…`).join(', ')} verified); verify again`
+              : `${consumer}: ${report.source} does not show that it verified the current pact ${current.source} (no matching sha256); verify again`,
+        });
+      }
       const ageMs = now.getTime() - Date.parse(report.finishedAt);
       if (rules.maxEvidenceAgeMs !== undefined && ageMs > rules.maxEvidenceAgeMs)
         reasons.push({
@@ -257,7 +276,10 @@ export function decide(options: DecideOptions): GateDecision {
             reasons.push(cite('parity-differs', d, 'the candidate differs from the monolith'));
         }
         if (parity.noise.length > 0) {
-          if (rules.parity.allowNoise) notes.push(`${who}: ${parity.noise.length} difference(s) accepted as noise`);
+          if (rules.parity.allowNoise)
+            notes.push(
+              `${who}: ${parity.noise.length} difference(s) accepted as noise (${[...new Set(parity.noise.map((d) => d.path))].join(', ')})`,
+            );
           else
             for (const d of parity.noise)
               reasons.push(cite('parity-noise', d, `noise (${d.noise ?? 'noise'}) is not allowed by the policy`));
@@ -319,8 +341,27 @@ export function decide(options: DecideOptions): GateDecision {
         code: 'no-interactions',
         message: `no verified interaction falls under ${route.methods.join(',')} ${route.path}: nothing proves the candidate serves it`,
       });
+    for (const current of options.pacts ?? []) {
+      if (policy.provider !== undefined && current.provider !== policy.provider) continue;
+      if (
+        consumers.includes(current.consumer) ||
+        reasons.some((r) => r.code === 'consumer-missing' && r.consumer === current.consumer)
+      )
+        continue;
+      const touching = current.requests.filter((req) => resultUnder(route, { route: req } as InteractionResult));
+      if (touching.length > 0)
+        reasons.push({
+          code: 'consumer-missing',
+          consumer: current.consumer,
+          source: current.source,
+          message: `${current.consumer}: its pact ${current.source} has ${touching.length} interaction(s) under ${route.methods.join(',')} ${route.path} (e.g. ${touching[0]!.method} ${touching[0]!.path}) but the evidence has no results for them`,
+        });
+    }
     for (const consumer of rules.requiredConsumers)
-      if (!consumers.includes(consumer))
+      if (
+        !consumers.includes(consumer) &&
+        !reasons.some((r) => r.code === 'consumer-missing' && r.consumer === consumer)
+      )
         reasons.push({
           code: 'consumer-missing',
           consumer,

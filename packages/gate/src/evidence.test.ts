@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvidence, readResultsFile, reportToEvidence } from './evidence.js';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { collectEvidence, readPactFingerprints, readResultsFile, reportToEvidence } from './evidence.js';
 import { report } from './__fixtures__/evidence.js';
 
 let dir: string;
@@ -67,5 +69,46 @@ describe('results files', () => {
 
   it('refuses an empty list of files', async () => {
     await expect(collectEvidence({ resultsFiles: [] })).rejects.toMatchObject({ code: 'CUTOVER_USAGE' });
+  });
+});
+
+describe('readPactFingerprints', () => {
+  it('reads pact files and folders: consumer, provider, sha256 of the text, HTTP requests', async () => {
+    const pacts = join(dir, 'pacts');
+    await mkdir(pacts, { recursive: true });
+    const text = JSON.stringify({
+      consumer: { name: 'web-app' },
+      provider: { name: 'logistics' },
+      interactions: [
+        {
+          type: 'Synchronous/HTTP',
+          description: 'a',
+          request: { method: 'get', path: '/api/tracking/A' },
+          response: { status: 200 },
+        },
+        { type: 'Asynchronous/Messages', description: 'm', contents: {} },
+      ],
+      metadata: { pactSpecification: { version: '4.0' } },
+    });
+    await writeFile(join(pacts, 'web-app-logistics.json'), text);
+    await writeFile(join(pacts, 'notes.txt'), 'ignored');
+    const [fingerprint, ...rest] = await readPactFingerprints([pacts]);
+    expect(rest).toEqual([]);
+    expect(fingerprint).toEqual({
+      consumer: 'web-app',
+      provider: 'logistics',
+      source: join(pacts, 'web-app-logistics.json'),
+      sha256: createHash('sha256').update(text).digest('hex'),
+      requests: [{ method: 'GET', path: '/api/tracking/A' }],
+    });
+  });
+
+  it('names a file that is not a pact', async () => {
+    await expect(readPactFingerprints([await file('notpact.json', { hello: 1 })])).rejects.toThrow(
+      /notpact\.json: not a pact/,
+    );
+    await expect(readPactFingerprints([join(dir, 'absent')])).rejects.toThrow(
+      /absent: cannot read the pact file or folder/,
+    );
   });
 });

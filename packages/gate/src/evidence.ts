@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   CutoverError,
   ErrorCodes,
@@ -7,7 +9,7 @@ import {
   type PactReference,
   type VerificationReport,
 } from '@cutover/core';
-import { collectBrokerEvidence, type BrokerEvidenceOptions } from './broker.js';
+import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =
@@ -205,4 +207,68 @@ export async function collectEvidence(options: CollectEvidenceOptions): Promise<
     return { reports, problems: [] };
   }
   return collectBrokerEvidence(options);
+}
+
+/** A pact file as it is now: which content the evidence must have verified. */
+export interface PactFingerprint {
+  consumer: string;
+  provider: string;
+  source: string;
+  /** SHA-256 of the file text, as `cutover verify` records it in `pacts[].sha256`. */
+  sha256: string;
+  requests: { method: string; path: string }[];
+}
+
+async function pactFiles(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw evidenceError(
+      `${path}: cannot read the pact file or folder: ${(error as Error).message}`,
+      { source: path },
+      error,
+    );
+  }
+  if (!info.isDirectory()) return [path];
+  return (await readdir(path))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(path, name));
+}
+
+/**
+ * Reads the current pact files (files or folders of `*.json`), so the gate can tell whether the
+ * evidence verified exactly this content and covers every consumer whose pact touches a route.
+ *
+ * @example
+ * const pacts = await readPactFingerprints(['contracts/pacts']);
+ */
+export async function readPactFingerprints(paths: string[]): Promise<PactFingerprint[]> {
+  const files = (await Promise.all(paths.map(pactFiles))).flat();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8').catch((error: unknown) => {
+        throw evidenceError(`${file}: cannot read the pact: ${(error as Error).message}`, { source: file }, error);
+      });
+      let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown } };
+      try {
+        pact = JSON.parse(text) as typeof pact;
+      } catch (error) {
+        throw evidenceError(`${file}: the pact is not JSON: ${(error as Error).message}`, { source: file }, error);
+      }
+      if (typeof pact?.consumer?.name !== 'string' || typeof pact.provider?.name !== 'string')
+        throw evidenceError(`${file}: not a pact: $.consumer.name and $.provider.name must be strings`, {
+          source: file,
+          jsonPath: '$.consumer.name',
+        });
+      return {
+        consumer: pact.consumer.name,
+        provider: pact.provider.name,
+        source: file,
+        sha256: createHash('sha256').update(text).digest('hex'),
+        requests: pactRequests(pact),
+      };
+    }),
+  );
 }

@@ -203,6 +203,31 @@ describe('cutover gate', () => {
     expect(existsSync(join(dir, 'routing2/cutover-envoy-routes.yaml'))).toBe(false);
   });
 
+  it('exits 1 when the current pacts are not what the evidence verified (--pact)', async () => {
+    await writeFile(
+      join(dir, 'partner-logistics.json'),
+      JSON.stringify({
+        consumer: { name: 'partner' },
+        provider: { name: 'logistics' },
+        interactions: [
+          { description: 'x', request: { method: 'GET', path: '/api/tracking/Z' }, response: { status: 200 } },
+        ],
+      }),
+    );
+    const { code, stdout } = await cli([
+      '--policy',
+      'cutover.yaml',
+      '--results',
+      'green.json',
+      '--pact',
+      'partner-logistics.json',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\[consumer-missing\] partner: its pact .*partner-logistics\.json has 1 interaction\(s\) under GET \/api\/tracking\/\*\*/,
+    );
+  });
+
   it('exits 1 for evidence of another candidate version', async () => {
     const { code, stdout } = await cli([
       '--policy',

@@ -8,6 +8,7 @@ import {
   GATEWAYS,
   loadDocumentedOperations,
   loadPolicy,
+  readPactFingerprints,
   recordDecision,
   renderConsole,
   renderJson,
@@ -32,6 +33,7 @@ interface GateArgs {
   'broker-username'?: string;
   'broker-password'?: string;
   openapi?: string;
+  pact?: string[];
   route?: string[];
   json?: string;
   markdown?: string;
@@ -97,6 +99,12 @@ export const gateCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
         })
+        .option('pact', {
+          type: 'string',
+          array: true,
+          describe:
+            'Current pact files or folders: evidence must have verified exactly this content, and every consumer whose pact touches a route must have results',
+        })
         .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
         .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown report (PR comment) to this file' })
@@ -160,11 +168,13 @@ export const gateCommand: CommandModule = (yargs, io, outcome) =>
         evidence = await collectEvidence({ brokerUrl, provider, candidateVersion, ...(auth ? { auth } : {}) });
       }
 
+      const pacts = args.pact && args.pact.length > 0 ? await readPactFingerprints(args.pact.map(at)) : undefined;
       const decision = decide({
         policy,
         evidence,
         ...(candidateVersion !== undefined ? { candidateVersion } : {}),
         ...(operations ? { operations } : {}),
+        ...(pacts ? { pacts } : {}),
         ...(force !== undefined ? { force } : {}),
       });
 
