@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Repository root (examples/demo/../..). */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Repository root (examples/demo/src/../../..). */
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface Service {
   name: string;
