@@ -1,57 +1,40 @@
+import { DAYS, MONTHS, tokenizeJavaPattern, type JavaPatternToken } from '../datetime/java-pattern.js';
 import { GeneratorError } from '../errors.js';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /**
  * Formats a date with a Java `DateTimeFormatter`/`SimpleDateFormat` pattern (the format strings pacts
- * carry), in UTC so generated values do not depend on the machine's zone.
+ * carry), in UTC so generated values do not depend on the machine's zone. Optional sections are
+ * written out.
  *
  * @example
  * formatJavaDate(new Date(0), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX") // '1970-01-01T00:00:00.000Z'
  */
 export function formatJavaDate(date: Date, pattern: string): string {
-  let out = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const ch = pattern[i]!;
-    if (ch === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      if (end === i + 1) {
-        out += "'";
-        i += 2;
-        continue;
-      }
-      if (end === -1)
-        throw new GeneratorError(`Unterminated quote in date format "${pattern}"`, { details: { pattern } });
-      out += pattern.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(ch)) {
-      out += ch;
-      i += 1;
-      continue;
-    }
-    let n = 1;
-    while (pattern[i + n] === ch) n += 1;
-    out += field(date, ch, n, pattern);
-    i += n;
+  let tokens: JavaPatternToken[];
+  try {
+    tokens = tokenizeJavaPattern(pattern);
+  } catch (cause) {
+    throw new GeneratorError(`Cannot read date format "${pattern}": ${(cause as Error).message}`, {
+      cause,
+      details: { pattern },
+    });
   }
-  return out;
+  const write = (list: JavaPatternToken[]): string =>
+    list
+      .map((t) =>
+        t.kind === 'literal'
+          ? t.text
+          : t.kind === 'optional'
+            ? write(t.tokens)
+            : field(date, t.letter, t.count, pattern),
+      )
+      .join('');
+  return write(tokens);
+}
+
+/** `getUTCDay` counts from Sunday; the names count from Monday. */
+function dayName(d: Date): string {
+  return DAYS[(d.getUTCDay() + 6) % 7]!;
 }
 
 function pad(value: number, width: number): string {
@@ -77,7 +60,7 @@ function field(d: Date, ch: string, n: number, pattern: string): string {
       return pad(Math.floor((d.getTime() - start) / 86_400_000) + 1, n);
     }
     case 'E':
-      return n >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
+      return n >= 4 ? dayName(d) : dayName(d).slice(0, 3);
     case 'a':
       return hours < 12 ? 'AM' : 'PM';
     case 'H':

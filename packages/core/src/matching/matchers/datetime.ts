@@ -1,21 +1,7 @@
+import { DAYS, MONTHS, tokenizeJavaPattern, type JavaPatternToken } from '../../datetime/java-pattern.js';
 import type { Matcher } from './types.js';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const alt = (words: string[]): string => `(?:${words.join('|')})`;
+const alt = (words: readonly string[]): string => `(?:${words.join('|')})`;
 
 const num = (min: number, max: number): string => (min === max ? `\\d{${min}}` : `\\d{${min},${max}}`);
 const D2 = '(?:0[1-9]|[12]\\d|3[01])';
@@ -104,36 +90,15 @@ function escapeRegex(text: string): string {
  * an anchored regular expression with named groups for year, month and day.
  */
 export function javaPatternToRegex(pattern: string): RegExp {
-  let out = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i] as string;
-    if (c === "'") {
-      if (pattern[i + 1] === "'") {
-        out += "'";
-        i += 2;
-        continue;
-      }
-      const end = pattern.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated quote in date/time format '${pattern}'`);
-      out += escapeRegex(pattern.slice(i + 1, end));
-      i = end + 1;
-    } else if (c === '[') {
-      // DateTimeFormatter optional section: `[.SSS]`
-      const end = pattern.indexOf(']', i);
-      if (end < 0) throw new Error(`unterminated optional section in date/time format '${pattern}'`);
-      out += `(?:${javaPatternToRegex(pattern.slice(i + 1, end)).source.slice(1, -1)})?`;
-      i = end + 1;
-    } else if (/[A-Za-z]/.test(c)) {
-      let j = i;
-      while (pattern[j] === c) j++;
-      out += letterRun(c, j - i, pattern);
-      i = j;
-    } else {
-      out += escapeRegex(c);
-      i++;
-    }
-  }
+  const toSource = (tokens: JavaPatternToken[]): string =>
+    tokens
+      .map((token) => {
+        if (token.kind === 'literal') return escapeRegex(token.text);
+        if (token.kind === 'optional') return `(?:${toSource(token.tokens)})?`;
+        return letterRun(token.letter, token.count, pattern);
+      })
+      .join('');
+  let out = toSource(tokenizeJavaPattern(pattern));
   // Named groups may repeat in optional sections; keep only the first of each name.
   const seen = new Set<string>();
   out = out.replace(/\(\?<(\w+)>/g, (m, name: string) => {
