@@ -134,6 +134,17 @@ export function decide(options: DecideOptions): GateDecision {
       if (t > (latestPact.get(pact.consumer)?.createdAt ?? -Infinity))
         latestPact.set(pact.consumer, { createdAt: t, source: pact.source });
     }
+  // Results that count: each consumer's, from its newest report.
+  const selected: { result: InteractionResult; report: EvidenceReport; method: string; path: string }[] = [];
+  for (const [consumer, report] of chosen)
+    for (const result of report.results)
+      if (result.consumer === consumer)
+        selected.push({
+          result,
+          report,
+          method: result.route.method.toUpperCase(),
+          path: result.route.path.split('?')[0]!,
+        });
   const versions = new Set([...chosen.values()].map((r) => r.candidateVersion ?? '(none)'));
   const expectedVersion = options.candidateVersion;
 
@@ -155,10 +166,9 @@ export function decide(options: DecideOptions): GateDecision {
         });
     }
 
-    const under: { result: InteractionResult; report: EvidenceReport }[] = [];
-    for (const [consumer, report] of chosen)
-      for (const result of report.results)
-        if (result.consumer === consumer && resultUnder(route, result)) under.push({ result, report });
+    const under = selected.filter(
+      (s) => route.methods.includes(s.method as RouteMethod) && pathMatches(route.path, s.path),
+    );
     const consumers = [...new Set(under.map((u) => u.result.consumer))].sort();
 
     // Report-level checks, once per (consumer, report) pair under this route.

@@ -8,11 +8,21 @@ import picomatch from 'picomatch';
 
 const matchers = new Map<string, (path: string) => boolean>();
 
+/** The literal part every matching path starts with: up to the segment holding the first `*`. */
+function literalStart(pattern: string): string {
+  const star = pattern.indexOf('*');
+  if (star === -1) return pattern.replace(/\/+$/, '');
+  return pattern.slice(0, Math.max(0, pattern.lastIndexOf('/', star)));
+}
+
 /** True when `path` (no query string) is under `pattern`; picomatch semantics with dot segments allowed. */
 export function pathMatches(pattern: string, path: string): boolean {
   let matcher = matchers.get(pattern);
   if (!matcher) {
-    matcher = picomatch(pattern, { dot: true });
+    const glob = picomatch(pattern, { dot: true });
+    const start = literalStart(pattern);
+    // A cheap prefix test first: with many routes, most paths are rejected without running the regex.
+    matcher = (candidate) => candidate.startsWith(start) && glob(candidate);
     matchers.set(pattern, matcher);
   }
   return matcher(path);
