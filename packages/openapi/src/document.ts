@@ -12,7 +12,7 @@ import {
 } from './params.js';
 import { appendPointer, formatPointer, getAtPointer, refToPointer } from './pointer.js';
 import { HTTP_METHODS, Router, serverBasePath, type BasePath } from './router.js';
-import { SchemaCompiler, type Direction } from './schema.js';
+import { SchemaCompiler, type CompiledSchema, type Direction, type ViolationContext } from './schema.js';
 import { findUndeclaredFields } from './undeclared.js';
 import { isObject, type JsonObject } from './util.js';
 
@@ -97,6 +97,50 @@ interface ResolvedParameter {
   shape: ShapeInfo;
 }
 
+interface MediaPlan {
+  /** The documented media type key that matched. */
+  key: string;
+  mode: 'json' | 'form' | 'text' | 'skip';
+  schemaPointer?: string;
+  schema?: unknown;
+  /** Compiled on first use. */
+  compiled?: CompiledSchema;
+}
+
+interface BodyPlan {
+  documented?: { value: JsonObject; pointer: string };
+  content: JsonObject;
+  contentPointer: string;
+  types: string[];
+  /** Media plans by the message's content type (`null`: not documented). */
+  media: Map<string, MediaPlan | null>;
+}
+
+interface HeaderPlan {
+  name: string;
+  lower: string;
+  required: boolean;
+  pointer: string;
+  explode: boolean;
+  schemaPointer?: string;
+  shape?: ShapeInfo;
+}
+
+interface ResponsePlan extends BodyPlan {
+  /** The `responses` key that applies (`200`, `2XX`, `default`), if any. */
+  key?: string;
+  responsesPointer: string;
+  documentedStatuses: string[];
+  headers: HeaderPlan[];
+}
+
+const REQUEST_BODY: ViolationContext = { code: 'request.body.invalid', on: 'request', subject: 'request body' };
+const RESPONSE_BODY: ViolationContext = {
+  code: 'response.body.incompatible',
+  on: 'response',
+  subject: 'response body',
+};
+
 const DEFAULT_STYLE: Record<ParameterLocation, string> = {
   path: 'simple',
   query: 'form',
@@ -125,6 +169,8 @@ export class OpenApiDocument {
   private readonly router = new Router<OperationInfo>();
   private readonly compiler: SchemaCompiler;
   private readonly parameters = new Map<OperationInfo, ResolvedParameter[]>();
+  private readonly responsePlans = new Map<OperationInfo, Map<number, ResponsePlan>>();
+  private readonly requestPlans = new Map<OperationInfo, BodyPlan>();
 
   constructor(document: JsonObject, options: { source: string; basePath?: string }) {
     this.document = document;
@@ -239,39 +285,111 @@ export class OpenApiDocument {
     if (lookup.kind === 'not-found') return [unknownOperation(lookup, 'response')];
     const violations: SchemaViolation[] = [];
     const op = lookup.operation;
-    const responses = isObject(op.operation.responses) ? op.operation.responses : {};
-    const status = String(response.status);
-    const key = statusKey(responses, response.status);
-    const responsesPointer = appendPointer(op.pointer, 'responses');
-    if (key === undefined) {
+    const plan = this.responsePlan(op, response.status);
+    if (plan.key === undefined) {
       violations.push({
         code: 'response.status.undocumented',
         severity: 'error',
         on: 'response',
         instancePath: 'status',
-        schemaPath: formatPointer(responsesPointer),
+        schemaPath: formatPointer(plan.responsesPointer),
         rule: 'status',
-        message: `status ${status} is not documented for ${op.method} ${op.pathTemplate} (documented: ${Object.keys(responses).join(', ') || 'none'})`,
+        message: `status ${response.status} is not documented for ${op.method} ${op.pathTemplate} (documented: ${plan.documentedStatuses.join(', ') || 'none'})`,
       });
       return violations;
     }
-    if (key === 'default') {
+    if (plan.key === 'default') {
       violations.push({
         code: 'response.status.default',
         severity: 'warning',
         on: 'response',
         instancePath: 'status',
-        schemaPath: formatPointer(appendPointer(responsesPointer, 'default')),
+        schemaPath: formatPointer(appendPointer(plan.responsesPointer, 'default')),
         rule: 'status',
-        message: `status ${status} is only covered by the "default" response of ${op.method} ${op.pathTemplate}`,
+        message: `status ${response.status} is only covered by the "default" response of ${op.method} ${op.pathTemplate}`,
       });
     }
-    const documented = this.resolve(responses[key], appendPointer(responsesPointer, key));
-    if (!documented) return violations;
+    if (!plan.documented) return violations;
     const headers = lowerHeaders(response.headers);
-    violations.push(...this.checkResponseHeaders(documented, headers, options));
-    violations.push(...this.checkResponseBody(documented, response, headers, `${op.method} ${op.pathTemplate} ${key}`));
+    if (plan.headers.length > 0) violations.push(...this.checkResponseHeaders(plan, headers, options));
+    if (hasBody(response.body))
+      violations.push(
+        ...this.checkResponseBody(plan, response, headers, `${op.method} ${op.pathTemplate} ${plan.key}`),
+      );
     return violations;
+  }
+
+  /** What the document says about one status of one operation; computed once per (operation, status). */
+  private responsePlan(op: OperationInfo, status: number): ResponsePlan {
+    let byStatus = this.responsePlans.get(op);
+    if (!byStatus) this.responsePlans.set(op, (byStatus = new Map()));
+    let plan = byStatus.get(status);
+    if (plan) return plan;
+    const responses = isObject(op.operation.responses) ? op.operation.responses : {};
+    const key = statusKey(responses, status);
+    const responsesPointer = appendPointer(op.pointer, 'responses');
+    const documented =
+      key === undefined ? undefined : this.resolve(responses[key], appendPointer(responsesPointer, key));
+    const content = documented && isObject(documented.value.content) ? documented.value.content : {};
+    const headers: HeaderPlan[] = [];
+    if (documented && isObject(documented.value.headers)) {
+      for (const [name, raw] of Object.entries(documented.value.headers)) {
+        if (name.toLowerCase() === 'content-type') continue;
+        const header = this.resolve(raw, appendPointer(documented.pointer, 'headers', name));
+        if (!header) continue;
+        headers.push({
+          name,
+          lower: name.toLowerCase(),
+          required: header.value.required === true,
+          pointer: header.pointer,
+          explode: header.value.explode === true,
+          ...(header.value.schema === undefined
+            ? {}
+            : {
+                schemaPointer: appendPointer(header.pointer, 'schema'),
+                shape: shapeOf(header.value.schema, (sch) => this.compiler.resolve(sch)),
+              }),
+        });
+      }
+    }
+    plan = {
+      ...(key === undefined ? {} : { key }),
+      responsesPointer,
+      documentedStatuses: Object.keys(responses),
+      ...(documented ? { documented } : {}),
+      content,
+      contentPointer: documented ? appendPointer(documented.pointer, 'content') : '',
+      types: Object.keys(content),
+      headers,
+      media: new Map(),
+    };
+    byStatus.set(status, plan);
+    return plan;
+  }
+
+  /** The documented media type for a content type, with where its schema lives and how to read the body; cached. */
+  private mediaPlan(
+    owner: { content: JsonObject; contentPointer: string; types: string[]; media: Map<string, MediaPlan | null> },
+    contentType: string,
+  ): MediaPlan | undefined {
+    let plan = owner.media.get(contentType);
+    if (plan !== undefined) return plan ?? undefined;
+    const key = matchMediaType(contentType, owner.types);
+    if (key === undefined) {
+      owner.media.set(contentType, null);
+      return undefined;
+    }
+    const media = this.resolve(owner.content[key], appendPointer(owner.contentPointer, key));
+    const json = isJsonMediaType(contentType) || isJsonMediaType(key);
+    plan = {
+      key,
+      mode: json ? 'json' : isFormMediaType(key) ? 'form' : isTextMediaType(key) ? 'text' : 'skip',
+      ...(media && media.value.schema !== undefined
+        ? { schemaPointer: appendPointer(media.pointer, 'schema'), schema: media.value.schema }
+        : {}),
+    };
+    owner.media.set(contentType, plan);
+    return plan;
   }
 
   /**
@@ -289,20 +407,13 @@ export class OpenApiDocument {
     if (!hasBody(response.body)) return [];
     const lookup = 'kind' in target ? target : this.findOperation(target.method, target.path);
     if (lookup.kind === 'not-found') return [];
-    const op = lookup.operation;
-    const responses = isObject(op.operation.responses) ? op.operation.responses : {};
-    const key = statusKey(responses, response.status);
-    if (key === undefined) return [];
-    const documented = this.resolve(responses[key], appendPointer(op.pointer, 'responses', key));
-    const content = documented && isObject(documented.value.content) ? documented.value.content : {};
-    const types = Object.keys(content);
+    const plan = this.responsePlan(lookup.operation, response.status);
+    if (!plan.documented) return [];
     const headers = lowerHeaders(response.headers);
     const contentType =
-      response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, types);
-    const mediaKey = contentType === undefined ? undefined : matchMediaType(contentType, types);
-    if (!documented || mediaKey === undefined || !isJsonMediaType(mediaKey)) return [];
-    const media = this.resolve(content[mediaKey], appendPointer(documented.pointer, 'content', mediaKey));
-    if (!media || media.value.schema === undefined) return [];
+      response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, plan.types);
+    const media = contentType === undefined ? undefined : this.mediaPlan(plan, contentType);
+    if (!media || media.mode !== 'json' || media.schemaPointer === undefined) return [];
     let body: unknown = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body;
     if (typeof body === 'string') {
       try {
@@ -311,7 +422,7 @@ export class OpenApiDocument {
         return [];
       }
     }
-    return findUndeclaredFields(body, appendPointer(media.pointer, 'schema'), {
+    return findUndeclaredFields(body, media.schemaPointer, {
       document: this.document,
       test: (pointer, value) => this.compiler.get('response', pointer).test(value),
       code: 'response.body.undeclared-field',
@@ -321,41 +432,35 @@ export class OpenApiDocument {
   }
 
   private checkResponseHeaders(
-    documented: { value: JsonObject; pointer: string },
+    plan: ResponsePlan,
     headers: Map<string, string[]>,
     options: ValidateResponseOptions,
   ): SchemaViolation[] {
     const violations: SchemaViolation[] = [];
-    if (!isObject(documented.value.headers)) return violations;
-    for (const [name, raw] of Object.entries(documented.value.headers)) {
-      if (name.toLowerCase() === 'content-type') continue;
-      const header = this.resolve(raw, appendPointer(documented.pointer, 'headers', name));
-      if (!header) continue;
-      const values = headers.get(name.toLowerCase());
+    for (const header of plan.headers) {
+      const values = headers.get(header.lower);
       if (values === undefined) {
-        if (header.value.required === true && options.requireDocumentedHeaders !== false) {
+        if (header.required && options.requireDocumentedHeaders !== false) {
           violations.push({
             code: 'response.header.missing',
             severity: 'error',
             on: 'response',
-            instancePath: `header/${name}`,
+            instancePath: `header/${header.name}`,
             schemaPath: formatPointer(appendPointer(header.pointer, 'required')),
             rule: 'required',
-            message: `response header "${name}" is required but missing`,
+            message: `response header "${header.name}" is required but missing`,
           });
         }
         continue;
       }
-      if (header.value.schema === undefined) continue;
-      const schemaPointer = appendPointer(header.pointer, 'schema');
-      const shape = shapeOf(header.value.schema, (s) => this.compiler.resolve(s));
-      const value = readStyled(values.join(','), ',', header.value.explode === true, shape);
+      if (header.schemaPointer === undefined || header.shape === undefined) continue;
+      const value = readStyled(values.join(','), ',', header.explode, header.shape);
       violations.push(
-        ...this.compiler.get('response', schemaPointer).violations(value, {
+        ...this.compiler.get('response', header.schemaPointer).violations(value, {
           code: 'response.header.invalid',
           on: 'response',
-          instancePrefix: `header/${name}`,
-          subject: `response header "${name}"`,
+          instancePrefix: `header/${header.name}`,
+          subject: `response header "${header.name}"`,
         }),
       );
     }
@@ -363,17 +468,14 @@ export class OpenApiDocument {
   }
 
   private checkResponseBody(
-    documented: { value: JsonObject; pointer: string },
+    plan: ResponsePlan,
     response: ResponseToValidate,
     headers: Map<string, string[]>,
     label: string,
   ): SchemaViolation[] {
-    if (!hasBody(response.body)) return [];
-    const content = isObject(documented.value.content) ? documented.value.content : {};
-    const types = Object.keys(content);
     const contentType =
-      response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, types);
-    const media = contentType === undefined ? undefined : matchMediaType(contentType, types);
+      response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, plan.types);
+    const media = contentType === undefined ? undefined : this.mediaPlan(plan, contentType);
     if (media === undefined) {
       return [
         {
@@ -381,27 +483,16 @@ export class OpenApiDocument {
           severity: 'error',
           on: 'response',
           instancePath: 'header/content-type',
-          schemaPath: formatPointer(appendPointer(documented.pointer, 'content')),
+          schemaPath: formatPointer(plan.contentPointer),
           rule: 'content',
           message:
-            types.length === 0
+            plan.types.length === 0
               ? `${label} documents no response body, but the response has one${contentType ? ` (${contentType})` : ''}`
-              : `content type ${contentType ?? '(none)'} is not documented for ${label} (documented: ${types.join(', ')})`,
+              : `content type ${contentType ?? '(none)'} is not documented for ${label} (documented: ${plan.types.join(', ')})`,
         },
       ];
     }
-    return this.checkBody(
-      'response',
-      response.body,
-      contentType!,
-      media,
-      appendPointer(documented.pointer, 'content', media),
-      content[media],
-      {
-        code: 'response.body.incompatible',
-        subject: 'response body',
-      },
-    );
+    return this.checkBody('response', response.body, media, RESPONSE_BODY);
   }
 
   private checkRequestBody(
@@ -409,13 +500,10 @@ export class OpenApiDocument {
     request: RequestToValidate,
     headers: Map<string, string[]>,
   ): SchemaViolation[] {
-    const documented =
-      op.operation.requestBody === undefined
-        ? undefined
-        : this.resolve(op.operation.requestBody, appendPointer(op.pointer, 'requestBody'));
+    const plan = this.requestBodyPlan(op);
     const present = hasBody(request.body);
     const base = { severity: 'error' as const, on: 'request' as const, instancePath: '' };
-    if (!documented) {
+    if (!plan.documented) {
       return present
         ? [
             {
@@ -429,63 +517,64 @@ export class OpenApiDocument {
         : [];
     }
     if (!present) {
-      return documented.value.required === true
+      return plan.documented.value.required === true
         ? [
             {
               ...base,
               code: 'request.body.missing',
-              schemaPath: formatPointer(appendPointer(documented.pointer, 'required')),
+              schemaPath: formatPointer(appendPointer(plan.documented.pointer, 'required')),
               rule: 'required',
               message: `${op.method} ${op.pathTemplate} requires a request body, but the request has none`,
             },
           ]
         : [];
     }
-    const content = isObject(documented.value.content) ? documented.value.content : {};
-    const types = Object.keys(content);
     const contentType =
-      request.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(request.body, types);
-    const media = contentType === undefined ? undefined : matchMediaType(contentType, types);
+      request.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(request.body, plan.types);
+    const media = contentType === undefined ? undefined : this.mediaPlan(plan, contentType);
     if (media === undefined) {
       return [
         {
           ...base,
           code: 'request.content-type.undocumented',
           instancePath: 'header/content-type',
-          schemaPath: formatPointer(appendPointer(documented.pointer, 'content')),
+          schemaPath: formatPointer(plan.contentPointer),
           rule: 'content',
-          message: `content type ${contentType ?? '(none)'} is not documented for the request body of ${op.method} ${op.pathTemplate} (documented: ${types.join(', ') || 'none'})`,
+          message: `content type ${contentType ?? '(none)'} is not documented for the request body of ${op.method} ${op.pathTemplate} (documented: ${plan.types.join(', ') || 'none'})`,
         },
       ];
     }
-    return this.checkBody(
-      'request',
-      request.body,
-      contentType!,
-      media,
-      appendPointer(documented.pointer, 'content', media),
-      content[media],
-      {
-        code: 'request.body.invalid',
-        subject: 'request body',
-      },
-    );
+    return this.checkBody('request', request.body, media, REQUEST_BODY);
+  }
+
+  private requestBodyPlan(op: OperationInfo): BodyPlan {
+    let plan = this.requestPlans.get(op);
+    if (plan) return plan;
+    const documented =
+      op.operation.requestBody === undefined
+        ? undefined
+        : this.resolve(op.operation.requestBody, appendPointer(op.pointer, 'requestBody'));
+    const content = documented && isObject(documented.value.content) ? documented.value.content : {};
+    plan = {
+      ...(documented ? { documented } : {}),
+      content,
+      contentPointer: documented ? appendPointer(documented.pointer, 'content') : '',
+      types: Object.keys(content),
+      media: new Map(),
+    };
+    this.requestPlans.set(op, plan);
+    return plan;
   }
 
   private checkBody(
     direction: Direction,
     body: unknown,
-    contentType: string,
-    mediaKey: string,
-    mediaPointer: string,
-    mediaObject: unknown,
-    context: { code: string; subject: string },
+    media: MediaPlan,
+    context: ViolationContext,
   ): SchemaViolation[] {
-    const media = this.resolve(mediaObject, mediaPointer);
-    if (!media || media.value.schema === undefined) return [];
-    const schemaPointer = appendPointer(media.pointer, 'schema');
+    if (media.schemaPointer === undefined) return [];
     let value: unknown = Buffer.isBuffer(body) ? body.toString('utf8') : body;
-    if (isJsonMediaType(contentType) || isJsonMediaType(mediaKey)) {
+    if (media.mode === 'json') {
       if (typeof value === 'string') {
         try {
           value = JSON.parse(value);
@@ -496,20 +585,21 @@ export class OpenApiDocument {
               severity: 'error',
               on: direction,
               instancePath: '',
-              schemaPath: formatPointer(schemaPointer),
+              schemaPath: formatPointer(media.schemaPointer),
               rule: 'json',
               message: `${context.subject} is not valid JSON: ${(error as Error).message}`,
             },
           ];
         }
       }
-    } else if (isFormMediaType(mediaKey)) {
-      if (typeof value === 'string') value = this.readForm(value, media.value.schema);
-    } else if (!isTextMediaType(mediaKey) || typeof value !== 'string') {
+    } else if (media.mode === 'form') {
+      if (typeof value === 'string') value = this.readForm(value, media.schema);
+    } else if (media.mode === 'skip' || typeof value !== 'string') {
       // Binary, multipart and XML bodies are not schema-checked.
       return [];
     }
-    return this.compiler.get(direction, schemaPointer).violations(value, { ...context, on: direction });
+    media.compiled ??= this.compiler.get(direction, media.schemaPointer);
+    return media.compiled.violations(value, context);
   }
 
   private readForm(text: string, schema: unknown): JsonObject {
