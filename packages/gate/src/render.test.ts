@@ -67,6 +67,15 @@ describe('renderMarkdown', () => {
     expect(row.split(/(?<!\\)\|/).length).toBe(9);
   });
 
+  it('lists at most maxReasonsPerRoute reasons and counts the rest', () => {
+    const decision = decisionWith(true);
+    const route = decision.routes[0]!;
+    route.reasons = Array.from({ length: 7 }, (_, i) => ({ ...route.reasons[0]!, message: `reason ${i}` }));
+    const md = renderMarkdown(decision, { maxReasonsPerRoute: 5 });
+    expect(md.split('\n').filter((l) => l.startsWith('| `parity-differs`'))).toHaveLength(5);
+    expect(md).toContain('…and 2 more reason(s) for tracking: see the JSON report (`--json`).');
+  });
+
   it('shows an allowed decision without a reasons table', () => {
     const md = renderMarkdown(decisionWith(false));
     expect(md).toMatch(/^### ✅ cutover gate: allowed/);

@@ -68,10 +68,17 @@ function reasonRow(reason: BlockReason): string {
   return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? '`' + where.replace(/`/g, "'").replace(/\|/g, '\\|') + '`' : ''} | ${monolith} | ${candidate} | ${md(reason.message)} |`;
 }
 
+export interface MarkdownOptions {
+  /** Reasons listed per route before the rest are counted (a PR comment has a size limit). Default 50. */
+  maxReasonsPerRoute?: number;
+}
+
 /**
- * Markdown for a pull-request comment: a summary table, then every reason per blocked route.
+ * Markdown for a pull-request comment: a summary table, then the reasons per blocked route (the
+ * first `maxReasonsPerRoute`; the JSON report has them all).
  */
-export function renderMarkdown(decision: GateDecision): string {
+export function renderMarkdown(decision: GateDecision, options: MarkdownOptions = {}): string {
+  const max = options.maxReasonsPerRoute ?? 50;
   const out: string[] = [];
   const icon = decision.outcome === 'allowed' ? '✅' : '⛔';
   out.push(
@@ -93,7 +100,12 @@ export function renderMarkdown(decision: GateDecision): string {
         '| Reason | Consumer | Interaction | Path | Monolith | Candidate | Detail |',
         '|---|---|---|---|---|---|---|',
       );
-      for (const reason of route.reasons) out.push(reasonRow(reason));
+      for (const reason of route.reasons.slice(0, max)) out.push(reasonRow(reason));
+      if (route.reasons.length > max)
+        out.push(
+          '',
+          `…and ${route.reasons.length - max} more reason(s) for ${md(route.name)}: see the JSON report (\`--json\`).`,
+        );
     }
     if (route.notes.length > 0) out.push('', ...route.notes.map((n) => `- ${md(n)}`));
   }
