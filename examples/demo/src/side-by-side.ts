@@ -64,7 +64,7 @@ export function sideBySide(rows: DifferenceRow[], width = 100): string {
       lastWhere = row.where;
     }
     lines.push(
-      `${clip(row.path, pathWidth)} │ ${clip(show(row.monolith), column)} │ ${clip(show(row.candidate), column)}`,
+      `${clip(row.path, pathWidth)} │ ${clip(show(row.monolith), column)} │ ${clip(show(row.candidate), column).trimEnd()}`,
     );
   }
   return lines.join('\n');
