@@ -63,7 +63,8 @@ export interface CheckReport {
 function bodyValue(body: HttpBody): unknown {
   if (body.kind === 'absent') return undefined;
   if (body.encoded === 'base64' && typeof body.content === 'string') return Buffer.from(body.content, 'base64');
-  if (body.encoded === 'json' && typeof body.content === 'string') return body.content;
+  // JSON given as text: raw bytes, so the validator parses it (and reports it when it does not parse).
+  if (body.encoded === 'json' && typeof body.content === 'string') return Buffer.from(body.content, 'utf8');
   return body.content;
 }
 

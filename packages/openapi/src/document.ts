@@ -62,7 +62,10 @@ export interface RequestToValidate {
   headers?: Record<string, string | string[] | undefined>;
   /** Cookies by name; when omitted they are read from the `Cookie` header. */
   cookies?: Record<string, string>;
-  /** Parsed JSON value, text, or Buffer. */
+  /**
+   * The body: the parsed JSON value (a string is a JSON string), the text of a non-JSON body, or
+   * a Buffer of raw bytes (parsed according to the content type).
+   */
   body?: unknown;
   /** Defaults to the `Content-Type` header. */
   contentType?: string;
@@ -71,6 +74,7 @@ export interface RequestToValidate {
 export interface ResponseToValidate {
   status: number;
   headers?: Record<string, string | string[] | undefined>;
+  /** As {@link RequestToValidate.body}. */
   body?: unknown;
   contentType?: string;
 }
@@ -414,10 +418,10 @@ export class OpenApiDocument {
       response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, plan.types);
     const media = contentType === undefined ? undefined : this.mediaPlan(plan, contentType);
     if (!media || media.mode !== 'json' || media.schemaPointer === undefined) return [];
-    let body: unknown = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body;
-    if (typeof body === 'string') {
+    let body: unknown = response.body;
+    if (Buffer.isBuffer(body)) {
       try {
-        body = JSON.parse(body);
+        body = JSON.parse(body.toString('utf8'));
       } catch {
         return [];
       }
@@ -573,11 +577,12 @@ export class OpenApiDocument {
     context: ViolationContext,
   ): SchemaViolation[] {
     if (media.schemaPointer === undefined) return [];
-    let value: unknown = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+    // A Buffer is the raw body; a string is already the value (for JSON media, a JSON string).
+    let value: unknown = body;
     if (media.mode === 'json') {
-      if (typeof value === 'string') {
+      if (Buffer.isBuffer(body)) {
         try {
-          value = JSON.parse(value);
+          value = JSON.parse(body.toString('utf8'));
         } catch (error) {
           return [
             {
@@ -593,8 +598,12 @@ export class OpenApiDocument {
         }
       }
     } else if (media.mode === 'form') {
+      if (Buffer.isBuffer(value)) value = value.toString('utf8');
       if (typeof value === 'string') value = this.readForm(value, media.schema);
-    } else if (media.mode === 'skip' || typeof value !== 'string') {
+    } else if (Buffer.isBuffer(value) && media.mode === 'text') {
+      value = value.toString('utf8');
+    }
+    if (media.mode === 'skip' || (media.mode === 'text' && typeof value !== 'string')) {
       // Binary, multipart and XML bodies are not schema-checked.
       return [];
     }

@@ -84,4 +84,27 @@ describe('findOperation', () => {
     expect(doc.findOperation('GET', '/gateway/logistics/shipments/1').kind).toBe('found');
     expect(doc.findOperation('GET', '/v1/shipments/1').kind).toBe('not-found');
   });
+
+  it('uses path-item and operation servers over the document servers', async () => {
+    const doc = await loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 'x', version: '1' },
+        servers: [{ url: '/api' }],
+        paths: {
+          '/a': { get: { responses: { '200': { description: 'ok' } } } },
+          '/b': {
+            servers: [{ url: 'https://legacy.example.com/old' }],
+            get: { responses: { '200': { description: 'ok' } } },
+          },
+          '/c': { get: { servers: [{ url: '/ops' }], responses: { '200': { description: 'ok' } } } },
+        },
+      },
+      { validate: false },
+    );
+    expect(doc.findOperation('GET', '/api/a').kind).toBe('found');
+    expect(doc.findOperation('GET', '/old/b').kind).toBe('found');
+    expect(doc.findOperation('GET', '/api/b').kind).toBe('not-found');
+    expect(doc.findOperation('GET', '/ops/c').kind).toBe('found');
+  });
 });

@@ -54,7 +54,7 @@ export function shapeOf(schema: unknown, resolve: ResolveFn, depth = 0): ShapeIn
   return shape;
 }
 
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** Reads one string as the primitive its schema declares; anything unreadable stays a string for ajv to reject. */
 export function readPrimitive(text: string, shape: ShapeInfo | undefined): unknown {

@@ -86,7 +86,7 @@ describe('validateRequest: operation and parameters', () => {
 describe('validateRequest: body', () => {
   const shipment = { reference: 'SH-1', weight: 1.5 };
 
-  it('accepts a valid JSON body, given as a value or as JSON text', () => {
+  it('accepts a valid JSON body, given as a value or as raw bytes', () => {
     expect(
       doc.validateRequest({ method: 'POST', path: '/v1/shipments', body: shipment, contentType: 'application/json' }),
     ).toEqual([]);
@@ -94,7 +94,7 @@ describe('validateRequest: body', () => {
       doc.validateRequest({
         method: 'POST',
         path: '/v1/shipments',
-        body: JSON.stringify(shipment),
+        body: Buffer.from(JSON.stringify(shipment)),
         headers: { 'Content-Type': 'application/json; charset=utf-8' },
       }),
     ).toEqual([]);
@@ -136,14 +136,21 @@ describe('validateRequest: body', () => {
     ).toEqual([['request.content-type.undocumented', 'header/content-type', 'content']]);
   });
 
-  it('reports a JSON body that is not JSON', () => {
+  it('reports raw bytes of a JSON body that are not JSON, and treats a string as a JSON string value', () => {
     const violations = doc.validateRequest({
       method: 'POST',
       path: '/v1/shipments',
-      body: '{"reference":',
+      body: Buffer.from('{"reference":'),
       contentType: 'application/json',
     });
     expect(brief(violations)).toEqual([['request.body.invalid', '', 'json']]);
+    const text = doc.validateRequest({
+      method: 'POST',
+      path: '/v1/shipments',
+      body: '{"reference":"SH-1","weight":1}',
+      contentType: 'application/json',
+    });
+    expect(brief(text)).toEqual([['request.body.invalid', '', 'type']]);
   });
 
   it('validates form-encoded bodies field by field', () => {

@@ -144,6 +144,34 @@ describe('validateResponse: OpenAPI 3.0 schema semantics', () => {
     ]);
   });
 
+  it('ignores formats it does not know instead of failing', async () => {
+    const custom = await loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 'x', version: '1' },
+        paths: {
+          '/a': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: {
+                    'application/json': { schema: { type: 'string', format: 'shipment-reference', maxLength: 3 } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      { validate: false },
+    );
+    const check = (body: unknown) =>
+      custom.validateResponse({ method: 'GET', path: '/a' }, { status: 200, body, contentType: json });
+    expect(check('abc')).toEqual([]);
+    expect(brief(check('abcd'))).toEqual([['response.body.incompatible', '', 'maxLength']]);
+  });
+
   it('never modifies the payload it validates', () => {
     const payload = structuredClone({ ...shipment, secret: 's', extra: { nested: [1, 2] }, carrier: {} });
     const before = structuredClone(payload);
