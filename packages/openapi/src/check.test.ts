@@ -72,6 +72,20 @@ describe('checkPacts', () => {
     expect(brief(report.findings)).toEqual([['response.body.undeclared-field', '/carrier/phone', 'error']]);
   });
 
+  it('does not ask a pact to show required response fields the consumer does not use', () => {
+    const partial = checkPacts(doc, [getShipment({ reference: 'SH-1', parcel: { kind: 'env' } })]);
+    expect(partial.findings).toEqual([]);
+    const wrongType = checkPacts(doc, [getShipment({ reference: 7 })]);
+    expect(brief(wrongType.findings)).toEqual([['response.body.incompatible', '/reference', 'error']]);
+  });
+
+  it('still requires required fields in the request a pact sends', () => {
+    const p = pact('web', [
+      interaction(0, 'create', { method: 'POST', path: '/v1/shipments', body: body({ weight: 1 }) }, { status: 201 }),
+    ]);
+    expect(brief(checkPacts(doc, [p]).findings)).toEqual([['request.body.invalid', '/reference', 'error']]);
+  });
+
   it('reports an example body the schema rejects as response.body.incompatible', () => {
     const report = checkPacts(doc, [getShipment({ ...shipment, weight: 'heavy' })]);
     expect(brief(report.findings)).toEqual([['response.body.incompatible', '/weight', 'error']]);

@@ -81,6 +81,11 @@ export interface ResponseToValidate {
 
 export interface ValidateResponseOptions {
   /**
+   * The body shows only some fields, as a pact's example response does (Pact ignores fields the
+   * consumer does not mention): `required` properties that are absent are not reported.
+   */
+  partialBody?: boolean;
+  /**
    * Report documented `required` response headers that are missing (default `true`). A pact lists
    * only the headers its consumer relies on, so `checkPacts` turns this off.
    */
@@ -109,6 +114,7 @@ interface MediaPlan {
   schema?: unknown;
   /** Compiled on first use. */
   compiled?: CompiledSchema;
+  compiledPartial?: CompiledSchema;
 }
 
 interface BodyPlan {
@@ -316,10 +322,10 @@ export class OpenApiDocument {
     if (!plan.documented) return violations;
     const headers = lowerHeaders(response.headers);
     if (plan.headers.length > 0) violations.push(...this.checkResponseHeaders(plan, headers, options));
-    if (hasBody(response.body))
-      violations.push(
-        ...this.checkResponseBody(plan, response, headers, `${op.method} ${op.pathTemplate} ${plan.key}`),
-      );
+    if (hasBody(response.body)) {
+      const label = `${op.method} ${op.pathTemplate} ${plan.key}`;
+      violations.push(...this.checkResponseBody(plan, response, headers, label, options.partialBody === true));
+    }
     return violations;
   }
 
@@ -428,7 +434,8 @@ export class OpenApiDocument {
     }
     return findUndeclaredFields(body, media.schemaPointer, {
       document: this.document,
-      test: (pointer, value) => this.compiler.get('response', pointer).test(value),
+      // Pact bodies are partial: a branch is taken when the fields present fit it.
+      test: (pointer, value) => this.compiler.get('response-partial', pointer).test(value),
       code: 'response.body.undeclared-field',
       on: 'response',
       subject: 'response body',
@@ -476,6 +483,7 @@ export class OpenApiDocument {
     response: ResponseToValidate,
     headers: Map<string, string[]>,
     label: string,
+    partial: boolean,
   ): SchemaViolation[] {
     const contentType =
       response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, plan.types);
@@ -496,7 +504,7 @@ export class OpenApiDocument {
         },
       ];
     }
-    return this.checkBody('response', response.body, media, RESPONSE_BODY);
+    return this.checkBody(partial ? 'response-partial' : 'response', response.body, media, RESPONSE_BODY);
   }
 
   private checkRequestBody(
@@ -588,7 +596,7 @@ export class OpenApiDocument {
             {
               code: context.code,
               severity: 'error',
-              on: direction,
+              on: context.on,
               instancePath: '',
               schemaPath: formatPointer(media.schemaPointer),
               rule: 'json',
@@ -607,8 +615,12 @@ export class OpenApiDocument {
       // Binary, multipart and XML bodies are not schema-checked.
       return [];
     }
-    media.compiled ??= this.compiler.get(direction, media.schemaPointer);
-    return media.compiled.violations(value, context);
+    // A media plan belongs to one message side; the partial variant of a response has its own validator.
+    const compiled =
+      direction === 'response-partial'
+        ? (media.compiledPartial ??= this.compiler.get(direction, media.schemaPointer))
+        : (media.compiled ??= this.compiler.get(direction, media.schemaPointer));
+    return compiled.violations(value, context);
   }
 
   private readForm(text: string, schema: unknown): JsonObject {

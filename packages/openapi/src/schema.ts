@@ -16,7 +16,11 @@ import { OpenApiError } from './errors.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
 import { describeValue, isObject, type JsonObject } from './util.js';
 
-export type Direction = 'request' | 'response';
+/**
+ * `response-partial` is a response as a pact shows it: only the fields the consumer relies on, so
+ * `required` is not enforced (the provider's real response carries the rest).
+ */
+export type Direction = 'request' | 'response' | 'response-partial';
 
 const FORBIDDEN = 'x-cutover-forbidden';
 
@@ -61,7 +65,7 @@ export interface CompiledSchema {
 
 export interface ViolationContext {
   code: string;
-  on: Direction;
+  on: 'request' | 'response';
   severity?: 'error' | 'warning';
   /** Prefix of instance paths, e.g. `query/limit` for a parameter; `''` for bodies. */
   instancePrefix?: string;
@@ -96,9 +100,13 @@ export class SchemaCompiler {
     this.ajv = version === '3.1' ? (new Ajv2020(options) as unknown as Ajv) : new Ajv(options);
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: FORBIDDEN, schemaType: 'string', errors: true, validate: () => false });
-    this.skeletons = { request: { root: {}, done: new Set() }, response: { root: {}, done: new Set() } };
-    this.ajv.addSchema(this.skeletons.request.root, 'cutover:request');
-    this.ajv.addSchema(this.skeletons.response.root, 'cutover:response');
+    this.skeletons = {
+      request: { root: {}, done: new Set() },
+      response: { root: {}, done: new Set() },
+      'response-partial': { root: {}, done: new Set() },
+    };
+    for (const [direction, skeleton] of Object.entries(this.skeletons))
+      this.ajv.addSchema(skeleton.root, `cutover:${direction}`);
   }
 
   /** The validator for the schema at `pointer` (e.g. `/paths/~1a/get/responses/200/content/application~1json/schema`). */
@@ -202,13 +210,15 @@ export class SchemaCompiler {
         onRef(target);
       } else if (OPENAPI_ANNOTATIONS.includes(key) || (key === 'nullable' && this.version === '3.0')) {
         continue;
+      } else if (key === 'required' && direction === 'response-partial') {
+        continue;
       } else {
         out[key] = value;
       }
     }
     if (this.version === '3.0') exclusiveBounds(out);
     this.applyDirection(schema, out, pointer, direction);
-    this.applyDiscriminator(schema, out, pointer, onRef);
+    this.applyDiscriminator(schema, out, pointer, direction, onRef);
     if (this.version === '3.0' && schema.nullable === true) return this.nullable(out, pointer);
     return out;
   }
@@ -267,6 +277,7 @@ export class SchemaCompiler {
     schema: JsonObject,
     out: JsonObject,
     pointer: string,
+    direction: Direction,
     onRef: (pointer: string) => void,
   ): void {
     const discriminator = schema.discriminator;
@@ -304,7 +315,10 @@ export class SchemaCompiler {
     if (dispatch.size === 0) return;
     const at = appendPointer(pointer, 'discriminator');
     const guardProperty = { enum: [...dispatch.keys()] };
-    const guard = { required: [property], properties: { [property]: guardProperty } };
+    const guard =
+      direction === 'response-partial'
+        ? { properties: { [property]: guardProperty } }
+        : { required: [property], properties: { [property]: guardProperty } };
     this.origin.set(guard, at);
     this.origin.set(guardProperty, appendPointer(at, 'propertyName'));
     const rules: unknown[] = [guard];

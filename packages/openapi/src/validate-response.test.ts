@@ -172,6 +172,17 @@ describe('validateResponse: OpenAPI 3.0 schema semantics', () => {
     expect(brief(check('abcd'))).toEqual([['response.body.incompatible', '', 'maxLength']]);
   });
 
+  it('enforces required properties of live responses unless the body is declared partial', () => {
+    const target = { method: 'GET', path: '/v1/shipments/1' };
+    const partial = { status: 200, body: { reference: 'SH-1', carrier: {} }, contentType: json };
+    expect(brief(doc.validateResponse(target, partial))).toEqual([
+      ['response.body.incompatible', '/id', 'required'],
+      ['response.body.incompatible', '/weight', 'required'],
+      ['response.body.incompatible', '/carrier/code', 'required'],
+    ]);
+    expect(doc.validateResponse(target, partial, { partialBody: true })).toEqual([]);
+  });
+
   it('never modifies the payload it validates', () => {
     const payload = structuredClone({ ...shipment, secret: 's', extra: { nested: [1, 2] }, carrier: {} });
     const before = structuredClone(payload);
