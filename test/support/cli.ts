@@ -59,8 +59,12 @@ export async function registeredCommands(): Promise<Set<string>> {
   return new Set([...stdout.matchAll(/^\s+cutover ([a-z][\w-]*)/gm)].map((m) => m[1]!));
 }
 
-/** The long options `cutover <command> --help` lists (without the leading dashes). */
-export async function commandOptions(command: string): Promise<Set<string>> {
-  const { stdout } = await cutover([command, '--help']);
+/**
+ * The long options `cutover <command> [<subcommand>] --help` lists (without the leading dashes), or
+ * `undefined` when no such (sub)command exists: its help would then describe the parent instead.
+ */
+export async function commandOptions(command: string): Promise<Set<string> | undefined> {
+  const { code, stdout } = await cutover([...command.split(' '), '--help']);
+  if (code !== 0 || !stdout.split('\n')[0]!.trim().startsWith(`cutover ${command}`)) return undefined;
   return new Set([...stdout.matchAll(/(?:^|\s)--([a-z][\w-]*)/gm)].map((m) => m[1]!));
 }

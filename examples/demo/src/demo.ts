@@ -130,6 +130,25 @@ const steps: Step[] = [
     },
   },
   {
+    title: 'Check the pacts against the OpenAPI document (nothing running yet)',
+    run: () =>
+      cutover(
+        [
+          'openapi',
+          'check',
+          '--openapi',
+          OPENAPI,
+          '--pact',
+          PACTS,
+          '--json',
+          `${rel(OUT)}/0-openapi/check.json`,
+          '--markdown',
+          `${rel(OUT)}/0-openapi/check.md`,
+        ],
+        0,
+      ),
+  },
+  {
     title: 'Publish the pacts to the broker',
     skip: () =>
       process.env.PACT_BROKER_BASE_URL
