@@ -83,10 +83,15 @@ export async function startTrackingService(options: TrackingServiceOptions): Pro
         extra,
       );
 
-    const parts = url.pathname
-      .split('/')
-      .filter(Boolean)
-      .map((p) => decodeURIComponent(p));
+    // A malformed escape matches no route, as on the monolith.
+    const decode = (segment: string) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return '\u0000';
+      }
+    };
+    const parts = url.pathname.split('/').filter(Boolean).map(decode);
     try {
       if (url.pathname === '/health' && req.method === 'GET') {
         return send(200, { status: 'ok', service: 'tracking-service', divergences: [...bugs] });
