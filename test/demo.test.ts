@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
 
@@ -8,7 +11,8 @@ import { ROOT } from './support/cli.js';
  */
 describe('npm run demo', { timeout: 120_000 }, () => {
   it('stops the services it started when interrupted with Ctrl-C', async () => {
-    const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/src/demo.ts'], {
+    const out = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
+    const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/src/demo.ts', '--out', out], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', PACT_BROKER_BASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,5 +35,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     expect(await exited).toBe(130);
     expect(output).toContain('stopping every process it started');
     for (const url of urls) await expect(fetch(`${url}/health`)).rejects.toThrow();
+    expect(readdirSync(out)).toContain('logistics-data.json');
+    rmSync(out, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Service } from './processes.js';
 import { ROOT, runCommand, startService, stopAll } from './processes.js';
@@ -17,14 +17,17 @@ import { differencesOf, sideBySide } from './side-by-side.js';
 
 const DIVERGENCES = ['dropped-field', 'renamed-field', 'status-code', 'date-format', 'leaked-field'];
 const { values: args } = parseArgs({
-  options: { divergence: { type: 'string', default: process.env.DEMO_DIVERGENCE ?? 'leaked-field' } },
+  options: {
+    divergence: { type: 'string', default: process.env.DEMO_DIVERGENCE ?? 'leaked-field' },
+    out: { type: 'string', default: '.cutover/demo' },
+  },
 });
 if (!DIVERGENCES.includes(args.divergence)) {
   console.error(`demo: --divergence must be one of ${DIVERGENCES.join(', ')} (got "${args.divergence}")`);
   process.exit(2);
 }
 
-const OUT = join(ROOT, '.cutover/demo');
+const OUT = resolve(ROOT, args.out);
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const PACTS = 'contracts/pacts';
@@ -234,8 +237,11 @@ const steps: Step[] = [
 let stopping = false;
 
 async function main(): Promise<number> {
-  rmSync(OUT, { recursive: true, force: true });
+  // Only what an earlier demo run wrote is removed, whatever folder --out names.
   mkdirSync(OUT, { recursive: true });
+  for (const entry of readdirSync(OUT)) {
+    if (/^(\d-[\w-]+|logistics-data\.json)$/.test(entry)) rmSync(join(OUT, entry), { recursive: true, force: true });
+  }
   if (!existsSync(CLI)) {
     console.error(`demo: ${rel(CLI)} is missing; build first (npm ci builds it, or npm run build)`);
     return 2;
