@@ -21,7 +21,7 @@ const SERVICE = 'examples/tracking-service/src/main.ts';
 
 beforeAll(async () => {
   monolith = await startService('monolith', MONOLITH, ['--data', dataFile]);
-  candidate = await startService('tracking-service', SERVICE, ['--data', dataFile]);
+  candidate = await startService('tracking-service', SERVICE, ['--data', dataFile, '--divergence', 'none']);
 });
 afterAll(async () => {
   await stopAll();

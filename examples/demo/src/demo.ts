@@ -103,7 +103,8 @@ function gateArgs(dir: string): string[] {
 }
 
 async function startCandidate(ctx: Context, divergence: string): Promise<void> {
-  const extra = divergence === 'none' ? [] : ['--divergence', divergence];
+  // Explicit even when faithful: a DIVERGENCE variable in the environment must not leak into the demo.
+  const extra = ['--divergence', divergence];
   ctx.candidate = await startService('tracking-service', 'examples/tracking-service/src/main.ts', [
     '--data',
     ctx.dataFile,
