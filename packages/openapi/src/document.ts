@@ -144,6 +144,7 @@ interface ResponsePlan extends BodyPlan {
   headers: HeaderPlan[];
 }
 
+const NO_HEADERS: ReadonlyMap<string, string[]> = new Map();
 const REQUEST_BODY: ViolationContext = { code: 'request.body.invalid', on: 'request', subject: 'request body' };
 const RESPONSE_BODY: ViolationContext = {
   code: 'response.body.incompatible',
@@ -320,7 +321,7 @@ export class OpenApiDocument {
       });
     }
     if (!plan.documented) return violations;
-    const headers = lowerHeaders(response.headers);
+    const headers = response.headers === undefined ? NO_HEADERS : lowerHeaders(response.headers);
     if (plan.headers.length > 0) violations.push(...this.checkResponseHeaders(plan, headers, options));
     if (hasBody(response.body)) {
       const label = `${op.method} ${op.pathTemplate} ${plan.key}`;
@@ -419,7 +420,7 @@ export class OpenApiDocument {
     if (lookup.kind === 'not-found') return [];
     const plan = this.responsePlan(lookup.operation, response.status);
     if (!plan.documented) return [];
-    const headers = lowerHeaders(response.headers);
+    const headers = response.headers === undefined ? NO_HEADERS : lowerHeaders(response.headers);
     const contentType =
       response.contentType ?? headers.get('content-type')?.[0] ?? guessContentType(response.body, plan.types);
     const media = contentType === undefined ? undefined : this.mediaPlan(plan, contentType);
@@ -444,7 +445,7 @@ export class OpenApiDocument {
 
   private checkResponseHeaders(
     plan: ResponsePlan,
-    headers: Map<string, string[]>,
+    headers: ReadonlyMap<string, string[]>,
     options: ValidateResponseOptions,
   ): SchemaViolation[] {
     const violations: SchemaViolation[] = [];
@@ -481,7 +482,7 @@ export class OpenApiDocument {
   private checkResponseBody(
     plan: ResponsePlan,
     response: ResponseToValidate,
-    headers: Map<string, string[]>,
+    headers: ReadonlyMap<string, string[]>,
     label: string,
     partial: boolean,
   ): SchemaViolation[] {
@@ -510,7 +511,7 @@ export class OpenApiDocument {
   private checkRequestBody(
     op: OperationInfo,
     request: RequestToValidate,
-    headers: Map<string, string[]>,
+    headers: ReadonlyMap<string, string[]>,
   ): SchemaViolation[] {
     const plan = this.requestBodyPlan(op);
     const present = hasBody(request.body);
@@ -640,7 +641,7 @@ export class OpenApiDocument {
     p: ResolvedParameter,
     pathParams: Record<string, string>,
     query: Record<string, string[]>,
-    headers: Map<string, string[]>,
+    headers: ReadonlyMap<string, string[]>,
     cookies: Record<string, string>,
     consumed: Set<string>,
   ): SchemaViolation[] {

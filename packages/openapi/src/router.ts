@@ -84,6 +84,7 @@ export function pathSegments(path: string): string[] {
 }
 
 function decode(text: string): string {
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {
@@ -125,8 +126,14 @@ export function serverBasePath(
 
 interface Candidate<T> {
   entry: Entry<T>;
-  rank: number[];
-  params: Record<string, string>;
+  /**
+   * Segment kinds in base 3, leftmost most significant (literal 2, mixed 1, parameter 0): candidates
+   * have the same number of segments, so a larger number is a more literal match.
+   */
+  rank: number;
+  /** Captured values per segment (empty for literal segments). */
+  captured: string[][];
+  basePath: string;
 }
 
 /** A trie of path templates, matched segment by segment. */
@@ -170,18 +177,28 @@ export class Router<T> {
 
   lookup(method: string, concretePath: string): RouteLookup<T> {
     const upper = method.toUpperCase();
-    const candidates: (Candidate<T> & { basePath: string })[] = [];
+    const candidates: Candidate<T>[] = [];
     for (const base of this.bases.values()) {
       const m = base.regex.exec(concretePath);
       if (!m) continue;
       const rest = concretePath.slice(m[0].length) || '/';
-      for (const c of this.match(pathSegments(rest))) {
-        if (c.entry.bases.includes(base.key)) candidates.push({ ...c, basePath: m[0] });
-      }
+      this.match(pathSegments(rest), base.key, m[0], candidates);
     }
     if (candidates.length === 0) return { kind: 'no-path' };
-    const withMethod = candidates.filter((c) => c.entry.methods.has(upper));
-    if (withMethod.length === 0) {
+    let best: Candidate<T> | undefined;
+    for (const c of candidates) {
+      if (!c.entry.methods.has(upper)) continue;
+      if (
+        !best ||
+        c.rank > best.rank ||
+        (c.rank === best.rank &&
+          (c.basePath.length > best.basePath.length ||
+            (c.basePath.length === best.basePath.length && c.entry.order < best.entry.order)))
+      ) {
+        best = c;
+      }
+    }
+    if (!best) {
       const allowed = new Set<string>();
       for (const c of candidates) for (const m of c.entry.methods.keys()) allowed.add(m);
       return {
@@ -190,44 +207,58 @@ export class Router<T> {
         templates: [...new Set(candidates.map((c) => c.entry.template))],
       };
     }
-    withMethod.sort(
-      (a, b) => compareRank(b.rank, a.rank) || b.basePath.length - a.basePath.length || a.entry.order - b.entry.order,
-    );
-    const best = withMethod[0]!;
-    const ambiguousWith = withMethod
-      .slice(1)
-      .filter((c) => compareRank(c.rank, best.rank) === 0 && c.entry.template !== best.entry.template)
-      .map((c) => c.entry);
+    const ambiguousWith = new Set<RouteEntry<T>>();
+    for (const c of candidates) {
+      if (
+        c !== best &&
+        c.rank === best.rank &&
+        c.entry.template !== best.entry.template &&
+        c.entry.methods.has(upper)
+      ) {
+        ambiguousWith.add(c.entry);
+      }
+    }
     return {
       kind: 'found',
       entry: best.entry,
       value: best.entry.methods.get(upper)!,
-      params: best.params,
+      params: paramsFor(best.entry, best.captured),
       basePath: best.basePath,
-      ambiguousWith: [...new Set(ambiguousWith)],
+      ambiguousWith: [...ambiguousWith],
     };
   }
 
-  private match(segments: string[]): Candidate<T>[] {
-    const found: Candidate<T>[] = [];
-    const walk = (node: Node<T>, i: number, rank: number[], captured: string[][]): void => {
+  private match(segments: string[], baseKey: string, basePath: string, into: Candidate<T>[]): void {
+    const captured: string[][] = [];
+    const walk = (node: Node<T>, i: number, rank: number): void => {
       if (i === segments.length) {
-        for (const entry of node.entries) found.push({ entry, rank, params: paramsFor(entry, captured) });
+        for (const entry of node.entries) {
+          if (entry.bases.includes(baseKey)) into.push({ entry, rank, captured: [...captured], basePath });
+        }
         return;
       }
       const raw = segments[i]!;
-      const literal = node.literals.get(raw) ?? node.literals.get(decode(raw));
-      if (literal) walk(literal, i + 1, [...rank, 2], [...captured, []]);
+      const literal = node.literals.get(raw) ?? (raw.includes('%') ? node.literals.get(decode(raw)) : undefined);
+      if (literal) {
+        captured.push(NONE);
+        walk(literal, i + 1, rank * 3 + 2);
+        captured.pop();
+      }
       for (const { segment, node: next } of node.templated.values()) {
         const m = segment.regex.exec(raw);
-        if (!m || m.slice(1).some((v) => v === '')) continue;
-        walk(next, i + 1, [...rank, segment.hasLiteral ? 1 : 0], [...captured, m.slice(1).map(decode)]);
+        if (!m) continue;
+        const values = m.slice(1);
+        if (values.includes('')) continue;
+        captured.push(values.map(decode));
+        walk(next, i + 1, rank * 3 + (segment.hasLiteral ? 1 : 0));
+        captured.pop();
       }
     };
-    walk(this.root, 0, [], []);
-    return found;
+    walk(this.root, 0, 0);
   }
 }
+
+const NONE: string[] = [];
 
 // Parameter names come from the entry: templates sharing a trie node may name them differently (`{id}`, `{name}`).
 function paramsFor<T>(entry: Entry<T>, captured: string[][]): Record<string, string> {
@@ -240,13 +271,4 @@ function paramsFor<T>(entry: Entry<T>, captured: string[][]): Record<string, str
     });
   });
   return params;
-}
-
-/** Literal segments outrank templated ones, leftmost first. */
-function compareRank(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? -1) - (b[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
