@@ -38,3 +38,4 @@ export { renderJunit } from './reporters/junit.js';
 export { renderMarkdown } from './reporters/markdown.js';
 export { createProgress } from './progress.js';
 export type { Progress } from './progress.js';
+export { renderJsonChunks, writeJsonReport } from './reporters/json.js';

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '@cutover/core';
 
 export type ModuleCache = Map<string, Promise<Record<string, unknown>>>;
@@ -29,6 +28,8 @@ export function loadUserModule(
 async function importModule(path: string, what: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new ConfigError(`${what} module ${path} does not exist`, { details: { file: path } });
   try {
+    // Loaded on first use: most runs need no module, and tsx is not small.
+    const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
   } catch (cause) {
     throw new ConfigError(`${what} module ${path} could not be loaded: ${(cause as Error).message}`, {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, parseRulePath, pathMatches } from '@cutover/core';
 import { parseRoutePattern, routeMatches } from './routes.js';
 import type { RoutePattern } from './routes.js';
@@ -135,6 +134,7 @@ export async function loadNoiseConfig(file: string, cwd = process.cwd()): Promis
   }
   let parsed: unknown;
   try {
+    const { parse: parseYaml } = await import('yaml');
     parsed = parseYaml(text);
   } catch (cause) {
     throw new ConfigError(`Noise config ${path} is not valid YAML/JSON: ${(cause as Error).message}`, {

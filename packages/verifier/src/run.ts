@@ -533,6 +533,8 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       }
     });
 
+    for (const loaded of pacts) loaded.pact = { ...loaded.pact, interactions: [] };
+
     // Stateless interactions run concurrently per target. Stateful ones run one at a time on a
     // lane: one lane per target, or one shared lane when the targets share their state store.
     const pools = new Map(targets.map((t) => [t.name, limiter(concurrency)]));
@@ -541,27 +543,34 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     let done = results.length - work.length;
     options.onProgress?.(done, results.length);
 
-    await Promise.all(
-      work.map(async (item) => {
-        const stateful = item.interaction.providerStates.length > 0;
-        const runs: Partial<Record<TargetName, TargetRun>> = {};
-        await Promise.all(
-          targets.map(async (target) => {
-            const samples = target.name === 'monolith' ? monolithSamples : 1;
-            const schedule = stateful ? lanes.get(target.name)! : pools.get(target.name)!;
-            runs[target.name] = await schedule(() => runOnTarget(target, item, samples));
-          }),
-        );
-        results[item.slot] = await evaluate(
-          item,
-          runs,
-          targets,
-          noise.forRoute(item.interaction.request.method, item.interaction.request.path),
-          schema,
-        );
-        options.onProgress?.(++done, results.length);
-      }),
-    );
+    // A bounded window of interactions in flight keeps memory flat however long the pact is; items
+    // are taken in pact order, so stateful ones join their lane in pact order.
+    const verifyOne = async (item: WorkItem): Promise<void> => {
+      const stateful = item.interaction.providerStates.length > 0;
+      const runs: Partial<Record<TargetName, TargetRun>> = {};
+      await Promise.all(
+        targets.map(async (target) => {
+          const samples = target.name === 'monolith' ? monolithSamples : 1;
+          const schedule = stateful ? lanes.get(target.name)! : pools.get(target.name)!;
+          runs[target.name] = await schedule(() => runOnTarget(target, item, samples));
+        }),
+      );
+      const { method, path } = item.interaction.request;
+      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema);
+      options.onProgress?.(++done, results.length);
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < work.length) {
+        const index = next++;
+        const item = work[index]!;
+        // Release each interaction once taken: the results keep only what they report.
+        work[index] = undefined as unknown as WorkItem;
+        await verifyOne(item);
+      }
+    };
+    const window = Math.max(16, concurrency * 2);
+    await Promise.all(Array.from({ length: Math.min(window, work.length) }, worker));
 
     const report: VerificationReport = {
       format: RESULTS_FORMAT,

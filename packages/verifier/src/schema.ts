@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { loadOpenApi } from '@cutover/openapi';
 import type { SchemaViolation } from '@cutover/core';
 
 /** A request as the schema step sees it (after generators, before target-specific changes). */
@@ -37,6 +36,8 @@ export interface SchemaChecker {
  */
 export async function loadSchemaChecker(source: string, cwd: string): Promise<SchemaChecker> {
   const location = /^https?:\/\//.test(source) ? source : resolve(cwd, source);
+  // Loaded on demand: the OpenAPI engine (swagger-parser, ajv) is heavy and most runs have no document.
+  const { loadOpenApi } = await import('@cutover/openapi');
   const doc = await loadOpenApi(location);
   return {
     source: location,

@@ -10,6 +10,7 @@ import {
   renderMarkdown,
   runVerify,
   verificationFailed,
+  writeJsonReport,
 } from '@cutover/verifier';
 import type { ConsumerVersionSelector, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
 import type { CommandModule } from './index.js';
@@ -265,7 +266,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       }
 
       io.stdout.write(renderConsole(report));
-      if (args.json) await writeReport(args.json, io.cwd, JSON.stringify(report, null, 2) + '\n');
+      if (args.json) await writeJsonReport(report, resolve(io.cwd, args.json));
       if (args.junit) await writeReport(args.junit, io.cwd, renderJunit(report));
       if (args.markdown) await writeReport(args.markdown, io.cwd, renderMarkdown(report));
       if (args.publish) {

@@ -17,8 +17,12 @@ function table(rows: string[][]): string {
  * @example
  * process.stdout.write(renderConsole(await runVerify(options)));
  */
-export function renderConsole(report: VerificationReport, options: { maxProblems?: number } = {}): string {
+export function renderConsole(
+  report: VerificationReport,
+  options: { maxProblems?: number; maxRoutes?: number } = {},
+): string {
   const limit = options.maxProblems ?? 10;
+  const maxRoutes = options.maxRoutes ?? 30;
   const out: string[] = [];
   const targets = TARGETS.filter((t) => report.targets[t]);
   out.push(
@@ -51,9 +55,17 @@ export function renderConsole(report: VerificationReport, options: { maxProblems
     byRoute.set(key, row);
   }
   if (byRoute.size > 0) {
+    // Routes with failures first, then the busiest; a long tail is summed up in one line.
+    const sorted = [...byRoute.entries()].sort(
+      ([a, x], [b, y]) => y[2]! + y[3]! + y[5]! - (x[2]! + x[3]! + x[5]!) || y[0]! - x[0]! || a.localeCompare(b),
+    );
     const rows = [['route', 'interactions', 'passed', 'failed', 'errored', 'noise-only', 'parity differs']];
-    for (const [route, counts] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      rows.push([route, ...counts.map(String)]);
+    for (const [route, counts] of sorted.slice(0, maxRoutes)) rows.push([route, ...counts.map(String)]);
+    if (sorted.length > maxRoutes) {
+      const rest = sorted
+        .slice(maxRoutes)
+        .reduce((sum, [, counts]) => sum.map((v, i) => v + counts[i]!), [0, 0, 0, 0, 0, 0]);
+      rows.push([`… ${sorted.length - maxRoutes} more routes`, ...rest.map(String)]);
     }
     out.push('', table(rows));
   }

@@ -146,3 +146,38 @@ describe('reporters', () => {
     expect(md).toContain('Every interaction passed');
   });
 });
+
+describe('JSON report', () => {
+  it('renders exactly the report as one JSON document, one line per result', async () => {
+    const { renderJsonChunks } = await import('./json.js');
+    const text = [...renderJsonChunks(report)].join('');
+    expect(JSON.parse(text)).toEqual(report);
+    expect(text.split('\n').filter((line) => line.trimStart().startsWith('{"pact"'))).toHaveLength(3);
+    const empty = [...renderJsonChunks({ ...report, results: [] })].join('');
+    expect(JSON.parse(empty)).toEqual({ ...report, results: [] });
+  });
+
+  it('names the file when the JSON report cannot be written', async () => {
+    const { writeJsonReport } = await import('./json.js');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    // A regular file where a folder should be: the write must fail, and say where.
+    const blocker = join(await mkdtemp(join(tmpdir(), 'cutover-json-')), 'not-a-folder');
+    await writeFile(blocker, '');
+    await expect(writeJsonReport(report, join(blocker, 'verify.json'))).rejects.toMatchObject({
+      code: 'CUTOVER_OUTPUT_FAILED',
+      message: expect.stringContaining(join(blocker, 'verify.json')),
+    });
+  });
+});
+
+describe('console summary table', () => {
+  it('shows failing routes first and sums up the tail beyond maxRoutes', () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ ...passed, route: { method: 'GET', path: `/items/${i}` } }));
+    const text = renderConsole({ ...report, results: [...many, failed] }, { maxRoutes: 2 });
+    const tableLines = text.split('\n').filter((l) => /^(route|GET|… )/.test(l));
+    expect(tableLines[1]).toMatch(/^GET \/shipments\/\{id\}/);
+    expect(tableLines[3]).toMatch(/^… 4 more routes\s+4\s+4/);
+  });
+});

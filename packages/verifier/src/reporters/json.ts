@@ -1,0 +1,42 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { OutputError } from '@cutover/core';
+import type { VerificationReport } from '@cutover/core';
+
+/**
+ * The report as JSON text, in chunks: top-level fields indented, one line per interaction result.
+ * Joined, it is exactly one JSON document; chunking keeps a 20,000-interaction report from being
+ * built as one giant string.
+ *
+ * @example
+ * const text = [...renderJsonChunks(report)].join('');
+ */
+export function* renderJsonChunks(report: VerificationReport): Generator<string> {
+  const { results, ...rest } = report;
+  const head = JSON.stringify(rest, null, 2);
+  yield `${head.slice(0, -2)},\n  "results": [`;
+  for (let i = 0; i < results.length; i++) yield `${i === 0 ? '' : ','}\n    ${JSON.stringify(results[i])}`;
+  yield `${results.length > 0 ? '\n  ' : ''}]\n}\n`;
+}
+
+/** Writes the JSON report to a file (parent folders created); failures are `OutputError`s naming the file. */
+export async function writeJsonReport(report: VerificationReport, file: string): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    const stream = createWriteStream(file);
+    const failed = once(stream, 'error').then(([error]) => Promise.reject(error as Error));
+    failed.catch(() => undefined);
+    for (const chunk of renderJsonChunks(report)) {
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+    }
+    stream.end();
+    await Promise.race([once(stream, 'finish'), failed]);
+  } catch (error) {
+    throw new OutputError(`${file}: cannot write the JSON report: ${(error as Error).message}`, {
+      cause: error,
+      details: { file },
+    });
+  }
+}
