@@ -13,6 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import type { SchemaViolation } from '@cutover/core';
 import { OpenApiError } from './errors.js';
+import { isDateTime } from './formats.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
 import { describeValue, isObject, type JsonObject } from './util.js';
 
@@ -99,6 +100,7 @@ export class SchemaCompiler {
     };
     this.ajv = version === '3.1' ? (new Ajv2020(options) as unknown as Ajv) : new Ajv(options);
     addFormats(this.ajv);
+    this.ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
     this.ajv.addKeyword({ keyword: FORBIDDEN, schemaType: 'string', errors: true, validate: () => false });
     this.skeletons = {
       request: { root: {}, done: new Set() },
