@@ -21,7 +21,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@cutover/cli', '@cutover/cli/*'],
+              group: ['@cutover/cli', '@cutover/cli/*', '**/cli/src/**', '**/cli/dist/**'],
               message: 'Nothing imports the CLI: it is a thin layer over the packages.',
             },
           ],
