@@ -144,10 +144,16 @@ function headerValue(headers: Record<string, string[]>, name: string): string | 
   return key === undefined ? undefined : headers[key]?.join(', ');
 }
 
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'host', 'upgrade']);
+
 /** Turns a pact request (generators already applied) into the bytes to send. */
 export function toOutgoing(request: HttpRequest): OutgoingRequest {
   const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(request.headers)) headers[name.toLowerCase()] = values.join(', ');
+  for (const [name, values] of Object.entries(request.headers)) {
+    const lower = name.toLowerCase();
+    // Framing and connection headers belong to this connection, not to the recorded one.
+    if (!FRAMING_HEADERS.has(lower)) headers[lower] = values.join(', ');
+  }
   const query = Object.entries(request.query)
     .flatMap(([name, values]) =>
       values.length === 0

@@ -479,6 +479,57 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
     expect(maxInFlight).toBeGreaterThan(1);
   });
 
+  it('gives each monolith sample of a stateful unsafe request its own setup and teardown', async () => {
+    const monolithStates = startStateServer();
+    const candidateStates = startStateServer();
+    const [ms, cs] = await Promise.all([monolithStates.running, candidateStates.running]);
+    open.push(ms, cs);
+    const routes = { 'POST /shipments': () => ({ status: 201, body: { ok: true } }) };
+    const create: V3Interaction = {
+      description: 'create a shipment for a customer',
+      providerStates: [{ name: 'customer 7 exists' }],
+      request: {
+        method: 'POST',
+        path: '/shipments',
+        headers: { 'Content-Type': 'application/json' },
+        body: { customer: 7 },
+      },
+      response: { status: 201 },
+    };
+    const report = await verify(routes, routes, [create], {
+      monolith: { url: '', states: { url: `${ms.url}/_pact/state` } },
+      candidate: { url: '', states: { url: `${cs.url}/_pact/state` } },
+    });
+    expect(report.summary.passed).toBe(1);
+    expect(monolithStates.calls.map((c) => c.action)).toEqual(['setup', 'teardown', 'setup', 'teardown']);
+    expect(candidateStates.calls.map((c) => c.action)).toEqual(['setup', 'teardown']);
+  });
+
+  it('with a shared state lane, never overlaps state cycles across the two targets', async () => {
+    const states = startStateServer();
+    const stateServer = await states.running;
+    open.push(stateServer);
+    const routes = { 'GET /items/*': () => ({ body: { ok: true } }) };
+    const stateful = Array.from({ length: 4 }, (_, i): V3Interaction => ({
+      description: `stateful ${i}`,
+      providerStates: [{ name: `state ${i}` }],
+      request: { method: 'GET', path: `/items/${i}` },
+      response: { status: 200 },
+    }));
+    const stateUrl = `${stateServer.url}/_pact/state`;
+    const report = await verify(routes, routes, stateful, {
+      stateLanes: 'shared',
+      monolith: { url: '', states: { url: stateUrl } },
+      candidate: { url: '', states: { url: stateUrl } },
+    });
+    expect(report.summary.passed).toBe(4);
+    const sequence = states.calls.map((c) => `${c.action}:${c.state}`);
+    expect(sequence).toHaveLength(16);
+    for (let i = 0; i < sequence.length; i += 2) {
+      expect(sequence[i + 1]).toBe(sequence[i]!.replace('setup', 'teardown'));
+    }
+  });
+
   it('refuses to run without a target or without pacts', async () => {
     await expect(runVerify({ pacts: ['x.json'] })).rejects.toMatchObject({ code: 'CUTOVER_USAGE' });
     await expect(runVerify({ monolith: { url: 'http://127.0.0.1:1' } })).rejects.toMatchObject({

@@ -204,8 +204,14 @@ async function cycle(
         description: item.interaction.description,
       });
     }
-    // Only safe methods take several samples in one cycle (see runOnTarget), so they may run at once.
-    const responses = await Promise.all(Array.from({ length: samples }, () => target.client.send(outgoing)));
+    // Samples of a safe method may run at once; an unsafe one is replayed in order, one at a time.
+    let responses: CapturedResponse[];
+    if (SAFE_METHODS.has(outgoing.method)) {
+      responses = await Promise.all(Array.from({ length: samples }, () => target.client.send(outgoing)));
+    } else {
+      responses = [];
+      for (let i = 0; i < samples; i++) responses.push(await target.client.send(outgoing));
+    }
     result = { responses, request };
   } catch (error) {
     failure = error;
