@@ -64,6 +64,9 @@ async function cutover(cliArgs: string[], expectCode: number): Promise<void> {
   }
 }
 
+/** The candidate version the demo verifies and gates (a CI run would use the commit SHA). */
+const DEMO_VERSION = 'demo';
+
 function verifyArgs(ctx: Context, dir: string, withCandidate: boolean): string[] {
   const m = ctx.monolith!.url;
   const a = ['verify', '--pact', PACTS, '--provider', 'logistics', '--openapi', OPENAPI];
@@ -74,6 +77,7 @@ function verifyArgs(ctx: Context, dir: string, withCandidate: boolean): string[]
     a.push('--candidate', c, '--candidate-state-url', `${c}/_pact/provider-states`, '--shared-state');
     a.push('--filter-route', MIGRATING);
   }
+  a.push('--provider-version', DEMO_VERSION);
   a.push('--json', `${dir}/verify.json`, '--junit', `${dir}/verify.junit.xml`, '--markdown', `${dir}/verify.md`);
   return a;
 }
@@ -85,6 +89,11 @@ function gateArgs(dir: string): string[] {
     POLICY,
     '--results',
     `${dir}/verify.json`,
+    // The gate refuses results for another candidate version, or for pacts that changed since.
+    '--candidate-version',
+    DEMO_VERSION,
+    '--pact',
+    PACTS,
     '--openapi',
     OPENAPI,
     '--json',
