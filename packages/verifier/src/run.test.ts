@@ -530,6 +530,29 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
     }
   });
 
+  it('applies a YAML noise file per route and reports what it relaxed as declared noise', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-noise-'));
+    const file = join(dir, 'noise.yaml');
+    await writeFile(
+      file,
+      'ignoreHeaders: [x-build]\nroutes:\n  "GET /shipments/*":\n    - { path: "$.servedBy", mode: ignore }\n',
+    );
+    const report = await verify(
+      { 'GET /shipments/1': () => ({ headers: { 'x-build': 'm1' }, body: { ...shipment, servedBy: 'monolith-3' } }) },
+      { 'GET /shipments/1': () => ({ headers: { 'x-build': 'c9' }, body: { ...shipment, servedBy: 'tracking-1' } }) },
+      [getShipment],
+      { noise: file, noiseSamples: 1 },
+    );
+    expect(report.results[0]!.parity).toMatchObject({
+      status: 'noise-only',
+      differences: [],
+      noise: [expect.objectContaining({ path: '$.servedBy', noise: 'declared' })],
+    });
+  });
+
   it('refuses to run without a target or without pacts', async () => {
     await expect(runVerify({ pacts: ['x.json'] })).rejects.toMatchObject({ code: 'CUTOVER_USAGE' });
     await expect(runVerify({ monolith: { url: 'http://127.0.0.1:1' } })).rejects.toMatchObject({
