@@ -183,6 +183,46 @@ describe('validateResponse: OpenAPI 3.0 schema semantics', () => {
     expect(doc.validateResponse(target, partial, { partialBody: true })).toEqual([]);
   });
 
+  it('validates recursive schemas', async () => {
+    const tree = await loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 'x', version: '1' },
+        paths: {
+          '/tree': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } },
+                },
+              },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            Node: {
+              type: 'object',
+              required: ['name'],
+              properties: {
+                name: { type: 'string' },
+                children: { type: 'array', items: { $ref: '#/components/schemas/Node' } },
+              },
+            },
+          },
+        },
+      },
+      { validate: false },
+    );
+    const check = (body: unknown) =>
+      tree.validateResponse({ method: 'GET', path: '/tree' }, { status: 200, body, contentType: json });
+    expect(check({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] })).toEqual([]);
+    expect(brief(check({ name: 'a', children: [{ name: 'b', children: [{}] }] }))).toEqual([
+      ['response.body.incompatible', '/children/0/children/0/name', 'required'],
+    ]);
+  });
+
   it('never modifies the payload it validates', () => {
     const payload = structuredClone({ ...shipment, secret: 's', extra: { nested: [1, 2] }, carrier: {} });
     const before = structuredClone(payload);
