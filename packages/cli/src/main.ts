@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { UsageError, describeError, isCutoverError } from '@cutover/core';
 import { commands } from './commands/index.js';
@@ -5,6 +6,9 @@ import type { CliIo, CommandOutcome } from './context.js';
 import { ExitCode } from './exit-codes.js';
 
 export type { CliIo } from './context.js';
+
+// Both src/ (tests) and dist/ (installed) sit one level below the package's package.json.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 export { ExitCode } from './exit-codes.js';
 
 /**
@@ -23,6 +27,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   const outcome: CommandOutcome = { exitCode: ExitCode.Ok };
   let parser = yargs(argv)
     .scriptName('cutover')
+    .version(version)
     .usage('$0 <command> [options]\n\nProve that an extracted service behaves like the monolith before traffic shifts.')
     .strict()
     .demandCommand(1, 'Name a command: see `cutover --help`.')
