@@ -1,5 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@cutover/core';
 import { loadOpenApi, OpenApiError } from './index.js';
 
@@ -106,5 +111,49 @@ describe('loadOpenApi', () => {
     );
     expect(doc.findOperation('GET', '/a').kind).toBe('found');
     await loadError({ openapi: '3.0.3', info: { title: 'x' }, paths: { '/a': { get: { responses: { '200': {} } } } } });
+  });
+
+  describe('over HTTP', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        readFile(fixture(`multi${req.url}`)).then(
+          (text) => res.writeHead(200, { 'content-type': 'application/yaml' }).end(text),
+          () => res.writeHead(404).end('not found'),
+        );
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('loads a document and its relative $refs from a URL', async () => {
+      const doc = await loadOpenApi(`${base}/root.yaml`);
+      expect(doc.source).toBe(`${base}/root.yaml`);
+      expect(doc.validateRequest({ method: 'GET', path: '/parcels/X1' }).map((v) => v.rule)).toEqual(['pattern']);
+    });
+
+    it('does not let a local file pull $refs from an internal address', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cutover-openapi-'));
+      const root = join(dir, 'root.yaml');
+      await writeFile(
+        root,
+        `openapi: 3.0.3\ninfo: { title: x, version: '1' }\npaths:\n  /parcels:\n    $ref: '${base}/paths.yaml#/parcels'\n`,
+      );
+      try {
+        const error = await loadError(root);
+        expect(error.message).toMatch(/Unable to resolve \$ref pointer/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('names the URL when it cannot be fetched', async () => {
+      const error = await loadError(`${base}/missing.yaml`);
+      expect(error.message).toMatch(/missing\.yaml: cannot fetch the OpenAPI document: HTTP 404/);
+    });
   });
 });

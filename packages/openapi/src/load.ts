@@ -49,7 +49,7 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
       bundled = (await new SwaggerParser().bundle(
         input.location,
         structuredClone(input.raw) as never,
-        {},
+        parserOptions(input),
       )) as unknown as JsonObject;
     } catch (error) {
       throw parserError(error, input.label);
@@ -60,6 +60,15 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
     source: input.label,
     ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
   });
+}
+
+/**
+ * The ref parser refuses `$ref`s to internal addresses (localhost, private networks) by default.
+ * A document the user asked to fetch from such an address (a service serving its own document)
+ * may reference files next to it there; a local file may not reach into the network that way.
+ */
+function parserOptions(input: Input): SwaggerParser.Options {
+  return /^https?:\/\//i.test(input.location) ? { resolve: { http: { safeUrlResolver: false } } as never } : {};
 }
 
 interface Input {
@@ -262,7 +271,7 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
   const fallback = { file: input.label, pointer };
   let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
   try {
-    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, {});
+    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, parserOptions(input));
   } catch {
     return fallback;
   }
