@@ -1,7 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { body, interaction, message, pact } from './__fixtures__/pacts.js';
-import { checkPacts, loadOpenApi, type CheckFinding, type OpenApiDocument } from './index.js';
+import { parsePact, type HttpInteraction } from '@cutover/core';
+import {
+  checkPacts,
+  fromHttpRequest,
+  fromHttpResponse,
+  loadOpenApi,
+  type CheckFinding,
+  type OpenApiDocument,
+} from './index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const brief = (findings: CheckFinding[]): string[][] => findings.map((f) => [f.code, f.instancePath, f.severity]);
@@ -157,5 +165,88 @@ describe('checkPacts', () => {
     expect(report.coverage.uncovered.map((o) => `${o.method} ${o.path}`)).toContain('POST /shipments');
     expect(report.coverage.uncovered.map((o) => `${o.method} ${o.path}`)).not.toContain('GET /shipments/{id}');
     expect(report.coverage.byOperation.find((o) => o.operationId === 'getShipment')!.interactions).toBe(1);
+  });
+});
+
+describe('pact model adapters', () => {
+  it('reads v2 pacts through the core loader, query strings included', () => {
+    const v2 = parsePact({
+      consumer: { name: 'partner' },
+      provider: { name: 'logistics' },
+      interactions: [
+        {
+          description: 'a page of shipments',
+          request: {
+            method: 'GET',
+            path: '/v1/shipments',
+            query: 'limit=0&status=new',
+            headers: { 'X-Tenant': tenant['X-Tenant'][0] },
+          },
+          response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: [] },
+        },
+      ],
+      metadata: { pactSpecification: { version: '2.0.0' } },
+    });
+    expect(brief(checkPacts(doc, [v2]).findings)).toEqual([['request.parameter.invalid', 'query/limit', 'error']]);
+  });
+
+  it('parses v4 bodies given as JSON text and leaves base64 bodies to their content type', () => {
+    const jsonText = fromHttpResponse({
+      status: 200,
+      headers: {},
+      body: { kind: 'present', content: '{"a":1}', contentType: 'application/json', encoded: 'json' },
+      matchingRules: {},
+      generators: {},
+    });
+    expect(Buffer.isBuffer(jsonText.body)).toBe(true);
+    const p = pact('web', [
+      interaction(0, 'text json', { method: 'GET', path: '/v1/shipments/1' }, { status: 200 }),
+      interaction(1, 'pdf', { method: 'GET', path: '/v1/files/a.pdf' }, { status: 200 }),
+    ]);
+    p.interactions[0] = {
+      ...(p.interactions[0] as HttpInteraction),
+      response: {
+        status: 200,
+        headers: {},
+        body: {
+          kind: 'present',
+          content: JSON.stringify({ ...shipment, weight: 'x' }),
+          contentType: 'application/json',
+          encoded: 'json',
+        },
+        matchingRules: {},
+        generators: {},
+      },
+    };
+    p.interactions[1] = {
+      ...(p.interactions[1] as HttpInteraction),
+      response: {
+        status: 200,
+        headers: {},
+        body: {
+          kind: 'present',
+          content: Buffer.from('%PDF-1.4').toString('base64'),
+          contentType: 'application/pdf',
+          encoded: 'base64',
+        },
+        matchingRules: {},
+        generators: {},
+      },
+    };
+    expect(brief(checkPacts(doc, [p]).findings)).toEqual([['response.body.incompatible', '/weight', 'error']]);
+  });
+
+  it('takes the request content type from the headers when the body does not carry one', () => {
+    const request = fromHttpRequest({
+      method: 'POST',
+      path: '/v1/shipments',
+      query: {},
+      headers: { 'Content-Type': ['application/x-www-form-urlencoded'] },
+      body: { kind: 'present', content: 'reference=SH-1' },
+      matchingRules: {},
+      generators: {},
+    });
+    expect(request.contentType).toBe('application/x-www-form-urlencoded');
+    expect(doc.validateRequest(request)).toEqual([]);
   });
 });
