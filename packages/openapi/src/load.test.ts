@@ -118,6 +118,7 @@ describe('loadOpenApi', () => {
     let base: string;
     beforeAll(async () => {
       server = createServer((req, res) => {
+        if (req.url === '/slow.yaml') return; // never answers
         readFile(fixture(`multi${req.url}`)).then(
           (text) => res.writeHead(200, { 'content-type': 'application/yaml' }).end(text),
           () => res.writeHead(404).end('not found'),
@@ -127,6 +128,7 @@ describe('loadOpenApi', () => {
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(async () => {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     });
 
@@ -149,6 +151,12 @@ describe('loadOpenApi', () => {
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    });
+
+    it('gives up on a server that does not answer', async () => {
+      const error = await loadOpenApi(`${base}/slow.yaml`, { timeoutMs: 100 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenApiError);
+      expect((error as Error).message).toMatch(/slow\.yaml: cannot fetch the OpenAPI document: .*(timeout|aborted)/i);
     });
 
     it('names the URL when it cannot be fetched', async () => {

@@ -20,6 +20,8 @@ export interface LoadOpenApiOptions {
    * (e.g. `/api` when the gateway adds a prefix the document does not know about).
    */
   basePath?: string;
+  /** How long fetching a document from a URL may take, in ms (default 30,000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ async function readInput(source: string | object, options: LoadOpenApiOptions): 
   if (/^https?:\/\//i.test(source)) {
     let text: string;
     try {
-      const response = await fetch(source);
+      const response = await fetch(source, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
       if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
       text = await response.text();
     } catch (error) {
