@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 
 export interface Progress {
   /** Pass as `VerifyOptions.onProgress`. */
@@ -17,6 +18,8 @@ export interface Progress {
  */
 export function createProgress(stream: Writable & { isTTY?: boolean }, env: NodeJS.ProcessEnv): Progress {
   if (!stream.isTTY || env.CI) return { update: () => undefined, stop: () => undefined };
+  // Loaded only for a terminal: CI runs never pay for it.
+  const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new SingleBar({
     stream,
     format: 'verify [{bar}] {value}/{total} interactions',

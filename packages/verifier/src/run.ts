@@ -232,9 +232,9 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Replays one interaction on one target. Safe methods take all noise samples under one state
- * setup; other methods get a fresh setup/teardown per sample, so a sample never sees state that
- * the previous sample's request changed.
+ * Replays one interaction on one target, `samples` times. Safe methods take all samples under one
+ * state setup; other methods get a fresh setup/teardown per sample, so a sample never sees state
+ * that the previous sample's request changed.
  */
 async function runOnTarget(target: TargetRuntime, item: WorkItem, samples: number): Promise<TargetRun> {
   const started = performance.now();
@@ -325,6 +325,7 @@ async function evaluate(
   targets: TargetRuntime[],
   noise: RouteNoise,
   schema: SchemaChecker | undefined,
+  sampleMonolith?: () => Promise<CapturedResponse[]>,
 ): Promise<InteractionResult> {
   const { interaction, loaded } = item;
   const observed: Partial<Record<TargetName, HttpResponse[]>> = {};
@@ -372,7 +373,17 @@ async function evaluate(
   if (monolith && candidate) {
     const base = comparable(monolith[0]!);
     const differences = diffResponses(base, comparable(candidate[0]!), noise);
-    const samples = monolith.slice(1).map((sample) => diffResponses(base, comparable(sample), noise));
+    let samples: ReturnType<typeof diffResponses>[] = [];
+    // Noise samples only ever explain differences, so the monolith is sampled again only when
+    // there is a difference to explain. A sample that fails explains nothing: differences count.
+    if (sampleMonolith && differences.some((d) => !d.noise)) {
+      const url = targets.find((t) => t.name === 'monolith')!.options.url;
+      try {
+        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url)), noise));
+      } catch {
+        samples = [];
+      }
+    }
     result.parity = judgeParity(differences, samples, noise);
   }
 
@@ -522,7 +533,6 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     const run = { concurrency, timeoutMs, retries, cwd, modules: new Map() as ModuleCache };
     if (options.monolith) targets.push(await openTarget('monolith', options.monolith, run));
     if (options.candidate) targets.push(await openTarget('candidate', options.candidate, run));
-    const monolithSamples = options.candidate && options.monolith ? noiseSamples : 1;
 
     const results: InteractionResult[] = [];
     const work: WorkItem[] = [];
@@ -556,13 +566,22 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       const runs: Partial<Record<TargetName, TargetRun>> = {};
       await Promise.all(
         targets.map(async (target) => {
-          const samples = target.name === 'monolith' ? monolithSamples : 1;
           const schedule = stateful ? lanes.get(target.name)! : pools.get(target.name)!;
-          runs[target.name] = await schedule(() => runOnTarget(target, item, samples));
+          runs[target.name] = await schedule(() => runOnTarget(target, item, 1));
         }),
       );
+      const monolith = targets.find((t) => t.name === 'monolith');
+      const sampleMonolith =
+        monolith && options.candidate && noiseSamples > 1
+          ? async () => {
+              const schedule = stateful ? lanes.get('monolith')! : pools.get('monolith')!;
+              const run = await schedule(() => runOnTarget(monolith, item, noiseSamples - 1));
+              if (run.error) throw new Error(run.error.message);
+              return run.responses;
+            }
+          : undefined;
       const { method, path } = item.interaction.request;
-      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema);
+      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
       options.onProgress?.(++done, results.length);
     };
     let next = 0;

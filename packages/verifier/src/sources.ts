@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { loadPact, PactLoadError, UsageError } from '@cutover/core';
 import type { Pact, PactReference } from '@cutover/core';
 import { fetchPactsForVerification } from './broker.js';
@@ -22,6 +21,8 @@ function sha256(text: string): string {
 /** Expands files, folders (every `*.json` below) and globs into a sorted, de-duplicated file list. */
 export async function resolvePactFiles(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
+  if (inputs.length === 0) return [];
+  const { glob, isDynamicPattern } = await import('tinyglobby');
   for (const input of inputs) {
     const absolute = resolve(cwd, input);
     if (isDynamicPattern(input)) {
