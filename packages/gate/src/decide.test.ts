@@ -70,7 +70,11 @@ describe('decide: all green', () => {
     r.results.push(
       result({
         route: { method: 'POST', path: '/api/shipments' },
-        parity: { status: 'differs', differences: [], noise: [] },
+        parity: {
+          status: 'differs',
+          differences: [{ kind: 'status', path: '$', monolith: 201, candidate: 500, message: 'status differs' }],
+          noise: [],
+        },
       }),
     );
     expect(run({ evidence: evidenceOf(r) }).outcome).toBe('allowed');
@@ -268,8 +272,9 @@ describe('decide: every blocking reason blocks', () => {
         monolith: { outcome: 'pass', mismatches: [], timingMs: 1 },
         candidate: { outcome: 'skipped', mismatches: [], timingMs: 0 },
       },
+      parity: { status: 'not-compared', differences: [], noise: [] },
     });
-    expect(codes(run({ evidence: evidenceOf(r) }))).toEqual(['interaction-skipped']);
+    expect(codes(run({ evidence: evidenceOf(r) }))).toEqual(['interaction-skipped', 'parity-not-compared']);
   });
 
   it('blocks when no interaction falls under the route', () => {
@@ -362,6 +367,55 @@ describe('decide: every blocking reason blocks', () => {
     const decision = run({ now: new Date(Date.parse(T0) + 25 * 3_600_000) });
     expect(new Set(codes(decision))).toEqual(new Set(['evidence-too-old']));
     expect(decision.routes[0]!.reasons[0]!.message).toMatch(/at most 24h/);
+  });
+
+  it('blocks evidence that finished in the future beyond the clock-skew allowance', () => {
+    const future = report({ startedAt: '2030-01-01T00:00:00.000Z', finishedAt: '2030-01-01T00:00:00.000Z' });
+    const decision = run({ evidence: evidenceOf(future) });
+    expect(decision.outcome).toBe('blocked');
+    expect(codes(decision)).toEqual(['evidence-from-future', 'evidence-from-future']);
+    expect(decision.routes[0]!.reasons[0]!.message).toMatch(
+      /verify-0\.json finished at 2030-01-01T00:00:00\.000Z, \d+d after now .*clock skew allowed: 5m/,
+    );
+    // A couple of minutes ahead is clock skew between machines, not evidence from the future.
+    const skewed = new Date(NOW.getTime() + 2 * 60_000).toISOString();
+    expect(run({ evidence: evidenceOf(report({ startedAt: T0, finishedAt: skewed })) }).outcome).toBe('allowed');
+    expect(run({ evidence: evidenceOf(report({ startedAt: T0, finishedAt: skewed })), clockSkewMs: 0 }).outcome).toBe(
+      'blocked',
+    );
+  });
+
+  describe('fails closed on contradicting results that bypass the evidence checks', () => {
+    const diff = { kind: 'value' as const, path: '$.status', monolith: 'DELIVERED', candidate: 'LOST', message: 'x' };
+    const raw = (r: ReturnType<typeof result>): Evidence => ({
+      reports: [{ ...reportToEvidence(report(), 'raw.json'), results: [r, ...report().results.slice(1)] }],
+      problems: [],
+    });
+    it.each([
+      ['identical', 'parity-differs'],
+      ['noise-only', 'parity-differs'],
+    ] as const)('parity "%s" with differences blocks as %s', (status, code) => {
+      const decision = run({ evidence: raw(result({ parity: { status, differences: [diff], noise: [] } })) });
+      expect(codes(decision)).toEqual([code]);
+      expect(decision.routes[0]!.reasons[0]!.difference).toMatchObject({ monolith: 'DELIVERED', candidate: 'LOST' });
+    });
+    it('a "pass" with mismatches blocks as pact-failed', () => {
+      const mismatch = { kind: 'body' as const, path: '$.status', expected: 'DELIVERED', actual: 'LOST', message: 'x' };
+      const r = result();
+      r.targets.candidate = { outcome: 'pass', mismatches: [mismatch], timingMs: 1 };
+      expect(codes(run({ evidence: raw(r) }))).toEqual(['pact-failed']);
+    });
+    it('parity claimed without a monolith response blocks as parity-not-compared', () => {
+      const r = result();
+      delete r.targets.monolith;
+      const decision = run({ evidence: raw(r) });
+      expect(codes(decision)).toEqual(['parity-not-compared']);
+      expect(decision.routes[0]!.reasons[0]!.message).toMatch(/the monolith has no judged response/);
+    });
+    it('an unknown parity status blocks as parity-not-compared', () => {
+      const r = result({ parity: { status: 'same' as 'identical', differences: [], noise: [] } });
+      expect(codes(run({ evidence: raw(r) }))).toEqual(['parity-not-compared']);
+    });
   });
 
   it('blocks every route on a problem that concerns all evidence (an unreachable broker)', () => {

@@ -77,7 +77,12 @@ export interface DecideOptions {
   now?: Date;
   /** Set every allowed route's next weight to this instead of the next rollout step. */
   force?: number;
+  /** How far in the future evidence may have finished (clocks of CI runners differ); default 5 minutes. */
+  clockSkewMs?: number;
 }
+
+/** Evidence finishing later than this after "now" blocks (`evidence-from-future`). */
+export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
 
 function show(value: unknown): string {
   if (value === undefined) return '(absent)';
@@ -115,6 +120,7 @@ function formatAge(ms: number): string {
 export function decide(options: DecideOptions): GateDecision {
   const { policy, evidence, operations } = options;
   const now = options.now ?? new Date();
+  const clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   if (options.force !== undefined && (!Number.isInteger(options.force) || options.force < 0 || options.force > 100))
     throw new UsageError(`the forced weight must be an integer from 0 to 100 (got ${options.force})`);
 
@@ -218,6 +224,12 @@ export function decide(options: DecideOptions): GateDecision {
         });
       }
       const ageMs = now.getTime() - Date.parse(report.finishedAt);
+      if (-ageMs > clockSkewMs)
+        reasons.push({
+          ...base,
+          code: 'evidence-from-future',
+          message: `${consumer}: the results in ${report.source} finished at ${report.finishedAt}, ${formatAge(-ageMs)} after now (${now.toISOString()}); evidence cannot come from the future (clock skew allowed: ${formatAge(clockSkewMs)}); check the clocks and verify again`,
+        });
       if (rules.maxEvidenceAgeMs !== undefined && ageMs > rules.maxEvidenceAgeMs)
         reasons.push({
           ...base,
@@ -250,7 +262,14 @@ export function decide(options: DecideOptions): GateDecision {
           code: 'interaction-skipped',
           message: `${who}: the interaction was skipped on the candidate, so nothing proves it`,
         });
-      else if (candidate.outcome === 'fail' && rules.requirePactPass) {
+      else if (candidate.outcome !== 'pass' && candidate.outcome !== 'fail')
+        reasons.push({
+          ...base,
+          code: 'interaction-errored',
+          message: `${who}: the candidate's outcome ${show(candidate.outcome)} is not one the gate can judge`,
+        });
+      // A mismatch blocks even under a "pass" outcome: contradicting evidence must not pass.
+      else if ((candidate.outcome === 'fail' || candidate.mismatches.length > 0) && rules.requirePactPass) {
         if (result.pending)
           notes.push(
             `${who}: pending interaction fails its pact on the candidate (${candidate.mismatches.length} mismatch(es)); pending failures do not block`,
@@ -275,7 +294,8 @@ export function decide(options: DecideOptions): GateDecision {
           difference: { kind: d.kind, path: d.path, monolith: d.monolith, candidate: d.candidate },
           message: `${who}: ${what} at ${d.path} (${d.kind}): monolith ${show(d.monolith)}, candidate ${show(d.candidate)}`,
         });
-        if (parity.status === 'differs') {
+        const compared = parity.status === 'identical' || parity.status === 'noise-only' || parity.status === 'differs';
+        if (parity.status === 'differs' || parity.differences.length > 0) {
           if (parity.differences.length === 0)
             reasons.push({
               ...base,
@@ -294,12 +314,22 @@ export function decide(options: DecideOptions): GateDecision {
             for (const d of parity.noise)
               reasons.push(cite('parity-noise', d, `noise (${d.noise ?? 'noise'}) is not allowed by the policy`));
         }
-        if (parity.status === 'not-compared')
+        if (!compared)
           reasons.push({
             ...base,
             code: 'parity-not-compared',
             message: `${who}: the candidate's response was not compared with the monolith's`,
           });
+        else
+          for (const target of ['monolith', 'candidate'] as const) {
+            const observed = result.targets[target]?.outcome;
+            if (observed !== 'pass' && observed !== 'fail')
+              reasons.push({
+                ...base,
+                code: 'parity-not-compared',
+                message: `${who}: parity is claimed (${parity.status}) but the ${target} has no judged response (${observed ?? 'no outcome'}), so nothing was compared`,
+              });
+          }
       }
 
       if (rules.schema.required) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { collectEvidence, readPactFingerprints, readResultsFile, reportToEvidence } from './evidence.js';
-import { report } from './__fixtures__/evidence.js';
+import { report, result } from './__fixtures__/evidence.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -58,6 +58,131 @@ describe('results files', () => {
     );
     const noTime = { ...report(), finishedAt: 'yesterday' };
     expect(() => reportToEvidence(noTime, 'r.json')).toThrow(/r\.json: \$\.finishedAt must be an ISO 8601 time/);
+  });
+
+  describe('refuses self-contradicting results, naming the file and the JSON path', () => {
+    const diff = { kind: 'value' as const, path: '$.status', monolith: 'DELIVERED', candidate: 'LOST', message: 'x' };
+    const noise = { ...diff, path: '$.generatedAt', noise: 'sampled' as const };
+    const violation = {
+      code: 'response.body.type',
+      severity: 'error' as const,
+      on: 'response' as const,
+      instancePath: '/eta',
+      schemaPath: '#/x',
+      rule: 'type',
+      message: 'must be string',
+    };
+    const cases: [string, Parameters<typeof result>[0], RegExp][] = [
+      [
+        'parity "identical" with differences',
+        { parity: { status: 'identical', differences: [diff], noise: [] } },
+        /\$\.results\[0\]\.parity\.differences is not empty but \.parity\.status is "identical"/,
+      ],
+      [
+        'parity "identical" with noise',
+        { parity: { status: 'identical', differences: [], noise: [noise] } },
+        /\$\.results\[0\]\.parity\.noise is not empty but \.parity\.status is "identical"/,
+      ],
+      [
+        'parity "noise-only" with differences',
+        { parity: { status: 'noise-only', differences: [diff], noise: [noise] } },
+        /\$\.results\[0\]\.parity\.differences has 1 difference\(s\) but \.parity\.status is "noise-only"/,
+      ],
+      [
+        'parity "noise-only" without noise',
+        { parity: { status: 'noise-only', differences: [], noise: [] } },
+        /\$\.results\[0\]\.parity\.noise is empty but \.parity\.status is "noise-only"/,
+      ],
+      [
+        'parity "differs" without differences',
+        { parity: { status: 'differs', differences: [], noise: [] } },
+        /\$\.results\[0\]\.parity\.differences is empty but \.parity\.status is "differs"/,
+      ],
+      [
+        'parity "not-compared" with differences',
+        { parity: { status: 'not-compared', differences: [diff], noise: [] } },
+        /\$\.results\[0\]\.parity\.differences is not empty but \.parity\.status is "not-compared"/,
+      ],
+      [
+        'a "pass" with mismatches',
+        {
+          targets: {
+            monolith: { outcome: 'pass', mismatches: [], timingMs: 1 },
+            candidate: {
+              outcome: 'pass',
+              mismatches: [{ kind: 'body', path: '$.status', expected: 'DELIVERED', actual: 'LOST', message: 'x' }],
+              timingMs: 1,
+            },
+          },
+        },
+        /\$\.results\[0\]\.targets\.candidate\.mismatches has 1 mismatch\(es\) but \.targets\.candidate\.outcome is "pass"/,
+      ],
+      [
+        'parity claimed without a monolith target',
+        { targets: { candidate: { outcome: 'pass', mismatches: [], timingMs: 1 } } },
+        /\$\.results\[0\]\.targets\.monolith is missing but \.parity\.status is "identical"/,
+      ],
+      [
+        'parity claimed while the monolith errored',
+        {
+          targets: {
+            monolith: { outcome: 'error', mismatches: [], timingMs: 1 },
+            candidate: { outcome: 'pass', mismatches: [], timingMs: 1 },
+          },
+        },
+        /\$\.results\[0\]\.targets\.monolith\.outcome is "error" but \.parity\.status is "identical"/,
+      ],
+      [
+        'a candidate schema violation in neither regressions nor baseline',
+        { schema: { request: [], monolith: [], candidate: [violation], baseline: [], regressions: [] } },
+        /\$\.results\[0\]\.schema\.candidate\[0\] is in neither \.schema\.regressions nor \.schema\.baseline/,
+      ],
+      [
+        'a "baseline" violation the monolith does not have',
+        { schema: { request: [], monolith: [], candidate: [violation], baseline: [violation], regressions: [] } },
+        /\$\.results\[0\]\.schema\.baseline\[0\] is not among both/,
+      ],
+    ];
+    it.each(cases)('%s', (_what, overrides, message) => {
+      const bad = report({ results: [result(overrides)] });
+      let error: unknown;
+      try {
+        reportToEvidence(bad, 'audit/bad.json');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'CUTOVER_EVIDENCE_INVALID', details: { source: 'audit/bad.json' } });
+      expect((error as Error).message).toMatch(/^audit\/bad\.json: /);
+      expect((error as Error).message).toMatch(message);
+    });
+
+    it('accepts the consistent forms cutover verify writes', () => {
+      const consistent = [
+        result({ parity: { status: 'differs', differences: [diff], noise: [noise] } }),
+        result({ parity: { status: 'noise-only', differences: [], noise: [noise] } }),
+        result({
+          targets: { candidate: { outcome: 'pass', mismatches: [], timingMs: 1 } },
+          parity: { status: 'not-compared', differences: [], noise: [] },
+          schema: { request: [], monolith: [], candidate: [violation], baseline: [], regressions: [violation] },
+        }),
+        result({
+          schema: {
+            request: [],
+            monolith: [violation],
+            candidate: [violation],
+            baseline: [violation],
+            regressions: [],
+          },
+        }),
+      ];
+      expect(reportToEvidence(report({ results: consistent }), 'ok.json').results).toHaveLength(4);
+    });
+
+    it('refuses a report that finished before it started', () => {
+      expect(() => reportToEvidence(report({ finishedAt: '2026-11-21T00:00:00.000Z' }), 'r.json')).toThrow(
+        /r\.json: \$\.finishedAt \(2026-11-21T00:00:00\.000Z\) is before \$\.startedAt/,
+      );
+    });
   });
 
   it('names the file when it is missing or not JSON', async () => {

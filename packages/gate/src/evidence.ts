@@ -7,6 +7,7 @@ import {
   RESULTS_FORMAT,
   type InteractionResult,
   type PactReference,
+  type SchemaViolation,
   type VerificationReport,
 } from '@cutover/core';
 import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker.js';
@@ -19,6 +20,7 @@ export type ReasonCode =
   | 'not-verified'
   | 'stale-evidence'
   | 'evidence-too-old'
+  | 'evidence-from-future'
   | 'wrong-candidate-version'
   | 'mixed-candidate-versions'
   | 'wrong-provider'
@@ -112,7 +114,67 @@ export function checkInteractionResult(value: unknown, source: string, jsonPath:
     if (!isObject(schema) || !Array.isArray(schema.regressions) || !Array.isArray(schema.baseline))
       bad('.schema must have "regressions" and "baseline" arrays');
   }
-  return value as unknown as InteractionResult;
+  const result = value as unknown as InteractionResult;
+  checkConsistency(result, bad);
+  return result;
+}
+
+const violationKey = (v: SchemaViolation): string => `${v.code}\u0000${v.instancePath}\u0000${v.rule}`;
+
+/**
+ * Well-formed but self-contradicting results (parity "identical" with differences, a "pass" with
+ * mismatches, parity claimed without a monolith response) are refused: the gate reads the status
+ * fields, so a contradiction could let a difference through. `cutover verify` never writes them.
+ */
+function checkConsistency(result: InteractionResult, bad: (what: string) => never): void {
+  for (const [name, outcome] of Object.entries(result.targets))
+    if (outcome?.outcome === 'pass' && outcome.mismatches.length > 0)
+      bad(
+        `.targets.${name}.mismatches has ${outcome.mismatches.length} mismatch(es) but .targets.${name}.outcome is "pass"`,
+      );
+  const { status, differences, noise } = result.parity;
+  if (status === 'identical' && differences.length + noise.length > 0)
+    bad(`.parity.${differences.length > 0 ? 'differences' : 'noise'} is not empty but .parity.status is "identical"`);
+  if (status === 'noise-only' && differences.length > 0)
+    bad(`.parity.differences has ${differences.length} difference(s) but .parity.status is "noise-only"`);
+  if (status === 'noise-only' && noise.length === 0) bad('.parity.noise is empty but .parity.status is "noise-only"');
+  if (status === 'differs' && differences.length === 0)
+    bad('.parity.differences is empty but .parity.status is "differs"');
+  if (status === 'not-compared' && differences.length + noise.length > 0)
+    bad(
+      `.parity.${differences.length > 0 ? 'differences' : 'noise'} is not empty but .parity.status is "not-compared"`,
+    );
+  if (status !== 'not-compared')
+    for (const target of ['monolith', 'candidate'] as const) {
+      const outcome = result.targets[target]?.outcome;
+      // Parity compares two observed responses; without one of them nothing was compared.
+      if (outcome !== 'pass' && outcome !== 'fail')
+        bad(
+          `.targets.${target}${outcome === undefined ? ' is missing' : `.outcome is "${outcome}"`} but .parity.status is "${status}" (parity needs both responses)`,
+        );
+    }
+  const schema = result.schema;
+  if (schema !== undefined) {
+    const lists = ['monolith', 'candidate'] as const;
+    for (const list of lists) if (!Array.isArray(schema[list])) bad(`.schema.${list} must be an array of violations`);
+    const monolith = new Set(schema.monolith.map(violationKey));
+    const candidate = new Set(schema.candidate.map(violationKey));
+    const split = new Set([...schema.regressions, ...schema.baseline].map(violationKey));
+    schema.regressions.forEach((v, i) => {
+      if (!candidate.has(violationKey(v))) bad(`.schema.regressions[${i}] is not among .schema.candidate`);
+      if (monolith.has(violationKey(v)))
+        bad(`.schema.regressions[${i}] is among .schema.monolith, so it is a baseline violation, not a regression`);
+    });
+    schema.baseline.forEach((v, i) => {
+      if (!candidate.has(violationKey(v)) || !monolith.has(violationKey(v)))
+        bad(`.schema.baseline[${i}] is not among both .schema.candidate and .schema.monolith`);
+    });
+    schema.candidate.forEach((v, i) => {
+      // A candidate violation in neither list would never be judged.
+      if (!split.has(violationKey(v)))
+        bad(`.schema.candidate[${i}] is in neither .schema.regressions nor .schema.baseline`);
+    });
+  }
 }
 
 /**
@@ -148,6 +210,11 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
     isObject(report.provider) && typeof report.provider.name === 'string',
     '$.provider.name',
     'must be a string',
+  );
+  needString(
+    Date.parse(report.startedAt) <= Date.parse(report.finishedAt),
+    '$.finishedAt',
+    `(${report.finishedAt}) is before $.startedAt (${report.startedAt})`,
   );
   needString(Array.isArray(report.pacts), '$.pacts', 'must be an array');
   needString(Array.isArray(report.results), '$.results', 'must be an array');
