@@ -31,6 +31,8 @@ export const ErrorCodes = {
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
   /** A broker request failed. */
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
+  /** A request/response handed to the matcher as the observed (actual) one is malformed; the pact is not at fault. */
+  OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -80,6 +82,13 @@ export class UnsupportedSpecError extends CutoverError {
 export class MatchingRuleError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.MATCHING_RULE_INVALID, message, options);
+  }
+}
+
+/** The actual (observed) request/response given to the matcher is malformed. `details` carries `jsonPath`. */
+export class ObservedInvalidError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.OBSERVED_INVALID, message, options);
   }
 }
 

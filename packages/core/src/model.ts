@@ -133,6 +133,11 @@ export interface InteractionProblem {
   /** JSON path of the offending value inside the pact, e.g. `$.interactions[3].response.status`. */
   jsonPath: string;
   message: string;
+  /**
+   * The error code, e.g. `CUTOVER_MATCHING_RULE_INVALID` for a bad rule, `CUTOVER_GENERATOR_INVALID`
+   * for a bad generator, `CUTOVER_PACT_INVALID` for a malformed shape.
+   */
+  code?: string;
 }
 
 export interface Pact {

@@ -1,3 +1,4 @@
+import { ObservedInvalidError, isCutoverError } from '../errors.js';
 import type { HttpRequest, MatchResult, Mismatch, SpecMajor } from '../model.js';
 import { normalizeRequest, specMajorOf } from '../pact/http.js';
 import { matchBody } from './body/index.js';
@@ -66,6 +67,22 @@ export function matchHttpRequest(expected: HttpRequest, actual: HttpRequest, _op
 }
 
 /**
+ * Reads the observed (actual) side of a match. Its faults are not the pact's: they are reported as
+ * {@link ObservedInvalidError} saying the actual request/response is malformed.
+ */
+export function observed<T>(read: () => T, what: 'request' | 'response'): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!isCutoverError(e)) throw e;
+    throw new ObservedInvalidError(`The actual ${what} is malformed: ${e.message}`, {
+      cause: e,
+      details: { ...e.details, side: 'actual' },
+    });
+  }
+}
+
+/**
  * Matches a request exactly as written in a pact file (`expected`, with its `matchingRules`)
  * against an observed one of the same shape, for the pact's spec version (`"3.0.0"`, `"4.0"`).
  *
@@ -76,7 +93,7 @@ export function matchRequest(expected: unknown, actual: unknown, options: { spec
   const major = specMajorOf(options.specVersion);
   return matchHttpRequest(
     normalizeRequest(expected, major, { jsonPath: '$.expected' }),
-    normalizeRequest(actual, major, { jsonPath: '$.actual' }),
+    observed(() => normalizeRequest(actual, major), 'request'),
     { specMajor: major },
   );
 }

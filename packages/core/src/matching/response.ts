@@ -4,7 +4,7 @@ import { matchBody } from './body/index.js';
 import { matchHeaders } from './headers.js';
 import { applyRuleList, failureMessage } from './matchers/apply.js';
 import { mismatch } from './mismatch.js';
-import type { MatchOptions } from './request.js';
+import { observed, type MatchOptions } from './request.js';
 import { rulesFor, selectRules } from './rules.js';
 
 /**
@@ -55,7 +55,7 @@ export function matchResponse(expected: unknown, actual: unknown, options: { spe
   const major = specMajorOf(options.specVersion);
   return matchHttpResponse(
     normalizeResponse(expected, major, { jsonPath: '$.expected' }),
-    normalizeResponse(actual, major, { jsonPath: '$.actual' }),
+    observed(() => normalizeResponse(actual, major), 'response'),
     { specMajor: major },
   );
 }

@@ -1,6 +1,7 @@
 import { MatchingRuleError } from '../errors.js';
 import type { MatcherDefinition, MatchingRules, RuleList } from '../model.js';
 import { compileDateMatcher } from './matchers/datetime.js';
+import { describeValue } from './mismatch.js';
 import type { CompiledRule, CompiledRuleList, CompiledRules, Matcher, SelectedRules } from './matchers/types.js';
 import { parseRulePath, pathWeight } from './path.js';
 
@@ -15,12 +16,21 @@ const STATUS_CLASSES = [
   'error',
 ];
 
-function ruleError(jsonPath: string, message: string, rule: unknown, cause?: unknown): MatchingRuleError {
-  return new MatchingRuleError(`Invalid matching rule at ${jsonPath}: ${message}`, {
+/**
+ * Every rule error reads `<jsonPath>: expected <what>, got <what was found>` (the pact loader
+ * prefixes the source file), like the loader's own errors.
+ */
+function ruleError(jsonPath: string, expected: string, got: string, rule: unknown, cause?: unknown): MatchingRuleError {
+  return new MatchingRuleError(`${jsonPath}: expected ${expected}, got ${got}`, {
     // `jsonPath` locates the rule in the pact; `path` (the rule's own path expression) is added by compileCategory.
-    details: { jsonPath, rule },
+    details: { jsonPath, expected, rule },
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/** `"yyyy-bb" (unsupported pattern letter 'b')`: the offending value and why it was refused. */
+function withReason(value: unknown, reason: string): string {
+  return `${describeValue(value)} (${reason})`;
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -34,13 +44,15 @@ function optionalCount(def: MatcherDefinition, key: 'min' | 'max', jsonPath: str
   if (raw === undefined || raw === null) return undefined;
   const n = toNumber(raw);
   if (n === undefined || n < 0 || !Number.isInteger(n)) {
-    throw ruleError(jsonPath, `'${key}' must be a non-negative integer, got ${JSON.stringify(raw)}`, def);
+    throw ruleError(`${jsonPath}.${key}`, `'${key}' to be a non-negative integer`, describeValue(raw), def);
   }
   return n;
 }
 
 function compileRegex(source: unknown, def: unknown, jsonPath: string): RegExp {
-  if (typeof source !== 'string') throw ruleError(jsonPath, "regex matcher needs a 'regex' string", def);
+  if (typeof source !== 'string') {
+    throw ruleError(`${jsonPath}.regex`, "a regex matcher's 'regex' string", describeValue(source), def);
+  }
   try {
     // The whole value must match (the spec cases require it: `named .{4}` does not match `named brent`).
     return new RegExp(`^(?:${source})$`, 'u');
@@ -48,7 +60,13 @@ function compileRegex(source: unknown, def: unknown, jsonPath: string): RegExp {
     try {
       return new RegExp(`^(?:${source})$`);
     } catch {
-      throw ruleError(jsonPath, `invalid regular expression ${JSON.stringify(source)}`, def, unicodeError);
+      throw ruleError(
+        `${jsonPath}.regex`,
+        'a valid regular expression',
+        withReason(source, (unicodeError as Error).message),
+        def,
+        unicodeError,
+      );
     }
   }
 }
@@ -70,14 +88,25 @@ function matcherType(def: MatcherDefinition): string | undefined {
 /**
  * Validates one matcher definition and compiles it. `jsonPath` locates the definition in the pact
  * (e.g. `$.interactions[0].response.matchingRules.body['$.id'].matchers[0]`) for error messages.
+ * Accepts the spellings pact-reference accepts (`each-key`, `min-type`, `status-code`...).
+ *
+ * @example
+ * compileMatcher({ match: 'min-type', min: 1 }, '$.x') // { type: 'type', min: 1 }
  */
 export function compileMatcher(def: unknown, jsonPath: string): Matcher {
   if (def === null || typeof def !== 'object' || Array.isArray(def)) {
-    throw ruleError(jsonPath, 'a matcher must be an object', def);
+    throw ruleError(jsonPath, 'a matcher object', describeValue(def), def);
   }
   const d = def as MatcherDefinition;
   const type = matcherType(d);
-  if (type === undefined) throw ruleError(jsonPath, "matcher has no 'match' field and its type cannot be guessed", def);
+  if (type === undefined) {
+    throw ruleError(
+      jsonPath,
+      "a matcher with a 'match' type (its type cannot be guessed from the other keys)",
+      describeValue(def),
+      def,
+    );
+  }
   switch (type) {
     case 'equality':
       return { type: 'equality' };
@@ -85,18 +114,26 @@ export function compileMatcher(def: unknown, jsonPath: string): Matcher {
       return { type: 'regex', regex: compileRegex(d.regex, def, jsonPath), source: String(d.regex) };
     case 'type':
     case 'min':
-    case 'max': {
+    case 'max':
+    case 'min-type':
+    case 'max-type': {
       const min = optionalCount(d, 'min', jsonPath);
       const max = optionalCount(d, 'max', jsonPath);
-      if (type === 'min' && min === undefined) throw ruleError(jsonPath, "min matcher needs a 'min' value", def);
-      if (type === 'max' && max === undefined) throw ruleError(jsonPath, "max matcher needs a 'max' value", def);
+      if (type.startsWith('min') && min === undefined) {
+        throw ruleError(`${jsonPath}.min`, `a '${type}' matcher's 'min' count`, 'nothing', def);
+      }
+      if (type.startsWith('max') && max === undefined) {
+        throw ruleError(`${jsonPath}.max`, `a '${type}' matcher's 'max' count`, 'nothing', def);
+      }
       if (min !== undefined && max !== undefined && min > max) {
-        throw ruleError(jsonPath, `'min' (${min}) is greater than 'max' (${max})`, def);
+        throw ruleError(jsonPath, "'min' to be no greater than 'max'", `min ${min} and max ${max}`, def);
       }
       return { type: 'type', ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
     }
     case 'include':
-      if (d.value === undefined || d.value === null) throw ruleError(jsonPath, "include matcher needs a 'value'", def);
+      if (d.value === undefined || d.value === null) {
+        throw ruleError(`${jsonPath}.value`, "an include matcher's 'value'", describeValue(d.value), def);
+      }
       return { type: 'include', value: String(d.value) };
     case 'integer':
     case 'decimal':
@@ -107,6 +144,8 @@ export function compileMatcher(def: unknown, jsonPath: string): Matcher {
     case 'notEmpty':
     case 'semver':
       return { type };
+    case 'not-empty':
+      return { type: 'notEmpty' };
     case 'real':
       return { type: 'decimal' };
     case 'date':
@@ -114,77 +153,111 @@ export function compileMatcher(def: unknown, jsonPath: string): Matcher {
     case 'timestamp':
     case 'datetime': {
       const kind = type === 'datetime' ? 'timestamp' : type;
-      const raw = d.format ?? d[type] ?? d[kind];
-      if (raw !== undefined && typeof raw !== 'string') throw ruleError(jsonPath, `'format' must be a string`, def);
+      const key = d.format !== undefined ? 'format' : d[type] !== undefined ? type : kind;
+      const raw = d[key];
+      if (raw !== undefined && typeof raw !== 'string') {
+        throw ruleError(`${jsonPath}.${key}`, 'a date/time format string', describeValue(raw), def);
+      }
       try {
         return compileDateMatcher(kind, raw === '' ? undefined : raw);
       } catch (e) {
-        throw ruleError(jsonPath, (e as Error).message, def, e);
+        throw ruleError(`${jsonPath}.${key}`, 'a Java date/time format', withReason(raw, (e as Error).message), def, e);
       }
     }
     case 'contentType':
     case 'content-type':
       if (typeof d.value !== 'string' || d.value === '') {
-        throw ruleError(jsonPath, "contentType matcher needs a 'value' naming the content type", def);
+        throw ruleError(
+          `${jsonPath}.value`,
+          "a contentType matcher's 'value' naming the content type",
+          describeValue(d.value),
+          def,
+        );
       }
       return { type: 'contentType', value: d.value };
     case 'eachKey':
+    case 'each-key':
+      return { type: 'eachKey', rules: compileDefinitionRules(d, type, jsonPath) };
     case 'eachValue':
-      return { type, rules: compileDefinitionRules(d, jsonPath) };
-    case 'arrayContains': {
-      if (!Array.isArray(d.variants)) throw ruleError(jsonPath, "arrayContains matcher needs a 'variants' list", def);
+    case 'each-value':
+      return { type: 'eachValue', rules: compileDefinitionRules(d, type, jsonPath) };
+    case 'arrayContains':
+    case 'array-contains': {
+      if (!Array.isArray(d.variants)) {
+        throw ruleError(
+          `${jsonPath}.variants`,
+          `the ${type} matcher's 'variants' list`,
+          describeValue(d.variants),
+          def,
+        );
+      }
       const variants = d.variants.map((v: unknown, i: number) => {
         const at = `${jsonPath}.variants[${i}]`;
-        if (v === null || typeof v !== 'object') throw ruleError(at, 'a variant must be an object', v);
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+          throw ruleError(at, 'a variant object { index, rules }', describeValue(v), v);
+        }
         const variant = v as { index?: unknown; rules?: unknown };
         const index = toNumber(variant.index);
-        if (index === undefined || index < 0) throw ruleError(at, "a variant needs a non-negative 'index'", v);
+        if (index === undefined || index < 0) {
+          throw ruleError(`${at}.index`, "a variant's non-negative 'index'", describeValue(variant.index), v);
+        }
         const rules = variant.rules ?? {};
-        if (typeof rules !== 'object' || Array.isArray(rules)) throw ruleError(at, "'rules' must be an object", v);
+        if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+          throw ruleError(`${at}.rules`, "a variant's 'rules' object", describeValue(rules), v);
+        }
         return { index, rules: compileCategory(rules as Record<string, unknown>, `${at}.rules`, true) };
       });
       return { type: 'arrayContains', variants };
     }
-    case 'statusCode': {
+    case 'statusCode':
+    case 'status-code': {
       const status = d.status;
+      // pact-reference reads a statusCode matcher without 'status' as "any success status".
+      if (status === undefined || status === null) return { type: 'statusCode', status: 'success' };
       if (typeof status === 'string' && STATUS_CLASSES.includes(status)) return { type: 'statusCode', status };
       if (Array.isArray(status) && status.length > 0 && status.every((s) => toNumber(s) !== undefined)) {
         return { type: 'statusCode', status: status.map((s) => toNumber(s) as number) };
       }
       throw ruleError(
-        jsonPath,
-        `statusCode matcher needs 'status': one of ${STATUS_CLASSES.join(', ')} or a list of status codes`,
+        `${jsonPath}.status`,
+        `a statusCode matcher's 'status': one of ${STATUS_CLASSES.join(', ')} or a list of status codes`,
+        describeValue(status),
         def,
       );
     }
     default:
-      throw ruleError(jsonPath, `unknown matcher '${type}'`, def);
+      throw ruleError(`${jsonPath}.match`, 'a known matcher type', `the unknown matcher '${type}'`, def);
   }
 }
 
 /** eachKey/eachValue carry their own matchers in `rules` (v4) or, in some pacts, `definition.rules`. */
-function compileDefinitionRules(d: MatcherDefinition, jsonPath: string): Matcher[] {
+function compileDefinitionRules(d: MatcherDefinition, type: string, jsonPath: string): Matcher[] {
   const holder = (d.definition as { rules?: unknown } | undefined) ?? d;
   const rules = (holder as { rules?: unknown }).rules;
   if (!Array.isArray(rules) || rules.length === 0) {
-    throw ruleError(jsonPath, `${String(d.match)} matcher needs a non-empty 'rules' list`, d);
+    throw ruleError(`${jsonPath}.rules`, `the ${type} matcher's non-empty 'rules' list`, describeValue(rules), d);
   }
   return rules.map((r, i) => compileMatcher(r, `${jsonPath}.rules[${i}]`));
 }
 
 /** Compiles a rule list `{ matchers, combine }`. */
 export function compileRuleList(list: unknown, jsonPath: string): CompiledRuleList {
-  if (list === null || typeof list !== 'object') throw ruleError(jsonPath, 'expected { matchers: [...] }', list);
+  if (list === null || typeof list !== 'object' || Array.isArray(list)) {
+    throw ruleError(jsonPath, 'a rule list { combine, matchers: [...] }', describeValue(list), list);
+  }
   const l = list as Partial<RuleList> & Record<string, unknown>;
   const raw = Array.isArray(l.matchers) ? l.matchers : l.match !== undefined || l.regex !== undefined ? [l] : undefined;
-  if (!raw) throw ruleError(jsonPath, "expected a 'matchers' list", list);
+  if (!raw) throw ruleError(`${jsonPath}.matchers`, "a rule list's 'matchers' list", describeValue(l.matchers), list);
   const combine = l.combine === undefined ? 'AND' : String(l.combine).toUpperCase();
-  if (combine !== 'AND' && combine !== 'OR')
-    throw ruleError(jsonPath, `'combine' must be AND or OR, got ${String(l.combine)}`, list);
+  if (combine !== 'AND' && combine !== 'OR') {
+    throw ruleError(`${jsonPath}.combine`, "'combine' to be AND or OR", describeValue(l.combine), list);
+  }
   return { combine, matchers: raw.map((m, i) => compileMatcher(m, `${jsonPath}.matchers[${i}]`)) };
 }
 
 function keyPath(jsonPath: string, key: string): string {
+  // `path` and `status` hold their one rule list directly (stored under the key '').
+  if (key === '') return jsonPath;
   return `${jsonPath}['${key}']`;
 }
 
@@ -208,7 +281,7 @@ export function compileCategory(
     try {
       tokens = parseRulePath(expression);
     } catch (e) {
-      const error = ruleError(at, (e as Error).message, list, e);
+      const error = ruleError(at, 'a valid rule path expression', withReason(key, (e as Error).message), list, e);
       (error.details as Record<string, unknown>).path = key;
       throw error;
     }
@@ -259,9 +332,24 @@ function lowerCaseNames(rules: CompiledRules): CompiledRules {
   };
 }
 
-/** Validates every rule of a `MatchingRules` object; throws {@link MatchingRuleError} on the first fault. */
-export function validateMatchingRules(matchingRules: MatchingRules, jsonPath = '$.matchingRules'): void {
-  for (const category of Object.keys(matchingRules)) rulesFor(matchingRules, category, jsonPath);
+/**
+ * Validates every rule of a `MatchingRules` object; throws {@link MatchingRuleError} on the first
+ * fault, its message `<source>: <jsonPath>: expected …, got …` when `source` (the pact file) is given.
+ *
+ * @example
+ * validateMatchingRules(response.matchingRules, '$.interactions[0].response.matchingRules', 'pacts/web.json')
+ */
+export function validateMatchingRules(
+  matchingRules: MatchingRules,
+  jsonPath = '$.matchingRules',
+  source?: string,
+): void {
+  try {
+    for (const category of Object.keys(matchingRules)) rulesFor(matchingRules, category, jsonPath);
+  } catch (e) {
+    if (!(e instanceof MatchingRuleError) || source === undefined) throw e;
+    throw new MatchingRuleError(`${source}: ${e.message}`, { cause: e.cause, details: { source, ...e.details } });
+  }
 }
 
 /** The most specific rule list for a path (highest weight, then longest expression), or undefined. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, MatchingRuleError, PactLoadError, UnsupportedSpecError } from '../errors.js';
+import { ErrorCodes, GeneratorError, MatchingRuleError, PactLoadError, UnsupportedSpecError } from '../errors.js';
 import { normalizeRequest, normalizeResponse, specMajorOf } from './http.js';
 
 describe('specMajorOf', () => {
@@ -98,25 +98,143 @@ describe('normalizeRequest', () => {
   it('names the JSON path of malformed input', () => {
     const at = { source: 'pacts/web.json', jsonPath: '$.interactions[1].request' };
     expect(() => normalizeRequest({ method: 'GET', path: '/', headers: { A: { no: 1 } } }, 3, at)).toThrow(
-      "Invalid pact (pacts/web.json at $.interactions[1].request.headers['A']): expected a string or a list of strings",
+      "pacts/web.json: $.interactions[1].request.headers['A']: expected a string or a list of strings, got an object with keys no",
     );
     expect(() => normalizeRequest({ method: 7, path: '/' }, 3, at)).toThrow(PactLoadError);
-    expect(() => normalizeRequest('GET /', 3, at)).toThrow('expected a request object');
-    try {
-      normalizeRequest({ method: 'GET', path: '/', query: { a: [{}] } }, 3, at);
-    } catch (e) {
-      expect((e as PactLoadError).code).toBe(ErrorCodes.PACT_INVALID);
-      expect((e as PactLoadError).details).toEqual({
-        source: 'pacts/web.json',
-        jsonPath: "$.interactions[1].request.query['a']",
-      });
-    }
+    expect(() => normalizeRequest('GET /', 3, at)).toThrow(
+      'pacts/web.json: $.interactions[1].request: expected a request object, got the string "GET /"',
+    );
+    const e = thrown(() => normalizeRequest({ method: 'GET', path: '/', query: { a: [{}] } }, 3, at));
+    expect(e).toBeInstanceOf(PactLoadError);
+    expect(e.code).toBe(ErrorCodes.PACT_INVALID);
+    // jsonPath is the pure JSON path; the file is `source`, never glued into the path.
+    expect(e.details).toEqual({
+      source: 'pacts/web.json',
+      jsonPath: "$.interactions[1].request.query['a']",
+      expected: 'a list of strings',
+    });
+  });
+
+  it('words a matching-rule error like any other load error, with a pure JSON path', () => {
+    const at = { source: 'pacts/web.json', jsonPath: '$.interactions[0].request' };
+    const e = thrown(() =>
+      normalizeRequest({ path: '/', matchingRules: { query: { q: { matchers: [{ match: 'regex' }] } } } }, 3, at),
+    );
+    expect(e).toBeInstanceOf(MatchingRuleError);
+    expect(e.message).toBe(
+      "pacts/web.json: $.interactions[0].request.matchingRules.query['q'].matchers[0].regex: expected a regex matcher's 'regex' string, got nothing",
+    );
+    expect(e.details.jsonPath).toBe("$.interactions[0].request.matchingRules.query['q'].matchers[0].regex");
+    expect(e.details.source).toBe('pacts/web.json');
+  });
+
+  it('refuses an unknown matching-rule category, naming it and its JSON path', () => {
+    const e = thrown(() =>
+      normalizeRequest({ path: '/', matchingRules: { bodyy: { '$.a': { matchers: [{ match: 'type' }] } } } }, 3, {
+        source: 'p.json',
+        jsonPath: '$.interactions[0].request',
+      }),
+    );
+    expect(e).toBeInstanceOf(MatchingRuleError);
+    expect(e.message).toBe(
+      "p.json: $.interactions[0].request.matchingRules['bodyy']: expected a matching-rule category (path, query, header, body, status), got the unknown category 'bodyy'",
+    );
+    expect(e.details.jsonPath).toBe("$.interactions[0].request.matchingRules['bodyy']");
   });
 
   it('rejects a v2 rule outside body, headers, query and path', () => {
     expect(() =>
       normalizeRequest({ method: 'GET', path: '/', matchingRules: { '$.cookies.a': { match: 'type' } } }, 2),
     ).toThrow(MatchingRuleError);
+  });
+});
+
+function thrown(fn: () => unknown): PactLoadError {
+  try {
+    fn();
+  } catch (e) {
+    return e as PactLoadError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('v4 bodies', () => {
+  const at = { source: 'p.json', jsonPath: '$.interactions[0].response' };
+
+  it('refuses a v3-style body object in a v4 pact (no content), naming the JSON path and its keys', () => {
+    const e = thrown(() => normalizeResponse({ status: 200, body: { id: 1, name: 'x' } }, 4, at));
+    expect(e).toBeInstanceOf(PactLoadError);
+    expect(e.message).toBe(
+      'p.json: $.interactions[0].response.body: expected a v4 body { content, contentType, encoded }, got an object with keys id, name',
+    );
+    expect(e.details.jsonPath).toBe('$.interactions[0].response.body');
+  });
+
+  it('keeps an empty or content-less envelope body absent', () => {
+    expect(normalizeResponse({ status: 200, body: {} }, 4, at).body).toEqual({ kind: 'absent' });
+    expect(normalizeResponse({ status: 200, body: { contentType: 'application/json' } }, 4, at).body).toEqual({
+      kind: 'absent',
+    });
+    expect(normalizeResponse({ status: 200 }, 4, at).body).toEqual({ kind: 'absent' });
+  });
+
+  it('still reads a v3 body object as the body itself', () => {
+    expect(normalizeResponse({ status: 200, body: { id: 1 } }, 3).body).toMatchObject({ content: { id: 1 } });
+  });
+});
+
+describe('generators', () => {
+  const at = { source: 'p.json', jsonPath: '$.interactions[0].response' };
+
+  it('refuses an unknown generator type at load, with its JSON path', () => {
+    const e = thrown(() =>
+      normalizeResponse(
+        { status: 200, body: { id: 1 }, generators: { body: { '$.id': { type: 'RandomLong' } } } },
+        3,
+        at,
+      ),
+    );
+    expect(e).toBeInstanceOf(GeneratorError);
+    expect(e.code).toBe(ErrorCodes.GENERATOR_INVALID);
+    expect(e.message).toBe(
+      "p.json: $.interactions[0].response.generators.body['$.id'].type: expected a known generator type, got the unknown generator 'RandomLong'",
+    );
+    expect(e.details).toMatchObject({
+      source: 'p.json',
+      jsonPath: "$.interactions[0].response.generators.body['$.id'].type",
+    });
+  });
+
+  it('refuses a generator without a type, and a status generator of an unknown type', () => {
+    expect(() => normalizeResponse({ generators: { body: { '$.id': { min: 1 } } } }, 3, at)).toThrow(
+      "generators.body['$.id'].type: expected a generator 'type' string, got nothing",
+    );
+    expect(() => normalizeResponse({ generators: { status: { type: 'Nope' } } }, 3, at)).toThrow(
+      "$.interactions[0].response.generators.status.type: expected a known generator type, got the unknown generator 'Nope'",
+    );
+  });
+
+  it('refuses a date generator whose Java format has unknown letters', () => {
+    expect(() =>
+      normalizeRequest({ path: '/', generators: { query: { since: { type: 'Date', format: 'yyyy-MM-bb' } } } }, 3, at),
+    ).toThrow(
+      /generators\.query\['since'\]\.format: expected a Java date\/time format, got the string "yyyy-MM-bb" \(.*"b"/,
+    );
+  });
+
+  it('accepts the generator spellings the reference implementation writes', () => {
+    const r = normalizeRequest(
+      {
+        path: '/',
+        generators: {
+          path: { type: 'ProviderState', expression: '/a/${id}' },
+          query: { d: { type: 'DateTime', format: "yyyy-MM-dd'T'HH:mm:ss" }, u: { type: 'uuid' } },
+        },
+      },
+      3,
+    );
+    expect(r.generators.path).toEqual({ '': { type: 'ProviderState', expression: '/a/${id}' } });
+    expect(Object.keys(r.generators.query ?? {})).toEqual(['d', 'u']);
   });
 });
 

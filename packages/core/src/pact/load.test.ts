@@ -160,4 +160,82 @@ describe('loadPact', () => {
       ]);
     });
   });
+
+  it('reads a pact file that starts with a UTF-8 byte-order mark', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-bom-'));
+    const file = join(dir, 'bom.json');
+    const doc = {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [{ description: 'd', request: { method: 'GET', path: '/' }, response: { status: 200 } }],
+    };
+    await writeFile(file, `\uFEFF${JSON.stringify(doc)}`, 'utf8');
+    const pact = await loadPact(file);
+    expect(pact.interactions).toHaveLength(1);
+    expect(parsePact(`\uFEFF${JSON.stringify(doc)}`).consumer.name).toBe('c');
+    expect((await loadPact(`\uFEFF${JSON.stringify(doc)}`)).provider.name).toBe('p');
+  });
+
+  describe('problems of several kinds', () => {
+    const pact = {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      metadata: { pactSpecification: { version: '4.0' } },
+      interactions: [
+        {
+          type: 'Synchronous/HTTP',
+          description: 'bad rule',
+          request: {
+            method: 'GET',
+            path: '/a',
+            matchingRules: { path: { matchers: [{ match: 'regex', regex: '(' }] } },
+          },
+          response: { status: 200 },
+        },
+        {
+          type: 'Synchronous/HTTP',
+          description: 'v3 body in a v4 pact',
+          request: { method: 'GET', path: '/b' },
+          response: { status: 200, body: { id: 1 } },
+        },
+        {
+          type: 'Synchronous/HTTP',
+          description: 'bad generator',
+          request: { method: 'GET', path: '/c' },
+          response: { status: 200, generators: { body: { '$.id': { type: 'Nope' } } } },
+        },
+        { type: 'Synchronous/HTTP', description: 'bad status', request: { path: '/d' }, response: { status: 'OK' } },
+      ],
+    };
+
+    it("keeps each problem's code and pure JSON path when the whole load fails", async () => {
+      const error = (await loadPact(pact, { source: 'pacts/x.json' }).catch((e: unknown) => e)) as PactLoadError;
+      expect(error).toBeInstanceOf(PactLoadError);
+      const problems = error.details.problems as Array<{ code?: string; jsonPath: string; message: string }>;
+      expect(problems.map((p) => [p.code, p.jsonPath])).toEqual([
+        [ErrorCodes.MATCHING_RULE_INVALID, '$.interactions[0].request.matchingRules.path.matchers[0].regex'],
+        [ErrorCodes.PACT_INVALID, '$.interactions[1].response.body'],
+        [ErrorCodes.GENERATOR_INVALID, "$.interactions[2].response.generators.body['$.id'].type"],
+        [ErrorCodes.PACT_INVALID, '$.interactions[3].response.status'],
+      ]);
+      for (const p of problems) {
+        expect(p.jsonPath).not.toContain('pacts/x.json');
+        expect(p.message.startsWith(`pacts/x.json: ${p.jsonPath}: expected `)).toBe(true);
+        expect(p.message).toContain(', got ');
+      }
+    });
+
+    it('lists them as problems, codes included, when lenient', async () => {
+      const loaded = await loadPact(pact, { lenient: true, source: 'pacts/x.json' });
+      expect(loaded.interactions).toEqual([]);
+      expect(loaded.problems[1]).toEqual({
+        index: 1,
+        description: 'v3 body in a v4 pact',
+        jsonPath: '$.interactions[1].response.body',
+        code: ErrorCodes.PACT_INVALID,
+        message:
+          'pacts/x.json: $.interactions[1].response.body: expected a v4 body { content, contentType, encoded }, got an object with keys id',
+      });
+    });
+  });
 });

@@ -10,6 +10,7 @@ import type {
   ProviderState,
   SpecMajor,
 } from '../model.js';
+import { describeValue } from '../matching/mismatch.js';
 import { normalizeRequest, normalizeResponse } from './http.js';
 
 export interface LoadPactOptions {
@@ -87,6 +88,8 @@ export function parsePact(input: string | object, options: LoadPactOptions = {})
           ...(description === undefined ? {} : { description }),
           jsonPath: typeof error.details.jsonPath === 'string' ? error.details.jsonPath : jsonPath,
           message: error.message,
+          // Tells a matching-rule or generator problem from a shape problem once aggregated.
+          code: error.code,
         });
       }
     });
@@ -244,7 +247,9 @@ function versionOf(value: unknown): string | undefined {
   return isRecord(value) && typeof value.version === 'string' ? value.version : undefined;
 }
 
-function parseJson(text: string, source: string): unknown {
+function parseJson(input: string, source: string): unknown {
+  // Editors on Windows save JSON with a byte-order mark, which JSON.parse refuses.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -267,7 +272,7 @@ function parseJson(text: string, source: string): unknown {
 }
 
 function looksLikeJsonText(input: string): boolean {
-  const first = input.trimStart()[0];
+  const first = input.replace(/^\uFEFF/, '').trimStart()[0];
   return first === '{' || first === '[';
 }
 
@@ -280,14 +285,8 @@ class Locator {
   constructor(readonly source: string) {}
 
   error(jsonPath: string, expected: string, actual: unknown): PactLoadError {
-    return new PactLoadError(`${this.source}: ${jsonPath}: expected ${expected}, got ${describe(actual)}`, {
+    return new PactLoadError(`${this.source}: ${jsonPath}: expected ${expected}, got ${describeValue(actual)}`, {
       details: { source: this.source, jsonPath, expected },
     });
   }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
