@@ -203,6 +203,73 @@ describe('cutover gate', () => {
     expect(existsSync(join(dir, 'routing2/cutover-envoy-routes.yaml'))).toBe(false);
   });
 
+  describe('an error run (exit 2) removes the routing artifacts of an earlier allowed run', () => {
+    const allowThen = async (folder: string, args: string[]) => {
+      const first = await cli(['--policy', 'cutover.yaml', '--results', 'green.json', '--routing-out', folder]);
+      expect(first.code).toBe(0);
+      expect(existsSync(join(dir, folder, 'cutover-weights.json'))).toBe(true);
+      return cli([...args, '--routing-out', folder]);
+    };
+
+    it('on self-contradicting evidence', async () => {
+      await writeFile(
+        join(dir, 'contradicting.json'),
+        JSON.stringify(
+          verification([
+            result('web-app', '/api/tracking/A1'),
+            result('mobile-app', '/api/tracking/A1', {
+              parity: {
+                status: 'identical',
+                differences: [{ kind: 'value', path: '$.status', monolith: 'A', candidate: 'B', message: 'x' }],
+                noise: [],
+              },
+            }),
+          ]),
+        ),
+      );
+      const { code, stderr } = await allowThen('routing-err1', [
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'contradicting.json',
+      ]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /contradicting\.json: \$\.results\[1\]\.parity\.differences is not empty but \.parity\.status is "identical"/,
+      );
+      expect(stderr).toMatch(
+        /no routing artifact in .*routing-err1: the gate failed \(removed cutover-weights\.json\)/,
+      );
+      expect(existsSync(join(dir, 'routing-err1', 'cutover-weights.json'))).toBe(false);
+    });
+
+    it('on a broken policy', async () => {
+      await writeFile(join(dir, 'broken2.yaml'), 'version: 1\nroutes: nope\n');
+      const { code } = await allowThen('routing-err2', ['--policy', 'broken2.yaml', '--results', 'green.json']);
+      expect(code).toBe(2);
+      expect(existsSync(join(dir, 'routing-err2', 'cutover-weights.json'))).toBe(false);
+    });
+
+    it('on a missing results file', async () => {
+      const { code } = await allowThen('routing-err3', ['--policy', 'cutover.yaml', '--results', 'absent.json']);
+      expect(code).toBe(2);
+      expect(existsSync(join(dir, 'routing-err3', 'cutover-weights.json'))).toBe(false);
+    });
+
+    it('on an invalid option value', async () => {
+      const { code } = await allowThen('routing-err4', [
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'green.json',
+        '--gateway',
+        'haproxy',
+      ]);
+      expect(code).toBe(2);
+      expect(existsSync(join(dir, 'routing-err4', 'cutover-weights.json'))).toBe(false);
+    });
+  });
+
   it('exits 1 when the current pacts are not what the evidence verified (--pact)', async () => {
     await writeFile(
       join(dir, 'partner-logistics.json'),
@@ -311,7 +378,10 @@ describe('cutover gate', () => {
       );
       expect(code).toBe(2);
       expect(stdout).toContain('[evidence-unavailable] the broker has no pacts for provider "logistics"');
-      expect(stderr).toMatch(/warning: the decision was not recorded: .*answered 404/);
+      // Printed once, in the report, not again on stderr.
+      expect(stdout.match(/the decision was not recorded/g)).toHaveLength(1);
+      expect(stdout).toMatch(/warning: the decision was not recorded: .*answered 404/);
+      expect(stderr).not.toMatch(/not recorded/);
       expect(posts).toEqual(['/cutover/decisions']);
       const decision = JSON.parse(await readFile(join(dir, 'broker.json'), 'utf8')) as {
         outcome: string;

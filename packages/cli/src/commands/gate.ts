@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OutputError, UsageError } from '@cutover/core';
 import {
@@ -52,6 +53,28 @@ const ARTIFACT_NAMES = [
   'cutover-weights.json',
 ];
 
+/**
+ * Removes every artifact a run may have left in `dir`; returns the names that were there. Sync,
+ * because it runs in a yargs middleware before option validation.
+ */
+function clearArtifacts(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of ARTIFACT_NAMES) {
+    const file = join(dir, name);
+    if (!existsSync(file)) continue;
+    try {
+      rmSync(file, { force: true });
+    } catch (error) {
+      throw new OutputError(`${file}: cannot remove the earlier routing artifact: ${(error as Error).message}`, {
+        cause: error,
+        details: { file },
+      });
+    }
+    removed.push(name);
+  }
+  return removed;
+}
+
 async function writeOut(file: string, content: string): Promise<void> {
   try {
     await writeFile(file, content);
@@ -65,8 +88,9 @@ async function writeOut(file: string, content: string): Promise<void> {
  * and, when allowed, the routing artifact for the next rollout step. Exit 0 allowed, 1 blocked,
  * 2 error (an unreachable broker is an error; it also blocks).
  */
-export const gateCommand: CommandModule = (yargs, io, outcome) =>
-  yargs.command(
+export const gateCommand: CommandModule = (yargs, io, outcome) => {
+  const removedEarlier: string[] = [];
+  return yargs.command(
     'gate',
     'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
     (y) =>
@@ -128,7 +152,14 @@ export const gateCommand: CommandModule = (yargs, io, outcome) =>
           type: 'boolean',
           default: true,
           describe: 'Record the decision in the broker when one is configured (--no-record to skip)',
-        }),
+        })
+        // Before option validation, so a run refused for a bad option (exit 2) removes them too.
+        // Fail closed: whatever happens next (block, error, even a refused option), no artifact of an
+        // earlier run survives; only an allowed run writes new ones. Before validation for that reason.
+        .middleware((argv) => {
+          const out = argv['routing-out'];
+          if (typeof out === 'string' && out !== '') removedEarlier.push(...clearArtifacts(resolve(io.cwd, out)));
+        }, true),
     async (argv) => {
       const args = argv as unknown as GateArgs;
       const at = (file: string) => resolve(io.cwd, file);
@@ -141,77 +172,101 @@ export const gateCommand: CommandModule = (yargs, io, outcome) =>
         : username !== undefined
           ? { username, ...(password !== undefined ? { password } : {}) }
           : undefined;
-      const force = args['force-weight'];
-      if (force !== undefined && (!Number.isInteger(force) || force < 0 || force > 100))
-        throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
+      const routingDir = args['routing-out'] ? at(args['routing-out']) : undefined;
+      try {
+        const force = args['force-weight'];
+        if (force !== undefined && (!Number.isInteger(force) || force < 0 || force > 100))
+          throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
 
-      const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
-      const operations = args.openapi
-        ? await loadDocumentedOperations(at(args.openapi), (source) => loadOpenApi(source))
-        : undefined;
-      if (operations) checkRoutesKnown(policy, operations, args.openapi!);
+        const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
+        const operations = args.openapi
+          ? await loadDocumentedOperations(at(args.openapi), (source) => loadOpenApi(source))
+          : undefined;
+        if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
-      const candidateVersion = args['candidate-version'];
-      let evidence;
-      if (args.results && args.results.length > 0) {
-        evidence = await collectEvidence({ resultsFiles: args.results.map(at) });
-      } else {
-        if (!brokerUrl)
-          throw new UsageError('name the evidence: --results FILE (from `cutover verify --json`) or --broker-url URL');
-        if (!candidateVersion)
-          throw new UsageError(
-            '--candidate-version is required with broker evidence: the gate decides for one exact version',
-          );
-        const provider = args.provider ?? policy.provider;
-        if (!provider)
-          throw new UsageError('--provider is required with broker evidence (or set "provider" in the policy)');
-        evidence = await collectEvidence({ brokerUrl, provider, candidateVersion, ...(auth ? { auth } : {}) });
-      }
-
-      const pacts = args.pact && args.pact.length > 0 ? await readPactFingerprints(args.pact.map(at)) : undefined;
-      const decision = decide({
-        policy,
-        evidence,
-        ...(candidateVersion !== undefined ? { candidateVersion } : {}),
-        ...(operations ? { operations } : {}),
-        ...(pacts ? { pacts } : {}),
-        ...(force !== undefined ? { force } : {}),
-      });
-
-      if (brokerUrl && args.record) {
-        const recorded = await recordDecision(brokerUrl, decision, auth ? { auth } : {});
-        if (!recorded.recorded) decision.warnings.push(recorded.warning);
-      }
-
-      const notes: string[] = [];
-      if (args['routing-out']) {
-        const dir = at(args['routing-out']);
-        if (decision.outcome === 'allowed') {
-          await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-            throw new OutputError(`${dir}: cannot create the routing directory: ${(error as Error).message}`, {
-              cause: error,
-            });
-          });
-          for (const gateway of args.gateway)
-            for (const artifact of renderRouting(decision, { gateway })) {
-              await writeOut(join(dir, artifact.file), artifact.content);
-              notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
-            }
+        const candidateVersion = args['candidate-version'];
+        let evidence;
+        if (args.results && args.results.length > 0) {
+          evidence = await collectEvidence({ resultsFiles: args.results.map(at) });
         } else {
-          // Fail closed: an artifact from an earlier allowed run must not be applied after a block.
-          for (const name of ARTIFACT_NAMES) await rm(join(dir, name), { force: true });
-          notes.push(`no routing artifact written to ${dir}: the gate blocked`);
+          if (!brokerUrl)
+            throw new UsageError(
+              'name the evidence: --results FILE (from `cutover verify --json`) or --broker-url URL',
+            );
+          if (!candidateVersion)
+            throw new UsageError(
+              '--candidate-version is required with broker evidence: the gate decides for one exact version',
+            );
+          const provider = args.provider ?? policy.provider;
+          if (!provider)
+            throw new UsageError('--provider is required with broker evidence (or set "provider" in the policy)');
+          evidence = await collectEvidence({ brokerUrl, provider, candidateVersion, ...(auth ? { auth } : {}) });
         }
+
+        const pacts = args.pact && args.pact.length > 0 ? await readPactFingerprints(args.pact.map(at)) : undefined;
+        const decision = decide({
+          policy,
+          evidence,
+          ...(candidateVersion !== undefined ? { candidateVersion } : {}),
+          ...(operations ? { operations } : {}),
+          ...(pacts ? { pacts } : {}),
+          ...(force !== undefined ? { force } : {}),
+        });
+
+        if (brokerUrl && args.record) {
+          const recorded = await recordDecision(brokerUrl, decision, auth ? { auth } : {});
+          if (!recorded.recorded) decision.warnings.push(recorded.warning);
+        }
+
+        const notes: string[] = [];
+        if (routingDir) {
+          const dir = routingDir;
+          if (decision.outcome === 'allowed') {
+            await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+              throw new OutputError(`${dir}: cannot create the routing directory: ${(error as Error).message}`, {
+                cause: error,
+              });
+            });
+            for (const gateway of args.gateway)
+              for (const artifact of renderRouting(decision, { gateway })) {
+                await writeOut(join(dir, artifact.file), artifact.content);
+                notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
+              }
+          } else {
+            notes.push(
+              `no routing artifact written to ${dir}: the gate blocked${removedEarlier.length > 0 ? ` (removed the earlier ${removedEarlier.join(', ')})` : ''}`,
+            );
+          }
+        }
+        if (args.json) await writeOut(at(args.json), renderJson(decision));
+        if (args.markdown) await writeOut(at(args.markdown), renderMarkdown(decision));
+        if (args.junit) await writeOut(at(args.junit), renderJunit(decision));
+
+        io.stdout.write(renderConsole(decision));
+        for (const note of notes) io.stdout.write(`${note}\n`);
+
+        const unavailable = evidence.problems.some((p) => p.code === 'evidence-unavailable');
+        outcome.exitCode = unavailable
+          ? ExitCode.Error
+          : decision.outcome === 'allowed'
+            ? ExitCode.Ok
+            : ExitCode.Failed;
+      } catch (error) {
+        // Fail closed: an error also blocks, so an earlier run's "allow" artifacts must not survive it.
+        if (routingDir) {
+          try {
+            // Artifacts this run wrote before failing (a later write failed) go too.
+            const removed = [...new Set([...removedEarlier, ...clearArtifacts(routingDir)])];
+            io.stderr.write(
+              `cutover gate: no routing artifact in ${routingDir}: the gate failed${removed.length > 0 ? ` (removed ${removed.join(', ')})` : ''}\n`,
+            );
+          } catch (cleanup) {
+            // The run's own error is what the user must see; the failed clean-up is said alongside.
+            io.stderr.write(`cutover gate: ${(cleanup as Error).message}; do not apply what is left there\n`);
+          }
+        }
+        throw error;
       }
-      if (args.json) await writeOut(at(args.json), renderJson(decision));
-      if (args.markdown) await writeOut(at(args.markdown), renderMarkdown(decision));
-      if (args.junit) await writeOut(at(args.junit), renderJunit(decision));
-
-      io.stdout.write(renderConsole(decision));
-      for (const note of notes) io.stdout.write(`${note}\n`);
-      for (const warning of decision.warnings) io.stderr.write(`cutover gate: warning: ${warning}\n`);
-
-      const unavailable = evidence.problems.some((p) => p.code === 'evidence-unavailable');
-      outcome.exitCode = unavailable ? ExitCode.Error : decision.outcome === 'allowed' ? ExitCode.Ok : ExitCode.Failed;
     },
   );
+};
