@@ -39,6 +39,8 @@ export interface CheckReport {
     descriptions: string[];
   }[];
   findings: CheckFinding[];
+  /** Problems of the document itself, whatever the pacts (today: ambiguous path templates, as warnings). */
+  document: SchemaViolation[];
   coverage: {
     operations: number;
     covered: number;
@@ -184,11 +186,13 @@ export function checkPacts(doc: OpenApiDocument, pacts: Pact[]): CheckReport {
     interactions: hits.get(op) ?? 0,
   }));
   const errors = findings.filter((f) => f.severity === 'error').length;
+  const documentWarnings = doc.ambiguousTemplates();
   return {
     format: CHECK_FORMAT,
     openapi: { source: doc.source, version: doc.openapi },
     pacts: pactSummaries,
     findings,
+    document: documentWarnings,
     coverage: {
       operations: byOperation.length,
       covered: byOperation.filter((o) => o.interactions > 0).length,
@@ -200,7 +204,7 @@ export function checkPacts(doc: OpenApiDocument, pacts: Pact[]): CheckReport {
       checked,
       skipped: interactions - checked,
       errors,
-      warnings: findings.length - errors,
+      warnings: findings.length - errors + documentWarnings.length,
       ok: errors === 0,
     },
   };

@@ -215,6 +215,22 @@ export class OpenApiDocument {
     this.operations = operations;
   }
 
+  /**
+   * Document-level `operation.ambiguous` warnings: templates with the same shape and method
+   * (`/pets/{id}` and `/pets/{name}`), which no request can tell apart.
+   */
+  ambiguousTemplates(): SchemaViolation[] {
+    return this.router.ambiguities().map(({ method, templates }) => ({
+      code: 'operation.ambiguous',
+      severity: 'warning' as const,
+      on: 'request' as const,
+      instancePath: 'path',
+      schemaPath: formatPointer(appendPointer('/paths', templates[0]!)),
+      rule: 'path',
+      message: `${method} ${templates.join(' and ')} match the same requests; ${templates[0]} (first in the document) is used`,
+    }));
+  }
+
   /** Number of schemas compiled so far; compilation happens on first use. */
   get compiledSchemas(): number {
     return this.compiler.compiledCount;

@@ -53,7 +53,10 @@ describe('reporters', () => {
       'Documented operations no consumer interaction exercises:\n  GET /shipments (listShipments)\n  POST /shipments (createShipment)',
     );
     expect(text.trimEnd().split('\n').pop()).toBe(
-      'FAILED: 3 interaction(s) checked, 1 message interaction(s) skipped; 1 error(s), 1 warning(s); 3/8 documented operation(s) exercised',
+      'FAILED: 3 interaction(s) checked, 1 message interaction(s) skipped; 1 error(s), 2 warning(s); 3/8 documented operation(s) exercised',
+    );
+    expect(text).toContain(
+      'The document itself:\n  WARNING operation.ambiguous: GET /pets/{id} and /pets/{name} match the same requests',
     );
   });
 
@@ -92,5 +95,8 @@ describe('reporters', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('odd\\|name');
     expect(text).toContain('- `POST /shipments` (createShipment)');
+    expect(text).toContain(
+      '### The document itself\n\n- warning `operation.ambiguous`: GET /pets/{id} and /pets/{name}',
+    );
   });
 });

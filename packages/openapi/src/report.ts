@@ -47,6 +47,11 @@ export function formatConsoleReport(report: CheckReport): string {
     }
     lines.push('');
   }
+  if (report.document.length > 0) {
+    lines.push('The document itself:');
+    for (const w of report.document) lines.push(`  WARNING ${w.code}: ${printable(w.message)}`);
+    lines.push('');
+  }
   if (report.coverage.uncovered.length > 0) {
     lines.push('Documented operations no consumer interaction exercises:');
     for (const op of report.coverage.uncovered)
@@ -162,6 +167,11 @@ export function formatMarkdownReport(report: CheckReport): string {
         `| ${f.severity} | \`${f.code}\` | ${md(f.consumer)} | ${md(f.interaction.description)} (\`${f.request.method} ${md(f.request.path)}\`) | ${f.on} \`${md(f.instancePath || '/')}\` | ${md(f.message)} |`,
       );
     }
+    lines.push('');
+  }
+  if (report.document.length > 0) {
+    lines.push('### The document itself', '');
+    for (const w of report.document) lines.push(`- warning \`${w.code}\`: ${md(w.message)}`);
     lines.push('');
   }
   if (report.coverage.uncovered.length > 0) {

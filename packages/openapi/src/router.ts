@@ -228,6 +228,24 @@ export class Router<T> {
     };
   }
 
+  /** Templates that match the same requests for a method (`/pets/{id}` and `/pets/{name}`). */
+  ambiguities(): { method: string; templates: string[] }[] {
+    const out: { method: string; templates: string[] }[] = [];
+    const visit = (node: Node<T>): void => {
+      if (node.entries.length > 1) {
+        const methods = new Set(node.entries.flatMap((e) => [...e.methods.keys()]));
+        for (const method of methods) {
+          const templates = node.entries.filter((e) => e.methods.has(method)).map((e) => e.template);
+          if (templates.length > 1) out.push({ method, templates });
+        }
+      }
+      for (const child of node.literals.values()) visit(child);
+      for (const { node: child } of node.templated.values()) visit(child);
+    };
+    visit(this.root);
+    return out;
+  }
+
   private match(segments: string[], baseKey: string, basePath: string, into: Candidate<T>[]): void {
     const captured: string[][] = [];
     const walk = (node: Node<T>, i: number, rank: number): void => {
