@@ -41,10 +41,12 @@ interface MediaType {
   params: Map<string, string>;
 }
 
+const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
+
 function parseMediaType(value: string): MediaType {
   const [base = '', ...rest] = value.split(';');
   const params = new Map<string, string>();
-  // Media type names are case-insensitive in HTTP, but the spec cases compare them as written.
+  // Type, subtype and parameter names are case-insensitive (RFC 9110 §8.3.1); values are compared by the caller.
   for (const p of rest) {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
@@ -56,10 +58,16 @@ function parseMediaType(value: string): MediaType {
         .replace(/^"(.*)"$/, '$1'),
     );
   }
-  return { base: base.trim(), params };
+  const trimmed = base.trim();
+  // Only a real type/subtype is case-insensitive; any other value (`Accept: alligators`) is compared
+  // as written, as the spec's "header value is different case" cases require.
+  return { base: MEDIA_TYPE.test(trimmed) ? trimmed.toLowerCase() : trimmed, params };
 }
 
-/** Media types match when the base types agree and every expected parameter is present with the same value (charset case-insensitively). */
+/**
+ * Media types match when the type/subtype agree (ignoring case) and every expected parameter is
+ * present with the same value: parameter values are case-sensitive except charset's.
+ */
 function mediaTypeMismatch(expected: string, actual: string): string | undefined {
   const e = parseMediaType(expected);
   const a = parseMediaType(actual);

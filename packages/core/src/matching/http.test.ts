@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ErrorCodes, ObservedInvalidError, PactLoadError } from '../errors.js';
 import type { MatchResult } from '../model.js';
 import { matchRequest } from './request.js';
 import { matchResponse } from './response.js';
@@ -85,6 +86,17 @@ describe('headers', () => {
     expect(ct('text/plain; a=1; b=2', 'text/plain; b=2; a=1')).toBe(true);
     expect(ct('application/json; charset=UTF-8', 'application/json; charset=latin1')).toBe(false);
     expect(ct('application/json', 'application/json; charset=utf-8')).toBe(true);
+  });
+
+  it('compares media type and parameter names case-insensitively, parameter values (except charset) exactly', () => {
+    const ct = (e: string, a: string) => req({ headers: { 'Content-Type': e } }, { headers: { 'content-type': a } }).ok;
+    expect(ct('Application/JSON', 'application/json')).toBe(true);
+    expect(ct('application/json', 'APPLICATION/Json; Charset=UTF-8')).toBe(true);
+    expect(ct('text/plain; Format=Flowed', 'TEXT/PLAIN; format=Flowed')).toBe(true);
+    expect(ct('text/plain; format=Flowed', 'text/plain; format=flowed')).toBe(false);
+    expect(ct('application/json', 'application/xml')).toBe(false);
+    const accept = (e: string, a: string) => req({ headers: { Accept: e } }, { headers: { accept: a } }).ok;
+    expect(accept('Application/JSON, text/HTML', 'application/json, text/html')).toBe(true);
   });
 
   it('keeps commas inside single-valued headers such as Date', () => {
@@ -276,5 +288,90 @@ describe('observedResponse', () => {
       body: '{"id":9,"tags":["x","y"],"extra":true}',
     });
     expect(matchHttpResponse(expected, actual)).toEqual({ ok: true, mismatches: [] });
+  });
+});
+
+describe('binary bodies', () => {
+  const png = (extra: number[]) =>
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, ...extra]).toString('base64');
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]).toString('base64');
+  const body = (content: string, contentType = 'image/png') => ({ content, contentType, encoded: 'base64' });
+  const matchingRules = { body: { $: { matchers: [{ match: 'contentType', value: 'image/png' }] } } };
+  const res = (expected: string, actual: string, actualType?: string) =>
+    matchResponse(
+      { status: 200, headers: { 'Content-Type': 'image/png' }, body: body(expected), matchingRules },
+      { status: 200, headers: { 'Content-Type': actualType ?? 'image/png' }, body: body(actual, actualType) },
+      { specVersion: '4.0' },
+    );
+
+  it('matches a contentType rule on the magic number of the decoded bytes', () => {
+    expect(res(png([1, 2, 3]), png([9, 9, 9, 9, 9])).ok).toBe(true);
+  });
+
+  it('reports other bytes as "<N bytes of type>" and carries base64, not decoded garbage', () => {
+    const r = res(png([1]), jpeg, 'image/png');
+    expect(r.ok).toBe(false);
+    expect(r.mismatches).toEqual([
+      {
+        kind: 'body',
+        path: '$',
+        expected: png([1]),
+        actual: jpeg,
+        message: 'Expected the body to have content type image/png, but got <10 bytes of image/jpeg>',
+      },
+    ]);
+  });
+});
+
+describe('mismatch sentences', () => {
+  it('names the nth value of a repeated query parameter', () => {
+    const r = req({ query: { q: ['1', '2'] } }, { query: { q: ['1', '3'] } });
+    expect(r.mismatches.map((m) => m.message)).toEqual([
+      'Expected the 2nd value of query parameter \'q\' to be "2", but got "3"',
+    ]);
+    expect(req({ query: { q: ['1'] } }, { query: { q: ['2'] } }).mismatches[0]?.message).toBe(
+      'Expected query parameter \'q\' to be "1", but got "2"',
+    );
+  });
+
+  it('names the nth value of a repeated form field under a rule', () => {
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const matchingRules = { body: { '$.n': { matchers: [{ match: 'regex', regex: '\\d+' }] } } };
+    const r = req(
+      { method: 'POST', headers, body: 'n=1&n=2&n=3', matchingRules },
+      { method: 'POST', headers, body: 'n=1&n=2&n=x' },
+    );
+    expect(r.mismatches.map((m) => m.message)).toEqual([
+      'Expected the 3rd value of form field \'n\' to match the regular expression /\\d+/, but got the string "x"',
+    ]);
+  });
+
+  it('says plainly that an expected body was missing', () => {
+    const r = matchResponse({ status: 200, body: { a: 1 } }, { status: 200 }, { specVersion: '3.0.0' });
+    expect(r.mismatches[0]?.message).toBe('Expected the body {"a":1}, but there was no body');
+    const text = matchResponse(
+      { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'hello' },
+      { status: 200, headers: { 'Content-Type': 'text/plain' }, body: '' },
+      { specVersion: '3.0.0' },
+    );
+    expect(text.mismatches[0]?.message).toBe('Expected the body "hello", but the body was empty');
+  });
+
+  it('reports a malformed actual response as such, not as an invalid pact', () => {
+    let error: unknown;
+    try {
+      matchResponse({ status: 200 }, { status: 'teapot' }, { specVersion: '3.0.0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ObservedInvalidError);
+    expect((error as ObservedInvalidError).code).toBe(ErrorCodes.OBSERVED_INVALID);
+    expect((error as Error).message).toBe(
+      'The actual response is malformed: $.status: expected an HTTP status code, got the string "teapot"',
+    );
+    expect(() => matchRequest({ path: '/' }, { path: 3 }, { specVersion: '3.0.0' })).toThrow(
+      'The actual request is malformed: $.path: expected a path string, got the number 3',
+    );
+    expect(() => matchResponse({ status: 'x' }, { status: 200 }, { specVersion: '3.0.0' })).toThrow(PactLoadError);
   });
 });

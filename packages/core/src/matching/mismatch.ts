@@ -1,4 +1,5 @@
-import type { Mismatch, MismatchKind } from '../model.js';
+import type { HttpBody, Mismatch, MismatchKind } from '../model.js';
+import { describeBytes } from './binary.js';
 
 const MAX = 80;
 
@@ -10,6 +11,7 @@ function clip(text: string): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
+  if (value instanceof Uint8Array) return describeBytes(value);
   if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${clip(JSON.stringify(value))}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `the boolean ${value}`;
@@ -31,6 +33,23 @@ export function show(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * A body from a pact in a sentence: JSON as JSON (`{"a":1}`), text quoted, binary as
+ * `<N bytes of image/png>`, clipped.
+ *
+ * @example
+ * showBody({ kind: 'present', content: { a: 1 } }) // '{"a":1}'
+ */
+export function showBody(body: HttpBody): string {
+  if (body.kind === 'absent' || body.content === undefined) return 'nothing';
+  if (body.encoded === 'base64' && typeof body.content === 'string') {
+    return describeBytes(Buffer.from(body.content, 'base64'), body.contentType);
+  }
+  // `encoded: 'json'` content is JSON text already: show it as JSON, not as a quoted string.
+  if (body.encoded === 'json' && typeof body.content === 'string') return clip(body.content);
+  return show(body.content);
 }
 
 export function mismatch(

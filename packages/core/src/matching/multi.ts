@@ -16,6 +16,18 @@ export interface MultiValueOptions {
   mismatches: Mismatch[];
 }
 
+/** `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`... */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+}
+
+/** `query parameter 'q'` for a lone value; `the 2nd value of query parameter 'q'` when it repeats. */
+function valueLabel(noun: string, name: string, index: number, count: number): string {
+  return count > 1 ? `the ${ordinal(index + 1)} value of ${noun} '${name}'` : `${noun} '${name}'`;
+}
+
 /**
  * Compares name → values maps (query strings, form bodies). Every expected name must be present;
  * values compare in order. A rule on a name applies to each value (pact-reference semantics) and
@@ -70,8 +82,9 @@ export function compareMultiValues(
       actualValues.forEach((value, i) => {
         const rule = selectRules(o.rules, ['$', name, i]) ?? selected;
         const ex = expectedValues[i] ?? expectedValues[0] ?? '';
+        const where = valueLabel(o.noun, name, i, actualValues.length);
         for (const f of applyRuleList(rule.list, ex, value, true, 'text')) {
-          o.mismatches.push(mismatch(o.kind, name, ex, value, failureMessage(`${o.noun} '${name}'`, f, value)));
+          o.mismatches.push(mismatch(o.kind, name, ex, value, failureMessage(where, f, value)));
         }
       });
       continue;
@@ -97,7 +110,7 @@ export function compareMultiValues(
             name,
             ex,
             value,
-            `Expected ${o.noun} '${name}' value ${i + 1} to be ${JSON.stringify(ex)}, but got ${JSON.stringify(value)}`,
+            `Expected ${valueLabel(o.noun, name, i, actualValues.length)} to be ${JSON.stringify(ex)}, but got ${JSON.stringify(value)}`,
           ),
         );
       }

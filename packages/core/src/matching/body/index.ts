@@ -1,7 +1,7 @@
 import type { HttpBody, Mismatch } from '../../model.js';
 import { applyRuleList, contentFamily, failureMessage, sniffContentType } from '../matchers/apply.js';
 import type { CompiledRules } from '../matchers/types.js';
-import { describeValue, mismatch, show } from '../mismatch.js';
+import { describeValue, mismatch, show, showBody } from '../mismatch.js';
 import { selectRules } from '../rules.js';
 import { parseFormOrQuery } from './form.js';
 import { compareJson } from './json.js';
@@ -120,7 +120,7 @@ export function matchBody(
         '$',
         expected.body.kind === 'present' ? expected.body.content : undefined,
         undefined,
-        `Expected a body (${show(bodyText(expected.body))}), but the body was ${as === 'missing' ? 'missing' : 'empty'}`,
+        `Expected the body ${showBody(expected.body)}, but ${as === 'missing' ? 'there was no body' : 'the body was empty'}`,
       ),
     );
     return mismatches;
@@ -209,8 +209,15 @@ export function matchBody(
   const a = bodyText(actual.body);
   const selected = rules.rules.length > 0 ? selectRules(rules, ['$']) : undefined;
   if (selected) {
-    for (const f of applyRuleList(selected.list, e, a, false, 'text')) {
-      mismatches.push(mismatch('body', '$', e, a, failureMessage('the body', f, a)));
+    // Binary bodies reach the matchers as bytes (contentType sniffs their magic number), never as lossy text.
+    const binary = isBase64(expected.body) || isBase64(actual.body);
+    const ev = binary ? bodyBytes(expected.body) : e;
+    const av = binary ? bodyBytes(actual.body) : a;
+    for (const f of applyRuleList(selected.list, ev, av, false, 'text')) {
+      const [me, ma] = binary
+        ? [bodyBytes(expected.body).toString('base64'), bodyBytes(actual.body).toString('base64')]
+        : [e, a];
+      mismatches.push(mismatch('body', '$', me, ma, failureMessage('the body', f, av)));
     }
   } else if (isBase64(expected.body) || isBase64(actual.body)) {
     // Binary: compare bytes, not a lossy text rendering.

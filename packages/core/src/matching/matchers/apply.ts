@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { bytesAsText, describeBytes, sniffBinary } from '../binary.js';
 import { describeValue, show, typeName } from '../mismatch.js';
 import type { CompiledRuleList, Matcher } from './types.js';
 
@@ -36,6 +37,7 @@ function isNumber(value: unknown, mode: ValueMode): boolean {
 /** Text form of a value for regex/include/date matching (pact-reference renders non-strings as JSON). */
 export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (value === undefined) return '';
   return JSON.stringify(value);
 }
@@ -67,8 +69,17 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-/** Sniffs the type of a body-like value: JSON, XML, HTML or plain text. */
+/**
+ * Sniffs the type of a body-like value: JSON, XML, HTML or plain text; for bytes (a decoded base64
+ * body), the binary type their magic number names (PNG, JPEG, GIF, WebP, PDF, ZIP, gzip...).
+ */
 export function sniffContentType(value: unknown): string {
+  if (value instanceof Uint8Array) {
+    const binary = sniffBinary(value);
+    if (binary) return binary;
+    const text = bytesAsText(value);
+    return text === undefined ? 'application/octet-stream' : sniffContentType(text);
+  }
   if (typeof value !== 'string') return value === undefined ? 'application/octet-stream' : 'application/json';
   const text = value.trimStart();
   if (/^<\?xml|^<[A-Za-z_][\w.:-]*[\s/>]/.test(text))
@@ -163,9 +174,11 @@ export function applyMatcher(
     }
     case 'contentType': {
       const found = sniffContentType(actual);
-      return contentFamily(found) === contentFamily(matcher.value)
-        ? undefined
-        : { expectation: `to have content type ${matcher.value}`, found: `content of type ${found}` };
+      if (contentFamily(found) === contentFamily(matcher.value)) return undefined;
+      return {
+        expectation: `to have content type ${matcher.value}`,
+        found: actual instanceof Uint8Array ? describeBytes(actual, found) : `content of type ${found}`,
+      };
     }
     case 'notEmpty': {
       const empty =
