@@ -85,6 +85,9 @@ describe('reporters', () => {
     expect(cases[1]!.getElementsByTagName('system-out')[0]!.textContent).toMatch(/operation\.ambiguous/);
     expect(suites[0]!.getAttribute('failures')).toBe('1');
     expect(suites[2]!.getAttribute('skipped')).toBe('5');
+    expect(suites[2]!.getElementsByTagName('system-out')[0]!.textContent).toMatch(
+      /operation\.ambiguous: GET \/pets\/\{id\}/,
+    );
     expect(dom.documentElement!.getAttribute('failures')).toBe('1');
   });
 

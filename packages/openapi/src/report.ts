@@ -134,8 +134,13 @@ export function formatJUnitReport(report: CheckReport): string {
     return `    <testcase name="${xml(`${op.method} ${op.path}`)}" classname="openapi coverage">${skipped}</testcase>`;
   });
   tests += coverageCases.length;
+  // Warnings about the document itself belong to no interaction: they go with the coverage suite.
+  const documentOut =
+    report.document.length > 0
+      ? `\n    <system-out>${xml(report.document.map((w) => `${w.code}: ${w.message}`).join('\n'))}</system-out>`
+      : '';
   suites.push(
-    `  <testsuite name="openapi coverage" tests="${coverageCases.length}" failures="0" errors="0" skipped="${report.coverage.uncovered.length}">\n${coverageCases.join('\n')}\n  </testsuite>`,
+    `  <testsuite name="openapi coverage" tests="${coverageCases.length}" failures="0" errors="0" skipped="${report.coverage.uncovered.length}">\n${coverageCases.join('\n')}${documentOut}\n  </testsuite>`,
   );
   out.push(
     `<testsuites name="cutover openapi check" tests="${tests}" failures="${failures}">`,
