@@ -216,6 +216,66 @@ describe('decide: every blocking reason blocks', () => {
     expect(reason.code).toBe('schema-regression');
     expect(reason.violation).toMatchObject({ instancePath: '/eta', rule: 'required' });
     expect(reason.message).toMatch(/response \/eta/);
+    expect(reason.violation?.monolith).toBe('not violated');
+    expect(reason.message).toMatch(/; the monolith does not violate the document there$/);
+  });
+
+  it('cites the monolith and candidate values at the violated path when parity recorded them', () => {
+    const r = report();
+    const typeViolation = { ...violation, code: 'response.body.type', instancePath: '/items/0/eta', rule: 'type' };
+    r.results[0] = result({
+      parity: {
+        status: 'differs',
+        differences: [
+          { kind: 'value', path: '$.status', monolith: 'A', candidate: 'B', message: 'x' },
+          { kind: 'type', path: '$.items[0].eta', monolith: '2026-11-23', candidate: 42, message: 'x' },
+        ],
+        noise: [],
+      },
+      schema: { request: [], monolith: [], candidate: [typeViolation], baseline: [], regressions: [typeViolation] },
+    });
+    const parity = policy((y) =>
+      y.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  parity: { required: false }'),
+    );
+    const [reason] = run({ policy: parity, evidence: evidenceOf(r) }).routes[0]!.reasons;
+    expect(reason).toMatchObject({
+      code: 'schema-regression',
+      difference: { path: '$.items[0].eta', monolith: '2026-11-23', candidate: 42 },
+      violation: { instancePath: '/items/0/eta', monolith: 'not violated' },
+    });
+    expect(reason!.message).toMatch(
+      /at response \/items\/0\/eta .*; monolith "2026-11-23", candidate 42; the monolith does not violate the document there$/,
+    );
+  });
+
+  it('cites a status or header value at a status or header violation', () => {
+    const r = report();
+    const status = { ...violation, code: 'response.status.undocumented', instancePath: 'status', rule: 'status' };
+    r.results[0] = result({
+      parity: {
+        status: 'differs',
+        differences: [{ kind: 'status', path: '$', monolith: 200, candidate: 418, message: 'x' }],
+        noise: [],
+      },
+      schema: { request: [], monolith: [], candidate: [status], baseline: [], regressions: [status] },
+    });
+    const reasons = run({ evidence: evidenceOf(r) }).routes[0]!.reasons;
+    expect(reasons.find((x) => x.code === 'schema-regression')!.message).toMatch(/monolith 200, candidate 418/);
+  });
+
+  it('says when the monolith gave no response to check the schema against', () => {
+    const r = report();
+    r.results[0] = result({
+      targets: {
+        monolith: { outcome: 'error', mismatches: [], timingMs: 1, error: { code: 'X', message: 'down' } },
+        candidate: { outcome: 'pass', mismatches: [], timingMs: 1 },
+      },
+      parity: { status: 'not-compared', differences: [], noise: [] },
+      schema: { request: [], monolith: [], candidate: [violation], baseline: [], regressions: [violation] },
+    });
+    const reason = run({ evidence: evidenceOf(r) }).routes[0]!.reasons.find((x) => x.code === 'schema-regression')!;
+    expect(reason.violation?.monolith).toBe('not checked');
+    expect(reason.message).toMatch(/the monolith gave no response to check$/);
   });
 
   it('blocks on baseline violations only when the policy allows no baseline', () => {
@@ -227,7 +287,10 @@ describe('decide: every blocking reason blocks', () => {
     const strict = policy((y) =>
       y.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  schema: { allowBaseline: false }'),
     );
-    expect(codes(run({ policy: strict, evidence: evidenceOf(r) }))).toEqual(['schema-baseline']);
+    const baseline = run({ policy: strict, evidence: evidenceOf(r) }).routes[0]!.reasons;
+    expect(baseline.map((x) => x.code)).toEqual(['schema-baseline']);
+    expect(baseline[0]!.violation?.monolith).toBe('violated');
+    expect(baseline[0]!.message).toMatch(/the monolith also violates the document there \(response\.body\.required\)$/);
   });
 
   it('blocks when no schema check was recorded and the policy requires one', () => {

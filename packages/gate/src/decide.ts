@@ -1,4 +1,10 @@
-import { UsageError, type InteractionResult, type Mismatch, type SchemaViolation } from '@cutover/core';
+import {
+  UsageError,
+  type Difference,
+  type InteractionResult,
+  type Mismatch,
+  type SchemaViolation,
+} from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
 import type { Evidence, EvidenceReport, PactFingerprint, ReasonCode } from './evidence.js';
 import { pathMatches, templateToRegExp } from './glob.js';
@@ -15,7 +21,10 @@ export interface BlockReason {
   /** Results file or broker URL the evidence came from. */
   source?: string;
   difference?: { kind: string; path: string; monolith: unknown; candidate: unknown };
-  violation?: Pick<SchemaViolation, 'code' | 'on' | 'instancePath' | 'schemaPath' | 'rule' | 'message'>;
+  violation?: Pick<SchemaViolation, 'code' | 'on' | 'instancePath' | 'schemaPath' | 'rule' | 'message'> & {
+    /** What the monolith's schema check says at the same instance path. */
+    monolith: 'violated' | 'not violated' | 'not checked';
+  };
   mismatch?: Mismatch;
   operation?: { method: string; path: string };
 }
@@ -95,6 +104,46 @@ function resultUnder(route: PolicyRoute, result: InteractionResult): boolean {
     route.methods.includes(result.route.method.toUpperCase() as RouteMethod) &&
     pathMatches(route.path, result.route.path.split('?')[0]!)
   );
+}
+
+/** `$.items[0]['x.y']` (parity's path syntax) as segments, to compare with a JSON pointer's. */
+function paritySegments(path: string): string[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const segments: string[] = [];
+  const token = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]/y;
+  token.lastIndex = 1;
+  while (token.lastIndex < path.length) {
+    const m = token.exec(path);
+    if (!m) return undefined;
+    segments.push(m[1] ?? m[2] ?? m[3]!.replace(/\\(.)/g, '$1'));
+  }
+  return segments;
+}
+
+/**
+ * The parity difference (counted or noise) at a schema violation's instance path: `status`,
+ * `header/<name>`, or a JSON pointer into the body.
+ */
+function differenceAt(parity: InteractionResult['parity'], instancePath: string): Difference | undefined {
+  const all = [...parity.differences, ...parity.noise];
+  if (instancePath === 'status') return all.find((d) => d.kind === 'status');
+  if (instancePath.startsWith('header/')) {
+    const name = instancePath.slice('header/'.length).toLowerCase();
+    return all.find((d) => d.kind === 'header' && d.path.toLowerCase() === name);
+  }
+  if (instancePath !== '' && !instancePath.startsWith('/')) return undefined;
+  const pointer =
+    instancePath === ''
+      ? []
+      : instancePath
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return all.find((d) => {
+    if (d.kind === 'header' || d.kind === 'status') return false;
+    const segments = paritySegments(d.path);
+    return segments !== undefined && segments.length === pointer.length && segments.every((s, i) => s === pointer[i]);
+  });
 }
 
 function nextWeight(route: PolicyRoute, force: number | undefined): number {
@@ -334,19 +383,37 @@ export function decide(options: DecideOptions): GateDecision {
 
       if (rules.schema.required) {
         const schema = result.schema;
-        const cite = (code: ReasonCode, v: SchemaViolation, what: string): BlockReason => ({
-          ...base,
-          code,
-          violation: {
-            code: v.code,
-            on: v.on,
-            instancePath: v.instancePath,
-            schemaPath: v.schemaPath,
-            rule: v.rule,
-            message: v.message,
-          },
-          message: `${who}: ${what} at ${v.on} ${v.instancePath || '/'} (${v.code}, ${v.schemaPath}): ${v.message}`,
-        });
+        const monolithJudged = ['pass', 'fail'].includes(result.targets.monolith?.outcome ?? '');
+        const cite = (code: ReasonCode, v: SchemaViolation, what: string): BlockReason => {
+          const at = v.instancePath || '/';
+          const shared = schema!.monolith.filter((m) => m.on === v.on && m.instancePath === v.instancePath);
+          const monolith = !monolithJudged ? 'not checked' : shared.length > 0 ? 'violated' : 'not violated';
+          const said =
+            monolith === 'not checked'
+              ? 'the monolith gave no response to check'
+              : monolith === 'violated'
+                ? `the monolith also violates the document there (${[...new Set(shared.map((m) => m.code))].join(', ')})`
+                : 'the monolith does not violate the document there';
+          // The results carry values only where parity saw a difference; cite them when they do.
+          const d = v.on === 'response' ? differenceAt(result.parity, v.instancePath) : undefined;
+          return {
+            ...base,
+            code,
+            violation: {
+              code: v.code,
+              on: v.on,
+              instancePath: v.instancePath,
+              schemaPath: v.schemaPath,
+              rule: v.rule,
+              message: v.message,
+              monolith,
+            },
+            ...(d ? { difference: { kind: d.kind, path: d.path, monolith: d.monolith, candidate: d.candidate } } : {}),
+            message:
+              `${who}: ${what} at ${v.on} ${at} (${v.code}, ${v.schemaPath}): ${v.message}; ` +
+              (d ? `monolith ${show(d.monolith)}, candidate ${show(d.candidate)}; ${said}` : said),
+          };
+        };
         if (!schema)
           reasons.push({
             ...base,

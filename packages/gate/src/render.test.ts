@@ -58,13 +58,52 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(decisionWith(true));
     expect(md).toMatch(/^### ⛔ cutover gate: blocked — tracking-service `1\.4\.0`/);
     expect(md).toContain('| tracking | `GET /api/tracking/**` | ⛔ blocked | stays at 0% | 3 | mobile-app, web-app |');
-    expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith | Candidate | Detail |');
+    expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith or pact | Candidate | Detail |');
     const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
     expect(row).toContain(
-      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | `"IN_TRANSIT"` | `"in\\|transit"` |',
+      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
     );
     // a table row keeps its column count: escaped pipes do not split cells
     expect(row.split(/(?<!\\)\|/).length).toBe(9);
+  });
+
+  it("labels a pact failure's values as the pact's expectation and the candidate's answer, not the monolith's", () => {
+    const r = report();
+    r.results[0] = result({
+      targets: {
+        monolith: { outcome: 'pass', mismatches: [], timingMs: 1 },
+        candidate: {
+          outcome: 'fail',
+          mismatches: [{ kind: 'body', path: '$.status', expected: 'IN_TRANSIT', actual: 'LOST', message: 'x' }],
+          timingMs: 1,
+        },
+      },
+    });
+    const md = renderMarkdown(
+      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+    );
+    const row = md.split('\n').find((l) => l.startsWith('| `pact-failed`'))!;
+    expect(row).toContain('| `$.status` | pact expects `"IN_TRANSIT"` | candidate `"LOST"` |');
+    expect(row).not.toMatch(/monolith/);
+  });
+
+  it("shows a schema reason's location and what the monolith's schema check says", () => {
+    const v = {
+      code: 'response.body.required',
+      severity: 'error' as const,
+      on: 'response' as const,
+      instancePath: '/eta',
+      schemaPath: '#/x',
+      rule: 'required',
+      message: 'must have required property "eta"',
+    };
+    const r = report();
+    r.results[0] = result({ schema: { request: [], monolith: [], candidate: [v], baseline: [], regressions: [v] } });
+    const md = renderMarkdown(
+      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+    );
+    const row = md.split('\n').find((l) => l.startsWith('| `schema-regression`'))!;
+    expect(row).toContain('| `response /eta` | monolith: not violated | candidate: violated |');
   });
 
   it('lists at most maxReasonsPerRoute reasons and counts the rest', () => {

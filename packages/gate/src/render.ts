@@ -51,21 +51,26 @@ function code(value: unknown): string {
 }
 
 function reasonRow(reason: BlockReason): string {
-  const where =
-    reason.difference?.path ??
-    reason.mismatch?.path ??
-    (reason.violation ? `${reason.violation.on} ${reason.violation.instancePath || '/'}` : '');
-  const monolith = reason.difference
-    ? code(reason.difference.monolith)
-    : reason.mismatch
-      ? `expected ${code(reason.mismatch.expected)}`
-      : '';
-  const candidate = reason.difference
-    ? code(reason.difference.candidate)
-    : reason.mismatch
-      ? code(reason.mismatch.actual)
-      : '';
-  return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? '`' + where.replace(/`/g, "'").replace(/\|/g, '\\|') + '`' : ''} | ${monolith} | ${candidate} | ${md(reason.message)} |`;
+  const where = reason.violation
+    ? `${reason.violation.on} ${reason.violation.instancePath || '/'}`
+    : (reason.difference?.path ?? reason.mismatch?.path ?? '');
+  // Each cell says what it is: a pact failure compares with the pact's expectation, parity and
+  // schema reasons with the monolith.
+  let reference = '';
+  let candidate = '';
+  if (reason.difference) {
+    reference = `monolith ${code(reason.difference.monolith)}`;
+    candidate = `candidate ${code(reason.difference.candidate)}`;
+  } else if (reason.mismatch) {
+    reference = `pact expects ${code(reason.mismatch.expected)}`;
+    candidate = `candidate ${code(reason.mismatch.actual)}`;
+  }
+  if (reason.violation) {
+    const schema = `monolith: ${reason.violation.monolith}`;
+    reference = reference ? `${reference} (${schema})` : schema;
+    candidate = candidate ? `${candidate} (violated)` : 'candidate: violated';
+  }
+  return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? '`' + where.replace(/`/g, "'").replace(/\|/g, '\\|') + '`' : ''} | ${reference} | ${candidate} | ${md(reason.message)} |`;
 }
 
 export interface MarkdownOptions {
@@ -97,7 +102,7 @@ export function renderMarkdown(decision: GateDecision, options: MarkdownOptions 
     if (route.reasons.length > 0) {
       out.push(
         '',
-        '| Reason | Consumer | Interaction | Path | Monolith | Candidate | Detail |',
+        '| Reason | Consumer | Interaction | Path | Monolith or pact | Candidate | Detail |',
         '|---|---|---|---|---|---|---|',
       );
       for (const reason of route.reasons.slice(0, max)) out.push(reasonRow(reason));
