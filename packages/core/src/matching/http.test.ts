@@ -375,3 +375,26 @@ describe('mismatch sentences', () => {
     expect(() => matchResponse({ status: 'x' }, { status: 200 }, { specVersion: '3.0.0' })).toThrow(PactLoadError);
   });
 });
+
+describe('matcher aliases end to end', () => {
+  it('applies hyphenated spellings (status-code, each-value, min-type) when matching a response', () => {
+    const expected = {
+      status: 200,
+      body: { content: { tags: { a: 'x' }, items: [1] }, contentType: 'application/json' },
+      matchingRules: {
+        status: { matchers: [{ match: 'status-code', status: 'success' }] },
+        body: {
+          '$.tags': { matchers: [{ match: 'each-value', rules: [{ match: 'regex', regex: '[a-z]+' }] }] },
+          '$.items': { matchers: [{ match: 'min-type', min: 2 }] },
+        },
+      },
+    };
+    const actual = (status: number, tags: Record<string, string>, items: number[]) => ({
+      status,
+      body: { content: { tags, items }, contentType: 'application/json' },
+    });
+    expect(matchResponse(expected, actual(201, { b: 'yy' }, [3, 4]), { specVersion: '4.0' }).ok).toBe(true);
+    const bad = matchResponse(expected, actual(404, { b: 'YY' }, [3]), { specVersion: '4.0' });
+    expect(kinds(bad).sort()).toEqual(['body', 'body', 'status']);
+  });
+});

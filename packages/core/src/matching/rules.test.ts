@@ -30,6 +30,19 @@ describe('compileMatcher', () => {
     expect(compileMatcher({ match: 'min', min: 1 }, '$')).toEqual({ type: 'type', min: 1 });
     expect(compileMatcher({ match: 'max', max: '3' }, '$')).toEqual({ type: 'type', max: 3 });
     expect(compileMatcher({ 'pact:matcher:type': 'integer' } as never, '$').type).toBe('integer');
+    expect(compileMatcher({ match: 'each-key', rules: [{ match: 'regex', regex: '[a-z]+' }] }, '$').type).toBe(
+      'eachKey',
+    );
+    expect(compileMatcher({ match: 'each-value', rules: [{ match: 'type' }] }, '$').type).toBe('eachValue');
+    expect(compileMatcher({ match: 'array-contains', variants: [{ index: 0 }] }, '$').type).toBe('arrayContains');
+    expect(compileMatcher({ match: 'not-empty' }, '$')).toEqual({ type: 'notEmpty' });
+    expect(compileMatcher({ match: 'status-code', status: 'error' }, '$')).toEqual({
+      type: 'statusCode',
+      status: 'error',
+    });
+    expect(compileMatcher({ match: 'min-type', min: 1 }, '$')).toEqual({ type: 'type', min: 1 });
+    expect(compileMatcher({ match: 'max-type', max: 2 }, '$')).toEqual({ type: 'type', max: 2 });
+    expect(compileMatcher({ match: 'statusCode' }, '$')).toEqual({ type: 'statusCode', status: 'success' });
   });
 
   // Every hyphenated spelling pact-reference's MatchingRule::create accepts compiles to the same matcher.
