@@ -120,6 +120,37 @@ routes:
     expect(message).toMatch(/\$\.routes\[1\]\.requestedWeight: requested weight 1 is below the current weight 5/);
   });
 
+  it('reports schema and semantic problems at once, checking the routes the schema accepted', () => {
+    const text = `
+version: 1
+candidate: { service: s }
+routes:
+  - { name: a, match: { methods: [GET], path: /a/** }, currentWeight: 7 }
+  - { name: b, match: { methods: [FETCH], path: /b/** }, currentWeight: 0 }
+  - { name: c, match: { methods: [GET], path: /a/x }, currentWeight: 0 }
+`;
+    const error = errorOf(() => parsePolicy(text, 'p.yaml'));
+    // schema: the unknown method of route b
+    expect(error.message).toMatch(/\$\.routes\[1\]\.match\.methods\[0\]: must be equal to one of the allowed values/);
+    // semantic, on the schema-valid routes a and c
+    expect(error.message).toMatch(
+      /p\.yaml:5:\d+ \$\.routes\[0\]\.currentWeight: current weight 7 is neither 0 nor a rollout step/,
+    );
+    expect(error.message).toMatch(/\$\.routes\[2\]\.match\.path: route "c" \(GET \/a\/x\) overlaps route "a"/);
+    expect(error.message).toMatch(/invalid policy \(3 problems\)/);
+    expect((error.details?.problems as unknown[]).length).toBe(3);
+  });
+
+  it('does not judge weights against rollout steps that failed the schema', () => {
+    const text = POLICY_YAML.replace('defaults:', 'rolloutSteps: [1, "ten", 100]\ndefaults:').replace(
+      'currentWeight: 0',
+      'currentWeight: 10',
+    );
+    const error = errorOf(() => parsePolicy(text, 'p.yaml'));
+    expect(error.message).toMatch(/\$\.rolloutSteps\[1\]: must be integer/);
+    expect(error.message).not.toMatch(/currentWeight/);
+  });
+
   it('requires the last rollout step to be 100', () => {
     expect(
       errorOf(() => parsePolicy(POLICY_YAML.replace('defaults:', 'rolloutSteps: [1, 10]\ndefaults:'))).message,

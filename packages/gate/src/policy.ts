@@ -206,23 +206,33 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     );
   };
 
+  // Schema problems and semantic ones are reported together: the semantic checks run on every
+  // part the schema accepted (top-level steps, each route with no schema error of its own).
   const check = validate();
-  if (!check(raw)) {
-    const errors = (check.errors ?? []).filter((e) => e.keyword !== 'if');
-    fail(errors.map((e) => ({ segments: pointerSegments(e.instancePath), message: ajvMessage(e) })));
-  }
+  const schemaErrors = check(raw) ? [] : (check.errors ?? []).filter((e) => e.keyword !== 'if');
+  const problems: { segments: (string | number)[]; message: string }[] = schemaErrors.map((e) => ({
+    segments: pointerSegments(e.instancePath),
+    message: ajvMessage(e),
+  }));
+  const schemaValid = (pointer: string): boolean =>
+    !schemaErrors.some((e) => e.instancePath === pointer || e.instancePath.startsWith(`${pointer}/`));
   const policy = raw as RawPolicy;
+  const isRecord = typeof raw === 'object' && !Array.isArray(raw);
+  const topSteps = isRecord && schemaValid('/rolloutSteps') ? policy.rolloutSteps : undefined;
+  const topStepsUsable = isRecord && schemaValid('/rolloutSteps');
 
-  const problems: { segments: (string | number)[]; message: string }[] = [];
   const checkSteps = (steps: number[] | undefined, segments: (string | number)[]): void => {
     if (steps && steps.some((s, i) => i > 0 && s <= steps[i - 1]!))
       problems.push({ segments, message: 'rollout steps must be in increasing order' });
     if (steps && steps.at(-1) !== 100) problems.push({ segments, message: 'the last rollout step must be 100' });
   };
-  checkSteps(policy.rolloutSteps, ['rolloutSteps']);
+  checkSteps(topSteps, ['rolloutSteps']);
 
+  const routes = isRecord && Array.isArray(policy.routes) ? policy.routes : [];
+  const valid = routes.map((_, i) => schemaValid(`/routes/${i}`));
   const names = new Map<string, number>();
-  policy.routes.forEach((route, i) => {
+  routes.forEach((route, i) => {
+    if (!valid[i]) return;
     const at = ['routes', i];
     const seen = names.get(route.name);
     if (seen !== undefined)
@@ -234,14 +244,15 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     const patternIssue = patternProblem(route.match.path);
     if (patternIssue) problems.push({ segments: [...at, 'match', 'path'], message: `path pattern ${patternIssue}` });
     checkSteps(route.rolloutSteps, [...at, 'rolloutSteps']);
-    const steps = route.rolloutSteps ?? policy.rolloutSteps ?? DEFAULT_ROLLOUT_STEPS;
-    if (route.currentWeight !== 0 && !steps.includes(route.currentWeight))
+    // Weights are judged against steps only when the steps they depend on passed the schema.
+    const steps = route.rolloutSteps ?? (topStepsUsable ? (topSteps ?? DEFAULT_ROLLOUT_STEPS) : undefined);
+    if (steps && route.currentWeight !== 0 && !steps.includes(route.currentWeight))
       problems.push({
         segments: [...at, 'currentWeight'],
         message: `current weight ${route.currentWeight} is neither 0 nor a rollout step (${steps.join(', ')})`,
       });
     if (route.requestedWeight !== undefined) {
-      if (route.requestedWeight !== 0 && !steps.includes(route.requestedWeight))
+      if (steps && route.requestedWeight !== 0 && !steps.includes(route.requestedWeight))
         problems.push({
           segments: [...at, 'requestedWeight'],
           message: `requested weight ${route.requestedWeight} is not a rollout step (${steps.join(', ')})`,
@@ -253,7 +264,8 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
         });
     }
     for (let j = 0; j < i; j++) {
-      const other = policy.routes[j]!;
+      if (!valid[j]) continue;
+      const other = routes[j]!;
       const sharedMethods = route.match.methods.filter((m) => other.match.methods.includes(m));
       if (sharedMethods.length > 0 && !patternIssue && patternsOverlap(route.match.path, other.match.path))
         problems.push({
