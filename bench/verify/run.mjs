@@ -4,10 +4,13 @@
 //   npx tsc -b packages/cli && node bench/verify/run.mjs
 //
 // Environment: SIZES (cutover sizes, default "2000,20000"), STOCK_SIZES (default "200,2000";
-// empty to skip the stock verifier), CONCURRENCY (cutover --concurrency, default 8).
+// empty to skip the stock verifier), CONCURRENCY (cutover --concurrency, default 8), REPEAT (cutover
+// runs per size, default 3; the table shows each run). CPU seconds (user + system of the verifier
+// process alone) are reported beside wall time: on a shared machine they move far less with load.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,6 +20,7 @@ const list = (value, fallback) => (value ?? fallback).split(',').filter(Boolean)
 const sizes = list(process.env.SIZES, '2000,20000');
 const stockSizes = list(process.env.STOCK_SIZES, '200,2000');
 const concurrency = process.env.CONCURRENCY ?? '8';
+const repeat = Number(process.env.REPEAT ?? 3);
 
 function pact(n) {
   const interactions = [];
@@ -64,6 +68,7 @@ function startServer() {
 
 /** Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS (MB) and the exit code. */
 function timed(command, args) {
+  const startLoad = loadavg()[0];
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const child = spawn('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,7 +79,11 @@ function timed(command, args) {
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
-      resolve({ seconds, rssMb: rss, code, stdout, stderr });
+      const cpu = ['User', 'System'].reduce(
+        (sum, k) => sum + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? 0),
+        0,
+      );
+      resolve({ seconds, cpu, rssMb: rss, code, stdout, stderr, load: startLoad });
     });
   });
 }
@@ -100,47 +109,51 @@ try {
       'error',
     ]);
     rows.push({ tool: 'stock pact-verifier (1 target)', n, ...r });
-    console.log(`stock   n=${n}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}`);
+    console.log(
+      `stock   n=${n}: ${r.seconds.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s, load ${r.load.toFixed(1)}), peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}`,
+    );
     if (r.code !== 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
   }
   for (const n of sizes) {
     const file = pact(n);
-    const json = join(out, `cutover-${n}.json`);
-    const r = await timed(process.execPath, [
-      join(root, 'packages', 'cli', 'dist', 'bin.js'),
-      'verify',
-      '--pact',
-      file,
-      '--monolith',
-      url(monolith),
-      '--candidate',
-      url(candidate),
-      '--monolith-state-url',
-      `${url(monolith)}/_pact/state`,
-      '--candidate-state-url',
-      `${url(candidate)}/_pact/state`,
-      '--concurrency',
-      concurrency,
-      '--json',
-      json,
-    ]);
-    const report = JSON.parse(readFileSync(json, 'utf8'));
-    rows.push({ tool: 'cutover (2 targets)', n, ...r });
-    console.log(
-      `cutover n=${n}: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}, ` +
-        `${report.summary.passed}/${report.summary.interactions} passed, parity identical ${report.summary.parity.identical}`,
-    );
-    if (r.code !== 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
+    for (let run = 0; run < repeat; run++) {
+      const json = join(out, `cutover-${n}.json`);
+      const r = await timed(process.execPath, [
+        join(root, 'packages', 'cli', 'dist', 'bin.js'),
+        'verify',
+        '--pact',
+        file,
+        '--monolith',
+        url(monolith),
+        '--candidate',
+        url(candidate),
+        '--monolith-state-url',
+        `${url(monolith)}/_pact/state`,
+        '--candidate-state-url',
+        `${url(candidate)}/_pact/state`,
+        '--concurrency',
+        concurrency,
+        '--json',
+        json,
+      ]);
+      const report = JSON.parse(readFileSync(json, 'utf8'));
+      rows.push({ tool: 'cutover (2 targets)', n, ...r });
+      console.log(
+        `cutover n=${n}: ${r.seconds.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s, load ${r.load.toFixed(1)}), peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}, ` +
+          `${report.summary.passed}/${report.summary.interactions} passed, parity identical ${report.summary.parity.identical}`,
+      );
+      if (r.code !== 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
+    }
   }
 } finally {
   monolith.child.kill();
   candidate.child.kill();
 }
 console.log(
-  '\n| tool | interactions | wall (s) | per 1,000 (s) | peak RSS (MB) | exit |\n| --- | --- | --- | --- | --- | --- |',
+  '\n| tool | interactions | wall (s) | wall per 1,000 (s) | CPU (s) | load at start | peak RSS (MB) | exit |\n| --- | --- | --- | --- | --- | --- | --- | --- |',
 );
 for (const r of rows) {
   console.log(
-    `| ${r.tool} | ${r.n.toLocaleString('en')} | ${r.seconds.toFixed(2)} | ${((r.seconds / r.n) * 1000).toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.code} |`,
+    `| ${r.tool} | ${r.n.toLocaleString('en')} | ${r.seconds.toFixed(2)} | ${((r.seconds / r.n) * 1000).toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.load.toFixed(1)} | ${r.rssMb.toFixed(0)} | ${r.code} |`,
   );
 }
