@@ -70,11 +70,13 @@ export function bytesAsText(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * A binary value in a sentence: `<1234 bytes of image/png>`, never decoded garbage.
+ * A binary value in a sentence: `<1234 bytes of image/png>`, never decoded garbage. The type is
+ * what the magic number says, else `declaredType` (e.g. the body's Content-Type), else octet-stream.
  *
  * @example
  * describeBytes(pngBuffer) // '<1234 bytes of image/png>'
  */
-export function describeBytes(bytes: Uint8Array, type = sniffBinary(bytes) ?? 'application/octet-stream'): string {
+export function describeBytes(bytes: Uint8Array, declaredType?: string): string {
+  const type = sniffBinary(bytes) ?? declaredType ?? 'application/octet-stream';
   return `<${bytes.length} byte${bytes.length === 1 ? '' : 's'} of ${type}>`;
 }

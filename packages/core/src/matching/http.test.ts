@@ -398,3 +398,24 @@ describe('matcher aliases end to end', () => {
     expect(kinds(bad).sort()).toEqual(['body', 'body', 'status']);
   });
 });
+
+describe('binary bodies without rules', () => {
+  it('compares bytes and names both sides by type and size', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]).toString('base64');
+    const gif = Buffer.from('GIF89a\u0001\u0000', 'latin1').toString('base64');
+    const body = (content: string) => ({ content, contentType: 'image/png', encoded: 'base64' });
+    const r = matchResponse({ status: 200, body: body(png) }, { status: 200, body: body(gif) }, { specVersion: '4.0' });
+    expect(r.mismatches).toEqual([
+      {
+        kind: 'body',
+        path: '$',
+        expected: png,
+        actual: gif,
+        message: "Expected the body to equal the pact's <9 bytes of image/png>, but got <8 bytes of image/gif>",
+      },
+    ]);
+    expect(
+      matchResponse({ status: 200, body: body(png) }, { status: 200, body: body(png) }, { specVersion: '4.0' }).ok,
+    ).toBe(true);
+  });
+});

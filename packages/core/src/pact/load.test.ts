@@ -131,6 +131,16 @@ describe('loadPact', () => {
       metadata: { pactSpecification: { version: '9.0.0' } },
     }).catch((e: unknown) => e);
     expect((error as PactLoadError).code).toBe(ErrorCodes.PACT_SPEC_UNSUPPORTED);
+    expect((error as PactLoadError).message).toBe(
+      '<inline pact>: $.metadata.pactSpecification.version: expected a pact specification version cutover reads (1 to 4), got the string "9.0.0"',
+    );
+    const v1 = await loadPact({
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [],
+      metadata: { 'pact-specification': { version: '7' } },
+    }).catch((e: unknown) => e);
+    expect((v1 as PactLoadError).details.jsonPath).toBe("$.metadata['pact-specification'].version");
   });
 
   describe('with one bad interaction among good ones', () => {

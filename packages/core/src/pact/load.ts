@@ -215,18 +215,21 @@ function detectSpec(
   metadata: Record<string, unknown>,
   at: Locator,
 ): { specMajor: SpecMajor; specVersion: string } {
-  const declared =
-    versionOf(metadata.pactSpecification) ??
-    versionOf(metadata['pact-specification']) ??
-    (typeof metadata.pactSpecificationVersion === 'string' ? metadata.pactSpecificationVersion : undefined);
-  if (declared !== undefined) {
+  const candidates: Array<[string, unknown]> = [
+    ['$.metadata.pactSpecification.version', versionOf(metadata.pactSpecification)],
+    ["$.metadata['pact-specification'].version", versionOf(metadata['pact-specification'])],
+    ['$.metadata.pactSpecificationVersion', metadata.pactSpecificationVersion],
+  ];
+  const found = candidates.find((c): c is [string, string] => typeof c[1] === 'string');
+  if (found !== undefined) {
+    const [jsonPath, declared] = found;
     const major = Number.parseInt(declared, 10);
     if (major === 1 || major === 2) return { specMajor: 2, specVersion: declared };
     if (major === 3 || major === 4) return { specMajor: major, specVersion: declared };
-    throw new UnsupportedSpecError(
-      `${at.source}: pact specification version "${declared}" is not supported (cutover reads versions 1 to 4)`,
-      { details: { source: at.source, jsonPath: '$.metadata.pactSpecification.version' } },
-    );
+    const expected = 'a pact specification version cutover reads (1 to 4)';
+    throw new UnsupportedSpecError(`${at.source}: ${jsonPath}: expected ${expected}, got ${describeValue(declared)}`, {
+      details: { source: at.source, jsonPath, expected },
+    });
   }
   const list = Array.isArray(doc.interactions) ? doc.interactions : [];
   if (list.some((i) => isRecord(i) && typeof i.type === 'string')) return { specMajor: 4, specVersion: '4.0' };

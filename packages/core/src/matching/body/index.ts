@@ -1,6 +1,7 @@
 import type { HttpBody, Mismatch } from '../../model.js';
 import { applyRuleList, contentFamily, failureMessage, sniffContentType } from '../matchers/apply.js';
 import type { CompiledRules } from '../matchers/types.js';
+import { describeBytes } from '../binary.js';
 import { describeValue, mismatch, show, showBody } from '../mismatch.js';
 import { selectRules } from '../rules.js';
 import { parseFormOrQuery } from './form.js';
@@ -230,7 +231,7 @@ export function matchBody(
           '$',
           eb.toString('base64'),
           ab.toString('base64'),
-          `Expected the body to be the ${eb.length} bytes in the pact, but got ${ab.length} different bytes`,
+          `Expected the body to equal the pact's ${describeBytes(eb, expectedType)}, but got ${describeBytes(ab, actualType)}`,
         ),
       );
     }
