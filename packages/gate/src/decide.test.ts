@@ -538,6 +538,43 @@ describe('decide: every blocking reason blocks', () => {
       return r;
     }
 
+    describe('when staleness cannot be checked (no --pact, no pacts[].createdAt)', () => {
+      function fileShas(): VerificationReport {
+        const r = withShas();
+        r.pacts = r.pacts.map(({ createdAt: _createdAt, ...p }) => p);
+        return r;
+      }
+
+      it('allows, but warns that staleness was not checked, naming the consumers', () => {
+        const decision = run({ evidence: evidenceOf(fileShas()) });
+        expect(decision.outcome).toBe('allowed');
+        expect(decision.warnings).toEqual([
+          expect.stringMatching(
+            /^staleness could not be checked for mobile-app \(verify-0\.json\), web-app \(verify-0\.json\): no current pact was given \(--pact\).*requirePactFingerprints: true/,
+          ),
+        ]);
+      });
+
+      it('does not warn when the current pacts are given or the results record createdAt', () => {
+        const pacts = [current('web-app', 'web-app-sha'), current('mobile-app', 'mobile-app-sha')];
+        expect(run({ evidence: evidenceOf(fileShas()), pacts }).warnings).toEqual([]);
+        expect(run({ evidence: evidenceOf(withShas()) }).warnings).toEqual([]);
+      });
+
+      it('blocks with requirePactFingerprints unless the current pacts were checked', () => {
+        const strict = policy((y) =>
+          y.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  requirePactFingerprints: true'),
+        );
+        const blocked = run({ policy: strict, evidence: evidenceOf(withShas()) });
+        expect(codes(blocked)).toEqual(['pact-not-fingerprinted', 'pact-not-fingerprinted']);
+        expect(blocked.routes[0]!.reasons[0]!.message).toMatch(
+          /mobile-app: nothing shows that verify-0\.json verified the current pact .*requirePactFingerprints/,
+        );
+        const pacts = [current('web-app', 'web-app-sha'), current('mobile-app', 'mobile-app-sha')];
+        expect(run({ policy: strict, evidence: evidenceOf(withShas()), pacts }).outcome).toBe('allowed');
+      });
+    });
+
     it('allows evidence that verified exactly the current pacts', () => {
       const pacts = [current('web-app', 'web-app-sha'), current('mobile-app', 'mobile-app-sha')];
       expect(run({ evidence: evidenceOf(withShas()), pacts }).outcome).toBe('allowed');

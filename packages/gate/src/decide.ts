@@ -203,6 +203,7 @@ export function decide(options: DecideOptions): GateDecision {
   const versions = new Set([...chosen.values()].map((r) => r.candidateVersion ?? '(none)'));
   const expectedVersion = options.candidateVersion;
 
+  const unchecked = new Set<string>();
   const routes = policy.routes.map((route): RouteDecision => {
     const reasons: BlockReason[] = [];
     const notes: string[] = [];
@@ -272,6 +273,19 @@ export function decide(options: DecideOptions): GateDecision {
               : `${consumer}: ${report.source} does not show that it verified the current pact ${current.source} (no matching sha256); verify again`,
         });
       }
+      // Whether "results older than the latest pact" could be checked at all for this consumer.
+      const fingerprinted =
+        report.kind === 'broker' ||
+        (options.pacts ?? []).some(
+          (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
+        );
+      if (!fingerprinted && rules.requirePactFingerprints)
+        reasons.push({
+          ...base,
+          code: 'pact-not-fingerprinted',
+          message: `${consumer}: nothing shows that ${report.source} verified the current pact (no current pact file of ${consumer} given with --pact); the policy requires pact fingerprints (requirePactFingerprints)`,
+        });
+      else if (!fingerprinted && !pact) unchecked.add(`${consumer} (${report.source})`);
       const ageMs = now.getTime() - Date.parse(report.finishedAt);
       if (-ageMs > clockSkewMs)
         reasons.push({
@@ -520,6 +534,10 @@ export function decide(options: DecideOptions): GateDecision {
   });
 
   const warnings: string[] = [];
+  if (unchecked.size > 0)
+    warnings.push(
+      `staleness could not be checked for ${[...unchecked].join(', ')}: no current pact was given (--pact) and the results record no pacts[].createdAt, so results of an older pact would pass unnoticed; pass --pact, or set requirePactFingerprints: true in the policy to block on this`,
+    );
   if (options.force !== undefined)
     warnings.push(`the rollout steps were overridden: allowed routes go to ${options.force}% (--force-weight)`);
   return {

@@ -19,6 +19,7 @@ export type ReasonCode =
   | 'consumer-missing'
   | 'not-verified'
   | 'stale-evidence'
+  | 'pact-not-fingerprinted'
   | 'evidence-too-old'
   | 'evidence-from-future'
   | 'wrong-candidate-version'

@@ -40,6 +40,16 @@ describe('parsePolicy', () => {
     expect(policy.routes[0]!.rules.maxEvidenceAgeMs).toBeUndefined();
   });
 
+  it('reads requirePactFingerprints (default false) from defaults and routes', () => {
+    expect(parsePolicy(POLICY_YAML).routes[0]!.rules.requirePactFingerprints).toBe(false);
+    const on = parsePolicy(POLICY_YAML.replace('defaults:', 'defaults:\n  requirePactFingerprints: true'));
+    expect(on.routes[0]!.rules.requirePactFingerprints).toBe(true);
+    expect(
+      errorOf(() => parsePolicy(POLICY_YAML.replace('defaults:', 'defaults:\n  requirePactFingerprints: yes please')))
+        .message,
+    ).toMatch(/\$\.defaults\.requirePactFingerprints: must be boolean/);
+  });
+
   it('merges defaults and route rules, the route winning', () => {
     const policy = parsePolicy(
       POLICY_YAML.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  parity: { allowNoise: false }'),

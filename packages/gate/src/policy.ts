@@ -15,6 +15,8 @@ export interface RouteRules {
   schema: { required: boolean; allowBaseline: boolean };
   requiredConsumers: string[];
   requireAllOperationsExercised: boolean;
+  /** Block evidence not checked against the current pact content (`--pact` SHA-256, or the broker's matrix). */
+  requirePactFingerprints: boolean;
   /** Milliseconds; undefined means no limit. */
   maxEvidenceAgeMs?: number;
   /** As written in the policy (`24h`), for reports. */
@@ -49,6 +51,7 @@ export const DEFAULT_RULES: Readonly<RouteRules> = {
   schema: { required: true, allowBaseline: true },
   requiredConsumers: [],
   requireAllOperationsExercised: false,
+  requirePactFingerprints: false,
 };
 
 /** Where the published JSON Schema of the policy lives (also exported as `@cutover/gate/schema/cutover-policy.schema.json`). */
@@ -69,6 +72,7 @@ interface RawRules {
   schema?: { required?: boolean; allowBaseline?: boolean };
   requiredConsumers?: string[];
   requireAllOperationsExercised?: boolean;
+  requirePactFingerprints?: boolean;
   maxEvidenceAge?: string;
 }
 
@@ -146,6 +150,7 @@ function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {
     if (layer.requiredConsumers) rules.requiredConsumers = [...layer.requiredConsumers];
     if (layer.requireAllOperationsExercised !== undefined)
       rules.requireAllOperationsExercised = layer.requireAllOperationsExercised;
+    if (layer.requirePactFingerprints !== undefined) rules.requirePactFingerprints = layer.requirePactFingerprints;
     if (layer.maxEvidenceAge !== undefined) {
       rules.maxEvidenceAge = layer.maxEvidenceAge;
       rules.maxEvidenceAgeMs = parseDuration(layer.maxEvidenceAge);

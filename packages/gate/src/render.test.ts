@@ -106,6 +106,22 @@ describe('renderMarkdown', () => {
     expect(row).toContain('| `response /eta` | monolith: not violated | candidate: violated |');
   });
 
+  it('says clearly when staleness could not be checked', () => {
+    const r = report();
+    r.pacts = r.pacts.map(({ createdAt: _createdAt, ...p }) => p);
+    const decision = decide({
+      policy: policy(),
+      evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] },
+      now: NOW,
+    });
+    expect(renderMarkdown(decision)).toMatch(
+      /> \*\*Warning:\*\* staleness could not be checked for mobile-app \(v\.json\)/,
+    );
+    expect(renderConsole(decision)).toMatch(
+      /\nwarning: staleness could not be checked for mobile-app \(v\.json\), web-app/,
+    );
+  });
+
   it('lists at most maxReasonsPerRoute reasons and counts the rest', () => {
     const decision = decisionWith(true);
     const route = decision.routes[0]!;
