@@ -87,7 +87,7 @@ function parse(expression: string): PathToken[] {
 }
 
 /** How well one token matches one path fragment: 2 exact, 1 wildcard, 0 no match (pact-reference weights). */
-function tokenWeight(token: PathToken, fragment: string | number): number {
+export function tokenWeight(token: PathToken, fragment: string | number): number {
   switch (token.kind) {
     case 'root':
       return fragment === '$' ? 2 : 0;
@@ -98,17 +98,18 @@ function tokenWeight(token: PathToken, fragment: string | number): number {
         ? fragment === token.index
           ? 2
           : 0
-        : isIndex(fragment) && Number(fragment) === token.index
+        : isIndexText(fragment) && Number(fragment) === token.index
           ? 2
           : 0;
     case 'star-index':
-      return typeof fragment === 'number' || isIndex(fragment) ? 1 : 0;
+      return typeof fragment === 'number' || isIndexText(fragment) ? 1 : 0;
     case 'star':
       return 1;
   }
 }
 
-function isIndex(s: string): boolean {
+/** True for a non-empty string of decimal digits (an object key that `[n]` and `[*]` also match). */
+export function isIndexText(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -1,9 +1,9 @@
 import type { Mismatch } from '../../model.js';
-import { applyMatcher, applyRuleList, deepEqual, failureMessage } from '../matchers/apply.js';
-import type { CompiledRules, Matcher } from '../matchers/types.js';
+import { applyMatcher, applyRuleList, deepEqual, failureMessage, type ValueMode } from '../matchers/apply.js';
+import type { CompiledRuleList, CompiledRules, Matcher } from '../matchers/types.js';
 import { describeValue, mismatch, show, typeName } from '../mismatch.js';
 import { formatPath, type PathToken } from '../path.js';
-import { hasRules, selectRules } from '../rules.js';
+import { fieldState, itemState, rootState, stateAt, type RuleState } from './rule-state.js';
 
 export interface JsonContext {
   rules: CompiledRules;
@@ -14,6 +14,9 @@ export interface JsonContext {
   decimalLiterals?: Set<string> | undefined;
 }
 
+// The walk keeps one path array per comparison and pushes/pops steps on it: a path is only turned
+// into text (formatPath) when a mismatch is reported, and the rules that apply at each node come
+// from a RuleState carried down the walk, not from scoring every rule against the path.
 type Path = (string | number)[];
 type JsonObject = Record<string, unknown>;
 
@@ -21,8 +24,16 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function push(ctx: JsonContext, path: Path, expected: unknown, actual: unknown, message: string): void {
-  ctx.mismatches.push(mismatch('body', formatPath(path), expected, actual, message));
+function push(ctx: JsonContext, where: string, expected: unknown, actual: unknown, message: string): void {
+  ctx.mismatches.push(mismatch('body', where, expected, actual, message));
+}
+
+/** The text of `path` with one more step, for a mismatch about a child. */
+function childPath(path: Path, key: string | number): string {
+  path.push(key);
+  const where = formatPath(path);
+  path.pop();
+  return where;
 }
 
 /**
@@ -30,150 +41,244 @@ function push(ctx: JsonContext, path: Path, expected: unknown, actual: unknown, 
  * Paths start at `['$']`.
  */
 export function compareJson(path: Path, expected: unknown, actual: unknown, ctx: JsonContext): void {
+  walk([...path], stateAt(ctx.rules, path), expected, actual, ctx);
+}
+
+function walk(path: Path, state: RuleState, expected: unknown, actual: unknown, ctx: JsonContext): void {
   if (isObject(expected)) {
     if (!isObject(actual)) {
-      push(
-        ctx,
-        path,
-        expected,
-        actual,
-        `Expected ${formatPath(path)} to be an object, but got ${describeValue(actual)}`,
-      );
+      const where = formatPath(path);
+      push(ctx, where, expected, actual, `Expected ${where} to be an object, but got ${describeValue(actual)}`);
       return;
     }
-    compareObjects(path, expected, actual, ctx);
+    compareObjects(path, state, expected, actual, ctx);
   } else if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) {
-      push(ctx, path, expected, actual, `Expected ${formatPath(path)} to be a list, but got ${describeValue(actual)}`);
+      const where = formatPath(path);
+      push(ctx, where, expected, actual, `Expected ${where} to be a list, but got ${describeValue(actual)}`);
       return;
     }
-    compareLists(path, expected, actual, ctx);
+    compareLists(path, state, expected, actual, ctx);
   } else {
-    compareValues(path, expected, actual, ctx);
+    compareValues(path, state, expected, actual, ctx);
   }
 }
 
-function compareValues(path: Path, expected: unknown, actual: unknown, ctx: JsonContext): void {
-  const selected = ctx.rules.rules.length > 0 ? selectRules(ctx.rules, path) : undefined;
+function walkField(
+  path: Path,
+  state: RuleState,
+  key: string,
+  expected: unknown,
+  actual: unknown,
+  ctx: JsonContext,
+): void {
+  path.push(key);
+  walk(path, fieldState(state, key), expected, actual, ctx);
+  path.pop();
+}
+
+function walkItem(
+  path: Path,
+  state: RuleState,
+  index: number,
+  expected: unknown,
+  actual: unknown,
+  ctx: JsonContext,
+): void {
+  path.push(index);
+  walk(path, itemState(state, index), expected, actual, ctx);
+  path.pop();
+}
+
+/** True when the value satisfies the list (AND: every matcher, OR: one), without building failures. */
+function satisfies(list: CompiledRuleList, expected: unknown, actual: unknown, cascaded: boolean, mode: ValueMode) {
+  if (list.combine === 'OR') {
+    if (list.matchers.length === 0) return true;
+    for (const matcher of list.matchers) if (!applyMatcher(matcher, expected, actual, cascaded, mode)) return true;
+    return false;
+  }
+  for (const matcher of list.matchers) if (applyMatcher(matcher, expected, actual, cascaded, mode)) return false;
+  return true;
+}
+
+function compareValues(path: Path, state: RuleState, expected: unknown, actual: unknown, ctx: JsonContext): void {
+  const selected = state.selected;
   if (selected) {
-    const mode = typeof actual === 'number' && ctx.decimalLiterals?.has(formatPath(path)) ? 'json-decimal' : 'json';
+    const mode: ValueMode =
+      typeof actual === 'number' && ctx.decimalLiterals?.has(formatPath(path)) ? 'json-decimal' : 'json';
+    if (satisfies(selected.list, expected, actual, selected.cascaded, mode)) return;
+    const where = formatPath(path);
     const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode);
-    for (const f of failures) push(ctx, path, expected, actual, failureMessage(formatPath(path), f, actual));
+    for (const f of failures) push(ctx, where, expected, actual, failureMessage(where, f, actual));
   } else if (!deepEqual(expected, actual)) {
     const where = formatPath(path);
     const message =
       typeName(expected) !== typeName(actual)
         ? `Expected ${where} to be ${describeValue(expected)}, but got ${describeValue(actual)}`
         : `Expected ${where} to equal ${show(expected)}, but got ${show(actual)}`;
-    push(ctx, path, expected, actual, message);
+    push(ctx, where, expected, actual, message);
   }
 }
 
+// Contexts for eachValue, one per (rules, matcher, place), so their rule states are built once.
+const childRulesCache = new WeakMap<CompiledRules, WeakMap<Matcher[], Map<string, CompiledRules>>>();
+const CHILD_RULES_LIMIT = 1_000;
+
 /** A context whose rules also say that every child of `path` follows `matchers` (eachValue). */
 function withChildRules(ctx: JsonContext, path: Path, matchers: Matcher[], child: 'field' | 'index'): JsonContext {
-  const tokens: PathToken[] = path.map((step, i): PathToken =>
-    i === 0
-      ? { kind: 'root' }
-      : typeof step === 'number'
-        ? { kind: 'index', index: step }
-        : { kind: 'field', name: step },
-  );
-  tokens.push(child === 'field' ? { kind: 'star' } : { kind: 'star-index' });
   const expression = `${formatPath(path)}${child === 'field' ? '.*' : '[*]'}`;
-  return { ...ctx, rules: { rules: [...ctx.rules.rules, { expression, tokens, list: { combine: 'AND', matchers } }] } };
+  let byMatchers = childRulesCache.get(ctx.rules);
+  if (!byMatchers) childRulesCache.set(ctx.rules, (byMatchers = new WeakMap()));
+  let byExpression = byMatchers.get(matchers);
+  if (!byExpression) byMatchers.set(matchers, (byExpression = new Map()));
+  let rules = byExpression.get(expression);
+  if (!rules) {
+    const tokens: PathToken[] = path.map((step, i): PathToken =>
+      i === 0
+        ? { kind: 'root' }
+        : typeof step === 'number'
+          ? { kind: 'index', index: step }
+          : { kind: 'field', name: step },
+    );
+    tokens.push(child === 'field' ? { kind: 'star' } : { kind: 'star-index' });
+    rules = { rules: [...ctx.rules.rules, { expression, tokens, list: { combine: 'AND', matchers } }] };
+    // List indices make these places unbounded in number; a long-lived rules object must not grow forever.
+    if (byExpression.size >= CHILD_RULES_LIMIT) byExpression.clear();
+    byExpression.set(expression, rules);
+  }
+  return { ...ctx, rules };
 }
 
-function compareObjects(path: Path, expected: JsonObject, actual: JsonObject, ctx: JsonContext): void {
-  const where = formatPath(path);
-  const expectedKeys = Object.keys(expected);
-  const actualKeys = Object.keys(actual);
-  const selected = ctx.rules.rules.length > 0 && hasRules(ctx.rules, path) ? selectRules(ctx.rules, path) : undefined;
+/**
+ * The expected object's keys and the rule state of each, kept on the state for the object compared
+ * there last: an expected body is compared many times (every list item against the same example,
+ * every replay of an interaction), and like the compiled rules, it is read as fixed once matched.
+ */
+function planFor(state: RuleState, expected: JsonObject): NonNullable<RuleState['plan']> {
+  const plan = state.plan;
+  if (plan !== undefined && plan.object === expected) return plan;
+  const keys = Object.keys(expected);
+  const fresh = { object: expected, keys, states: keys.map((key) => fieldState(state, key)) };
+  state.plan = fresh;
+  return fresh;
+}
+
+function firstValue(object: JsonObject): unknown {
+  for (const key in object) if (Object.hasOwn(object, key)) return object[key];
+  return undefined;
+}
+
+function compareObjects(
+  path: Path,
+  state: RuleState,
+  expected: JsonObject,
+  actual: JsonObject,
+  ctx: JsonContext,
+): void {
+  const selected = state.selected;
   let keysChecked = false;
   if (selected) {
     for (const matcher of selected.list.matchers) {
       if (matcher.type === 'values') {
         // Keys are free; every actual value is checked against the expected value of the same key or the first one.
         keysChecked = true;
-        const example = expectedKeys.length > 0 ? expected[expectedKeys[0] as string] : undefined;
-        for (const key of actualKeys) {
+        const example = firstValue(expected);
+        for (const key of Object.keys(actual)) {
           const ex = Object.hasOwn(expected, key) ? expected[key] : example;
-          if (ex !== undefined) compareJson([...path, key], ex, actual[key], ctx);
+          if (ex !== undefined) walkField(path, state, key, ex, actual[key], ctx);
         }
       } else if (matcher.type === 'eachValue') {
         keysChecked = true;
         const child = withChildRules(ctx, path, matcher.rules, 'field');
-        const example = expectedKeys.length > 0 ? expected[expectedKeys[0] as string] : undefined;
-        for (const key of actualKeys) {
+        const childState = stateAt(child.rules, path);
+        const example = firstValue(expected);
+        for (const key of Object.keys(actual)) {
           const ex = Object.hasOwn(expected, key) ? expected[key] : example;
-          compareJson([...path, key], ex === undefined ? actual[key] : ex, actual[key], child);
+          walkField(path, childState, key, ex === undefined ? actual[key] : ex, actual[key], child);
         }
       } else if (matcher.type === 'eachKey') {
         keysChecked = true;
-        for (const key of actualKeys) {
+        for (const key of Object.keys(actual)) {
           for (const rule of matcher.rules) {
             const f = applyMatcher(rule, key, key, false, 'text');
-            if (f)
+            if (f) {
+              const where = formatPath(path);
               push(
                 ctx,
-                [...path, key],
+                childPath(path, key),
                 undefined,
                 key,
                 `Expected key ${JSON.stringify(key)} in ${where} ${f.expectation}`,
               );
+            }
           }
         }
-        for (const key of expectedKeys) {
-          if (Object.hasOwn(actual, key)) compareJson([...path, key], expected[key], actual[key], ctx);
+        for (const key of Object.keys(expected)) {
+          if (Object.hasOwn(actual, key)) walkField(path, state, key, expected[key], actual[key], ctx);
         }
       } else {
         const f = applyMatcher(matcher, expected, actual, selected.cascaded);
-        if (f) push(ctx, path, expected, actual, failureMessage(where, f, actual));
+        if (f) {
+          const where = formatPath(path);
+          push(ctx, where, expected, actual, failureMessage(where, f, actual));
+        }
       }
     }
   }
   if (keysChecked) return;
   if (!ctx.allowUnexpectedKeys) {
-    for (const key of actualKeys) {
+    for (const key of Object.keys(actual)) {
       if (!Object.hasOwn(expected, key)) {
-        push(
-          ctx,
-          [...path, key],
-          undefined,
-          actual[key],
-          `Did not expect ${formatPath([...path, key])} (found ${describeValue(actual[key])})`,
-        );
+        const where = childPath(path, key);
+        push(ctx, where, undefined, actual[key], `Did not expect ${where} (found ${describeValue(actual[key])})`);
       }
     }
   }
-  for (const key of expectedKeys) {
-    if (Object.hasOwn(actual, key)) {
-      compareJson([...path, key], expected[key], actual[key], ctx);
+  const plan = planFor(state, expected);
+  const keys = plan.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = actual[key];
+    // One lookup instead of two for a JSON value; what could be inherited (a function, `__proto__`) is checked.
+    if (value !== undefined && typeof value !== 'function' && key !== '__proto__' ? true : Object.hasOwn(actual, key)) {
+      path.push(key);
+      walk(path, plan.states[i]!, expected[key], value, ctx);
+      path.pop();
     } else {
+      const where = childPath(path, key);
       push(
         ctx,
-        [...path, key],
+        where,
         expected[key],
         undefined,
-        `Expected ${formatPath([...path, key])} to be present (like ${show(expected[key])}), but it was missing`,
+        `Expected ${where} to be present (like ${show(expected[key])}), but it was missing`,
       );
     }
   }
 }
 
-function compareLists(path: Path, expected: unknown[], actual: unknown[], ctx: JsonContext): void {
-  const where = formatPath(path);
-  const selected = ctx.rules.rules.length > 0 && hasRules(ctx.rules, path) ? selectRules(ctx.rules, path) : undefined;
+/** True when `item` matches `example` under a variant's rules (arrayContains). */
+function variantMatches(rules: CompiledRules, example: unknown, item: unknown): boolean {
+  const sub: JsonContext = { rules, allowUnexpectedKeys: true, mismatches: [] };
+  walk(['$'], rootState(rules), example, item, sub);
+  return sub.mismatches.length === 0;
+}
+
+function compareLists(path: Path, state: RuleState, expected: unknown[], actual: unknown[], ctx: JsonContext): void {
+  const selected = state.selected;
   if (!selected) {
     if (expected.length === 0 && actual.length > 0) {
-      push(ctx, path, expected, actual, `Expected ${where} to be an empty list, but got ${describeValue(actual)}`);
+      const where = formatPath(path);
+      push(ctx, where, expected, actual, `Expected ${where} to be an empty list, but got ${describeValue(actual)}`);
       return;
     }
-    for (let i = 0; i < Math.min(expected.length, actual.length); i++)
-      compareJson([...path, i], expected[i], actual[i], ctx);
+    const common = Math.min(expected.length, actual.length);
+    for (let i = 0; i < common; i++) walkItem(path, state, i, expected[i], actual[i], ctx);
     if (expected.length !== actual.length) {
+      const where = formatPath(path);
       push(
         ctx,
-        path,
+        where,
         expected,
         actual,
         `Expected ${where} to have ${expected.length} item${expected.length === 1 ? '' : 's'}, but got ${actual.length}`,
@@ -187,24 +292,21 @@ function compareLists(path: Path, expected: unknown[], actual: unknown[], ctx: J
       for (const [n, variant] of matcher.variants.entries()) {
         const example = expected[variant.index];
         if (example === undefined) {
+          const where = formatPath(path);
           push(
             ctx,
-            path,
+            where,
             expected,
             actual,
             `The pact's arrayContains variant ${n} at ${where} points at index ${variant.index}, which the expected list does not have`,
           );
           continue;
         }
-        const found = actual.some((item) => {
-          const sub: JsonContext = { rules: variant.rules, allowUnexpectedKeys: true, mismatches: [] };
-          compareJson(['$'], example, item, sub);
-          return sub.mismatches.length === 0;
-        });
-        if (!found) {
+        if (!actual.some((item) => variantMatches(variant.rules, example, item))) {
+          const where = formatPath(path);
           push(
             ctx,
-            path,
+            where,
             example,
             actual,
             `Expected ${where} to contain an item matching ${show(example)} (variant ${n}), but none did`,
@@ -213,20 +315,24 @@ function compareLists(path: Path, expected: unknown[], actual: unknown[], ctx: J
       }
     } else if (matcher.type === 'eachValue') {
       const child = withChildRules(ctx, path, matcher.rules, 'index');
+      const childState = stateAt(child.rules, path);
       for (let i = 0; i < actual.length; i++) {
         const ex = expected.length > 0 ? (i < expected.length ? expected[i] : expected[0]) : actual[i];
-        compareJson([...path, i], ex, actual[i], child);
+        walkItem(path, childState, i, ex, actual[i], child);
       }
     } else {
       const f = applyMatcher(matcher, expected, actual, selected.cascaded);
-      if (f) push(ctx, path, expected, actual, failureMessage(where, f, actual));
+      if (f) {
+        const where = formatPath(path);
+        push(ctx, where, expected, actual, failureMessage(where, f, actual));
+      }
       compareItems = true;
     }
   }
   if (compareItems && expected.length > 0) {
     // With a rule on the list, each actual item is checked against the expected item at its index, or the first one.
     for (let i = 0; i < actual.length; i++) {
-      compareJson([...path, i], i < expected.length ? expected[i] : expected[0], actual[i], ctx);
+      walkItem(path, state, i, i < expected.length ? expected[i] : expected[0], actual[i], ctx);
     }
   }
 }
