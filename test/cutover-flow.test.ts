@@ -58,13 +58,15 @@ function verify(out: string, candidateUrl = candidate.url) {
   ]);
 }
 
-function gate(out: string, policy = 'contracts/cutover.yaml') {
+function gate(out: string, policy = 'contracts/cutover.yaml', pacts = 'contracts/pacts') {
   return cutover([
     'gate',
     '--policy',
     policy,
     '--results',
     join(out, 'verify.json'),
+    '--pact',
+    pacts,
     '--openapi',
     'contracts/openapi/logistics.yaml',
     '--json',
@@ -115,6 +117,24 @@ describe('cutover verify + gate on the example system', { timeout: 120_000 }, ()
       expect.arrayContaining(['cutover-weights.json', 'cutover-routing.http.conf', 'cutover-routing.locations.conf']),
     );
     expect(readFileSync(join(out, 'gate.md'), 'utf8')).toContain('tracking');
+  });
+
+  it('blocks evidence verified against a pact that has changed since (the consumer published a new pact)', async () => {
+    const pacts = join(dir, 'newer-pacts');
+    mkdirSync(pacts, { recursive: true });
+    for (const file of readdirSync('contracts/pacts')) {
+      const pact = readJson(join('contracts/pacts', file));
+      if (pact.consumer.name === 'web-app') pact.interactions[0].description += ' (revised)';
+      writeFileSync(join(pacts, file), JSON.stringify(pact, null, 2));
+    }
+    const gated = await gate(join(dir, 'faithful'), 'contracts/cutover.yaml', pacts);
+    expect(gated.code, gated.stdout + gated.stderr).toBe(1);
+    const reasons = readJson(join(dir, 'faithful', 'gate.json')).routes[0].reasons as Array<{
+      code: string;
+      consumer?: string;
+    }>;
+    expect(reasons).toContainEqual(expect.objectContaining({ code: 'stale-evidence', consumer: 'web-app' }));
+    expect(reasons.some((r) => r.code === 'stale-evidence' && r.consumer === 'mobile-app')).toBe(false);
   });
 
   it('blocks a candidate that renamed a field, names the difference, and leaves no routing artifact behind', async () => {
