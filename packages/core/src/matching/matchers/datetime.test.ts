@@ -22,11 +22,37 @@ describe('Java date/time patterns', () => {
     ['HH:mm[:ss]', '10:00', true],
     ['HH:mm[:ss]', '10:00:59', true],
     ["dd/MM/yyyy 'at' HH''mm", "01/02/2020 at 10'30", true],
+    // Range checks read the fields' capture groups by position: literal parentheses and
+    // month names must not shift them.
+    ["'('dd')' MM yyyy", '(30) 04 2023', true],
+    ["'('dd')' MM yyyy", '(31) 04 2023', false],
+    ["'('yyyy')' dd MM", '(2023) 29 02', false],
+    ["'('yyyy')' dd MM", '(2024) 29 02', true],
+    ['dd MMM yyyy', '31 Apr 2023', false],
+    ['d MMMM yyyy', '29 February 2023', false],
+    ['d MMMM yyyy', '29 February 2024', true],
+    ['yyyy-MM', '2023-02', true],
   ])('%s accepts %j: %s', (format, value, expected) => {
     expect(ok(format, value)).toBe(expected);
   });
 
   it('escapes literal punctuation', () => {
     expect(javaPatternToRegex('yyyy.MM').test('2024x05')).toBe(false);
+  });
+});
+
+describe('ISO 8601 defaults (no format)', () => {
+  it.each([
+    ['date', '2024-02-29', true],
+    ['date', '2023-02-29', false],
+    ['date', '2023-04-31', false],
+    ['timestamp', '2024-02-29T10:00:00Z', true],
+    ['timestamp', '2023-02-30T10:00:00Z', false],
+    ['timestamp', '2023-06-30 10:00:00.123+02:00', true],
+    ['time', '23:59:60', true],
+    ['time', '24:00', false],
+  ] as const)('a %s matcher accepts %j: %s', (kind, value, expected) => {
+    const m = compileDateMatcher(kind, undefined);
+    expect(m.type === kind && m.test(value)).toBe(expected);
   });
 });
