@@ -17,8 +17,11 @@ export interface BodyPart {
 
 /** The Content-Type header of a part (first value), if any. */
 export function headerContentType(headers: Record<string, string[]>): string | undefined {
-  for (const [name, values] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'content-type' && values.length > 0 && values[0]) return values[0];
+  // Called for both sides of every match: no entry arrays, and no lower-casing of names that cannot match.
+  for (const name in headers) {
+    if (name.length !== 12 || !Object.hasOwn(headers, name) || name.toLowerCase() !== 'content-type') continue;
+    const values = headers[name];
+    if (values && values.length > 0 && values[0]) return values[0];
   }
   return undefined;
 }
