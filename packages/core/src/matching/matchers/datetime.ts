@@ -157,6 +157,9 @@ function numberGroups(regex: RegExp): { regex: RegExp; fields: DateFields } {
 }
 
 function validDate(m: RegExpExecArray, fields: DateFields): boolean {
+  const dayText = fields.day === undefined ? undefined : m[fields.day];
+  // Every month has 28 days: only days 29-31 need the month (and Feb 29 the year).
+  if (!dayText || dayText.length < 2 || dayText < '29') return true;
   let month: number | undefined;
   const monthText = fields.month === undefined ? undefined : m[fields.month];
   const monthName = fields.monthName === undefined ? undefined : m[fields.monthName];
@@ -164,9 +167,8 @@ function validDate(m: RegExpExecArray, fields: DateFields): boolean {
   if (monthText) month = Number(monthText);
   else if (monthName) month = MONTHS.indexOf(monthName) + 1;
   else if (monthShort) month = MONTHS.findIndex((name) => name.startsWith(monthShort)) + 1;
-  const dayText = fields.day === undefined ? undefined : m[fields.day];
-  const day = dayText ? Number(dayText) : undefined;
-  if (month === undefined || day === undefined) return true;
+  const day = Number(dayText);
+  if (month === undefined) return true;
   if (day > (DAYS_IN_MONTH[month - 1] ?? 31)) return false;
   const year = fields.year === undefined ? undefined : m[fields.year];
   if (month === 2 && day === 29 && year) {
