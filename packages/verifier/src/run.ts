@@ -21,7 +21,7 @@ import type {
   TargetOutcome,
   VerificationReport,
 } from '@cutover/core';
-import { TargetClient, TargetError, isJsonContentType, toOutgoing } from './http.js';
+import { TargetClient, TargetError, toOutgoing } from './http.js';
 import type { CapturedResponse } from './http.js';
 import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
@@ -263,23 +263,21 @@ function round(ms: number): number {
 
 /** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
 function observe(captured: CapturedResponse, url: string): HttpResponse {
-  const contentType = captured.headers['content-type'];
-  const type = Array.isArray(contentType) ? contentType[0] : contentType;
-  if (isJsonContentType(type) && captured.body.length > 0) {
-    try {
-      JSON.parse(captured.body.toString('utf8'));
-    } catch (cause) {
-      throw new TargetError(
-        `${url} answered HTTP ${captured.status} with content type ${type} but a body that is not JSON: ${JSON.stringify(captured.body.toString('utf8').slice(0, 80))}`,
-        { cause, details: { url } },
-      );
-    }
-  }
-  return observedResponse({
+  const response = observedResponse({
     status: captured.status,
     headers: captured.headers,
     body: captured.body.length > 0 ? captured.body : undefined,
   });
+  // observedResponse keeps unparseable JSON as its text, marked `encoded: 'json'`.
+  if (response.body.kind === 'present' && response.body.encoded === 'json') {
+    const type = response.body.contentType ?? 'a JSON content type';
+    const text = String(response.body.content);
+    throw new TargetError(
+      `${url} answered HTTP ${captured.status} with ${type} but a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+      { details: { url } },
+    );
+  }
+  return response;
 }
 
 function comparable(response: HttpResponse): ComparableResponse {
