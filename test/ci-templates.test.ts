@@ -141,6 +141,15 @@ describe('CI templates', () => {
     }
   });
 
+  it('publishes verification results only for pacts fetched from a broker, and gates on the broker then', () => {
+    const calls = allJobs().flatMap((job) => cutoverCalls(job.commands));
+    const publishing = calls.filter((c) => c.command === 'verify' && c.flags.includes('publish'));
+    for (const call of publishing) expect(call.flags, call.line).toContain('broker-url');
+    for (const call of calls.filter((c) => c.command === 'gate' && c.flags.includes('broker-url'))) {
+      expect(call.flags, call.line).toContain('candidate-version');
+    }
+  });
+
   it('calls only npm scripts and helper scripts that exist', () => {
     for (const job of allJobs()) {
       for (const line of job.commands) {
