@@ -210,7 +210,10 @@ export class SchemaCompiler {
         }
         out.$ref = value;
         onRef(target);
-      } else if (OPENAPI_ANNOTATIONS.includes(key) || (key === 'nullable' && this.version === '3.0')) {
+      } else if (OPENAPI_ANNOTATIONS.includes(key) || key === 'nullable') {
+        // 3.0: translated below. 3.1 (JSON Schema 2020-12): `nullable` is an unknown annotation with
+        // no effect on validity, but ajv reads `schema.nullable` in its type check whatever the
+        // vocabulary (removeKeyword does not switch that off), so it must not reach ajv at all.
         continue;
       } else if (key === 'required' && direction === 'response-partial') {
         continue;

@@ -276,6 +276,53 @@ describe('validateResponse: OpenAPI 3.1 (JSON Schema 2020-12)', () => {
   });
 });
 
+describe('validateResponse: nullable is not a keyword in OpenAPI 3.1', () => {
+  const withNullable = (openapi: string): object => ({
+    openapi,
+    info: { title: 't', version: '1' },
+    paths: {
+      '/things': {
+        get: {
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      c: { type: 'string', nullable: true },
+                      // Without `type`, ajv's built-in nullable would refuse to compile at all.
+                      d: { nullable: true, minLength: 2 },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const check = (target: OpenApiDocument, body: unknown): string[][] =>
+    brief(target.validateResponse({ method: 'GET', path: '/things' }, { status: 200, body, contentType: json }));
+
+  it('reports null for a 3.1 `type: string, nullable: true` property as a type violation', async () => {
+    const v31 = await loadOpenApi(withNullable('3.1.0'), { validate: false });
+    expect(check(v31, { c: null })).toEqual([['response.body.incompatible', '/c', 'type']]);
+    expect(check(v31, { c: 'x', d: 'ab' })).toEqual([]);
+    expect(check(v31, { d: 'a' })).toEqual([['response.body.incompatible', '/d', 'minLength']]);
+    // No type: null is simply not a string, so minLength does not apply.
+    expect(check(v31, { d: null })).toEqual([]);
+  });
+
+  it('still accepts null for the same schema in a 3.0 document', async () => {
+    const v30 = await loadOpenApi(withNullable('3.0.3'), { validate: false });
+    expect(check(v30, { c: null })).toEqual([]);
+    expect(check(v30, { c: 1 })).toEqual([['response.body.incompatible', '/c', 'type']]);
+  });
+});
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
