@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderConsole } from './reporters/console.js';
 import type { SchemaViolation, VerificationReport } from '@cutover/core';
 import { runVerify, interactionStatus, verificationFailed } from './run.js';
 import type { VerifyOptions } from './options.js';
@@ -603,6 +607,43 @@ describe('runVerify with a real OpenAPI document', () => {
     expect(result.schema!.baseline).toEqual([expect.objectContaining({ rule: 'required' })]);
     expect(result.schema!.regressions).toEqual([expect.objectContaining({ instancePath: '/status', rule: 'enum' })]);
     expect(interactionStatus(result)).toBe('failed');
+  });
+
+  it('reports an OpenAPI validator crash as an error on the target, never a pass', async () => {
+    // `pattern: "(["` is not a regular expression: validating the response throws.
+    const doc = join(await mkdtemp(join(tmpdir(), 'cutover-oa-')), 'items.yaml');
+    await writeFile(
+      doc,
+      [
+        'openapi: 3.0.3',
+        "info: {title: items, version: '1'}",
+        'paths:',
+        '  /shipments/{id}:',
+        '    get:',
+        '      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]',
+        '      responses:',
+        "        '200':",
+        '          description: ok',
+        '          content:',
+        '            application/json:',
+        '              schema:',
+        '                type: object',
+        '                properties:',
+        '                  id: {type: integer}',
+        '                  status: {type: string, pattern: "(["}',
+        '',
+      ].join('\n'),
+    );
+    const routes = { 'GET /shipments/1': () => ({ body: shipment }) };
+    const report = await verify(undefined, routes, [getShipment], { openapi: doc });
+    const result = report.results[0]!;
+    expect(result.targets.candidate).toMatchObject({
+      outcome: 'error',
+      error: { code: 'CUTOVER_OPENAPI_INVALID', message: expect.stringMatching(/OpenAPI validator failed/) },
+    });
+    expect(interactionStatus(result)).toBe('errored');
+    expect(verificationFailed(report)).toBe(true);
+    expect(renderConsole(report)).toMatch(/candidate: error CUTOVER_OPENAPI_INVALID The OpenAPI validator failed/);
   });
 
   it('refuses an OpenAPI document that does not exist, naming it', async () => {

@@ -388,25 +388,42 @@ async function evaluate(
   if (schema) {
     const request = runs.monolith?.request ?? runs.candidate?.request;
     const schemaResult: SchemaResult = { request: [], monolith: [], candidate: [], baseline: [], regressions: [] };
-    try {
-      if (request) {
-        const req = schemaRequest(request);
-        schemaResult.request = await schema.validateRequest(req);
-        if (monolith) schemaResult.monolith = await schema.validateResponse(req, schemaResponse(monolith[0]!));
-        if (candidate) schemaResult.candidate = await schema.validateResponse(req, schemaResponse(candidate[0]!));
-      }
-    } catch (error) {
-      // A validator fault must not look like a clean document check.
+    // A validator fault must never look like a clean document check: the targets it concerns get
+    // an `error` outcome naming the cause (the request check concerns every target).
+    const validatorFault = (names: TargetName[], what: string, error: unknown): void => {
       const { message } = describeError(error);
-      schemaResult.request.push({
-        code: 'validator.error',
-        severity: 'error',
-        on: 'request',
-        instancePath: '',
-        schemaPath: '',
-        rule: 'validator',
-        message: `The OpenAPI validator failed: ${message}`,
-      });
+      for (const name of names) {
+        const outcome = outcomes[name];
+        if (!outcome || outcome.outcome === 'skipped') continue;
+        outcome.outcome = 'error';
+        outcome.error ??= {
+          code: ErrorCodes.OPENAPI_INVALID,
+          message: `The OpenAPI validator failed on ${what} (${schema.source}): ${message}`,
+        };
+      }
+    };
+    if (request) {
+      const req = schemaRequest(request);
+      try {
+        schemaResult.request = await schema.validateRequest(req);
+      } catch (error) {
+        validatorFault(
+          targets.map((t) => t.name),
+          `the request ${req.method} ${req.path}`,
+          error,
+        );
+      }
+      for (const [name, responses] of [
+        ['monolith', monolith],
+        ['candidate', candidate],
+      ] as const) {
+        if (!responses) continue;
+        try {
+          schemaResult[name] = await schema.validateResponse(req, schemaResponse(responses[0]!));
+        } catch (error) {
+          validatorFault([name], `the ${name}'s response to ${req.method} ${req.path}`, error);
+        }
+      }
     }
     const split = monolith
       ? splitBaseline(schemaResult.monolith, schemaResult.candidate)
