@@ -42,12 +42,31 @@ describe('findOperation', () => {
     });
   });
 
-  it('matches several parameters inside one segment', () => {
+  it('matches several parameters inside one segment, splitting {name}.{ext} at the last dot', () => {
     expect(shipments.findOperation('GET', '/v1/files/report.v2.pdf')).toMatchObject({
       pathTemplate: '/files/{name}.{ext}',
-      params: { name: 'report', ext: 'v2.pdf' },
+      params: { name: 'report.v2', ext: 'pdf' },
     });
+    expect(shipments.findOperation('GET', '/v1/files/a.pdf')).toMatchObject({ params: { name: 'a', ext: 'pdf' } });
     expect(shipments.findOperation('GET', '/v1/files/noextension').kind).toBe('not-found');
+  });
+
+  it('lets earlier parameters of a segment take as much as the later literals allow', async () => {
+    const archives = await loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: {
+          '/archives/{name}.{ext}.{compression}': { get: { responses: { '200': { description: 'ok' } } } },
+          '/v/{major}-{rest}': { get: { responses: { '200': { description: 'ok' } } } },
+        },
+      },
+      { validate: false },
+    );
+    expect(archives.findOperation('GET', '/archives/backup.2024.tar.gz')).toMatchObject({
+      params: { name: 'backup.2024', ext: 'tar', compression: 'gz' },
+    });
+    expect(archives.findOperation('GET', '/v/1-2-rc')).toMatchObject({ params: { major: '1-2', rest: 'rc' } });
   });
 
   it('reports templates that match equally as ambiguous and picks the first in the document', () => {

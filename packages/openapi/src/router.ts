@@ -69,8 +69,9 @@ function parseSegment(text: string): Segment {
       hasLiteral = true;
     }
     names.push(rest.slice(open + 1, close));
-    // Lazy, so `{name}.{ext}` splits `report.v2.pdf` at the last dot the literal allows.
-    pattern += '(.+?)';
+    // Greedy, so an earlier parameter takes all the later literals allow: `{name}.{ext}` splits
+    // `report.v2.pdf` at the last dot (name `report.v2`, ext `pdf`), as file extensions mean.
+    pattern += '(.+)';
     key += '{}';
     rest = rest.slice(close + 1);
   }

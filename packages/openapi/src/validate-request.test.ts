@@ -68,6 +68,8 @@ describe('validateRequest: operation and parameters', () => {
     expect(brief(doc.validateRequest({ method: 'GET', path: '/v1/files/a.doc' }))).toEqual([
       ['request.parameter.invalid', 'path/ext', 'enum'],
     ]);
+    // The extension is what follows the last dot, so a dotted name is no false error.
+    expect(doc.validateRequest({ method: 'GET', path: '/v1/files/report.v2.pdf' })).toEqual([]);
   });
 
   it('parses JSON-content query parameters (3.1 document)', () => {
