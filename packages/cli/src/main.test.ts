@@ -36,3 +36,12 @@ describe('cutover (the command line)', () => {
     expect(unknownOption.err).toMatch(/bogus-flag/);
   });
 });
+
+describe('command loading', () => {
+  it('loads only the named command, so verify does not load the gate', async () => {
+    const { loadCommands, commandLoaders } = await import('./commands/index.js');
+    expect(await loadCommands(['verify', '--pact', 'x'])).toEqual([await commandLoaders.verify!()]);
+    expect(await loadCommands(['--help'])).toHaveLength(Object.keys(commandLoaders).length);
+    expect(await loadCommands(['frobnicate'])).toHaveLength(Object.keys(commandLoaders).length);
+  });
+});

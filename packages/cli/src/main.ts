@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { UsageError, describeError, isCutoverError } from '@cutover/core';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './context.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -35,7 +35,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     .wrap(Math.min(120, (fullIo.stdout as { columns?: number }).columns ?? 100))
     .exitProcess(false)
     .showHelpOnFail(false);
-  for (const register of commands) parser = register(parser, fullIo, outcome);
+  for (const register of await loadCommands(argv)) parser = register(parser, fullIo, outcome);
 
   // A fail handler that returns lets yargs go on and run the command; it must throw to stop.
   parser = parser.fail((message, error) => {
