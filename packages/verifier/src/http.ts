@@ -111,23 +111,37 @@ export class TargetClient {
   }
 
   private async once(request: OutgoingRequest, started: number): Promise<CapturedResponse> {
+    // The agent's headers/body timeouts only measure idle time: a target that trickles one byte
+    // at a time would never time out. One deadline covers connect, headers and the whole body.
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(), this.timeoutMs);
     const options: Dispatcher.RequestOptions = {
       origin: this.origin,
       path: this.basePath + request.path,
       method: request.method as Dispatcher.HttpMethod,
       headers: request.headers,
-      // The agent's headers/body timeouts bound the request; a per-request AbortSignal costs more
-      // than the request itself on a fast local target.
+      signal: controller.signal,
     };
     if (request.body !== undefined) options.body = request.body;
-    const response = await this.agent.request(options);
-    const body = Buffer.from(await response.body.arrayBuffer());
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      body,
-      timingMs: Math.round((performance.now() - started) * 100) / 100,
-    };
+    try {
+      const response = await this.agent.request(options);
+      const body = Buffer.from(await response.body.arrayBuffer());
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body,
+        timingMs: Math.round((performance.now() - started) * 100) / 100,
+      };
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const url = this.origin + this.basePath + request.path;
+      throw new TargetError(`${request.method} ${url} failed: timed out after ${this.timeoutMs} ms`, {
+        cause: error,
+        details: { url },
+      });
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   startResettingServer,
   startServer,
   startStateServer,
+  startTricklingServer,
 } from './testing/servers.js';
 import type { FixtureHandler, Running } from './testing/servers.js';
 import { v3Pact, writePacts } from './testing/pacts.js';
@@ -317,6 +318,18 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
     const report = await verify(hanging.url, undefined, [getShipment], { timeoutMs: 150 });
     expect(report.results[0]!.targets.monolith).toMatchObject({ outcome: 'error' });
     expect(report.results[0]!.targets.monolith!.error!.message).toMatch(/timed out|timeout/i);
+  });
+
+  it('times out a target that streams its body slowly, with one deadline for the whole request', async () => {
+    // Headers at once, then a byte every 100 ms: never idle for 300 ms, so only an overall deadline ends it.
+    const trickle = await startTricklingServer(100);
+    open.push(trickle);
+    const started = performance.now();
+    const report = await verify(undefined, trickle.url, [getShipment], { timeoutMs: 300 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    const outcome = report.results[0]!.targets.candidate!;
+    expect(outcome.outcome).toBe('error');
+    expect(outcome.error!.message).toBe(`GET ${trickle.url}/shipments/1 failed: timed out after 300 ms`);
   });
 
   it('reports a target that answers garbage bytes, resets, or sends broken JSON as an error', async () => {

@@ -101,6 +101,16 @@ export function startHangingServer(): Promise<Running> {
   );
 }
 
+/** A server that sends its headers at once, then one body byte every `everyMs`, never finishing. */
+export function startTricklingServer(everyMs: number): Promise<Running> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => res.write('.'), everyMs);
+    res.on('close', () => clearInterval(timer));
+  });
+  return listening(server, new Set());
+}
+
 /** A TCP server that answers every connection with bytes that are not HTTP. */
 export function startGarbageServer(): Promise<Running> {
   const server = createTcpServer((socket) => {
