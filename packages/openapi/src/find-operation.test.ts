@@ -92,6 +92,12 @@ describe('findOperation', () => {
     });
   });
 
+  it('reads a basePath option without a leading slash as rooted', async () => {
+    const gateway = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false, basePath: 'gw/' });
+    expect(gateway.findOperation('GET', '/gw/shipments/1')).toMatchObject({ kind: 'found', basePath: '/gw' });
+    expect(gateway.findOperation('GET', '/v1/shipments/1').kind).toBe('not-found');
+  });
+
   it('honours server variables with an enum in the base path', () => {
     expect(catalog.findOperation('GET', '/api/v1/items/abc')).toMatchObject({ kind: 'found', basePath: '/api/v1' });
     expect(catalog.findOperation('GET', '/api/v2/items/abc')).toMatchObject({ kind: 'found', basePath: '/api/v2' });

@@ -17,7 +17,8 @@ export interface LoadOpenApiOptions {
   sourceName?: string;
   /**
    * Base path every operation is served under, replacing the one the document's `servers` give
-   * (e.g. `/api` when the gateway adds a prefix the document does not know about).
+   * (e.g. `/api` when the gateway adds a prefix the document does not know about). Read like a
+   * server URL: `api` and `api/` mean `/api`.
    */
   basePath?: string;
   /** How long fetching a document from a URL may take, in ms (default 30,000). */

@@ -140,6 +140,31 @@ describe('cutover openapi check', () => {
     expect(noPacts.stderr).toMatch(/matches no file/);
   });
 
+  it('serves every operation under --base-path, with or without its leading slash', async () => {
+    await mkdir(join(dir, 'gw'), { recursive: true });
+    const gateway = JSON.parse(pactFile({ id: 1 }));
+    gateway.interactions[0].request.path = '/gw/shipments/1';
+    await writeFile(join(dir, 'gw', 'web-logistics.json'), JSON.stringify(gateway));
+    for (const basePath of ['/gw', 'gw', 'gw/']) {
+      const { code, stdout, stderr } = await run([
+        'openapi',
+        'check',
+        '--openapi',
+        'openapi.yaml',
+        '--pact',
+        'gw',
+        '--base-path',
+        basePath,
+      ]);
+      expect({ basePath, code, stderr }).toEqual({ basePath, code: 0, stderr: '' });
+      expect(stdout).toMatch(/^OK: 1 interaction\(s\) checked; 0 error/m);
+    }
+    // Without the base path the gateway's prefix is not in the document: a real error, not a silent pass.
+    const without = await run(['openapi', 'check', '--openapi', 'openapi.yaml', '--pact', 'gw']);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain('request.path-or-method.unknown');
+  });
+
   it('exits 2 on missing options', async () => {
     const { code, stderr } = await run(['openapi', 'check', '--pact', 'good']);
     expect(code).toBe(2);

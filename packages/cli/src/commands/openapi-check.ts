@@ -64,7 +64,10 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
               demandOption: true,
               describe: 'Pact files, folders or globs',
             })
-            .option('base-path', { type: 'string', describe: "Base path to use instead of the document's servers" })
+            .option('base-path', {
+              type: 'string',
+              describe: "Base path to use instead of the document's servers (gw, /gw and /gw/ are the same)",
+            })
             .option('json', { type: 'string', nargs: 1, describe: 'Write the report as JSON here ("-" for stdout)' })
             .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
             .option('markdown', { type: 'string', describe: 'Write a Markdown summary here' })
