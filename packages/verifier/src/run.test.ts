@@ -363,6 +363,34 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
     expect(report.results[0]!.targets.monolith!.outcome).toBe('skipped');
   });
 
+  it('forgives contract failures of pending interactions but never a dead target', async () => {
+    const { dir } = await writePacts([
+      {
+        consumer: { name: 'web-app' },
+        provider: { name: 'logistics' },
+        interactions: [
+          {
+            type: 'Synchronous/HTTP',
+            description: 'a pending request for shipment 1',
+            pending: true,
+            request: { method: 'GET', path: '/shipments/1' },
+            response: { status: 200 },
+          },
+        ],
+        metadata: { pactSpecification: { version: '4.0' } },
+      },
+    ]);
+    const failing = await serve({ 'GET /shipments/1': () => ({ status: 500 }) });
+    const contract = await runVerify({ pacts: [dir], monolith: { url: failing.url } });
+    expect(interactionStatus(contract.results[0]!)).toBe('failed');
+    expect(contract.results[0]!.pending).toBe(true);
+    expect(verificationFailed(contract)).toBe(false);
+
+    const dead = await runVerify({ pacts: [dir], monolith: { url: await deadUrl() }, retries: 0 });
+    expect(interactionStatus(dead.results[0]!)).toBe('errored');
+    expect(verificationFailed(dead)).toBe(true);
+  });
+
   it('splits candidate schema violations into baseline (the monolith has them too) and regressions', async () => {
     const violation = (instancePath: string): SchemaViolation => ({
       code: 'response.body.required',

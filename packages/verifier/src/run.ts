@@ -475,11 +475,14 @@ export function interactionStatus(result: InteractionResult): 'passed' | 'failed
   return 'passed';
 }
 
-/** True when the run must fail: a failed or errored interaction that is not pending. */
+/**
+ * True when the run must fail: an errored interaction (pending or not: pending forgives the
+ * contract, not a dead target or a broken tool), or a failed interaction that is not pending.
+ */
 export function verificationFailed(report: VerificationReport): boolean {
   return report.results.some((r) => {
     const status = interactionStatus(r);
-    return (status === 'failed' || status === 'errored') && !r.pending;
+    return status === 'errored' || (status === 'failed' && !r.pending);
   });
 }
 

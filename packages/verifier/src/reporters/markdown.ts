@@ -1,5 +1,6 @@
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, summaryLine } from './format.js';
+import { verificationFailed } from '../run.js';
 
 /** Escapes a table cell: pipes and newlines would break the row. */
 function cell(value: unknown, raw = false): string {
@@ -35,7 +36,7 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
   const limit = options.maxDifferences ?? 5;
   const failing = report.results.filter((r) => ['failed', 'errored'].includes(interactionStatus(r)));
   const out: string[] = [];
-  const icon = failing.some((r) => !r.pending) ? '❌' : '✅';
+  const icon = verificationFailed(report) ? '❌' : '✅';
   out.push(`## ${icon} cutover verify: ${text(report.provider.name)}`, '');
   out.push(
     TARGETS.filter((t) => report.targets[t])
