@@ -85,10 +85,30 @@ describe('loadOpenApi', () => {
     expect(error.message).toMatch(/description/);
   });
 
-  it('names the file and the pointer of a $ref that points to nothing', async () => {
+  it('names the file, where the $ref is and what it points to when a $ref points to nothing', async () => {
     const error = await loadError(fixture('broken/missing-ref.yaml'));
-    expect(error.details.source).toBe(fixture('broken/missing-ref.yaml'));
-    expect(error.details.pointer).toBe('/components/responses/Nope');
+    expect(error.details).toMatchObject({
+      source: fixture('broken/missing-ref.yaml'),
+      pointer: '/paths/~1things/get/responses/200',
+      ref: '#/components/responses/Nope',
+    });
+    expect(error.message).toBe(
+      `${fixture('broken/missing-ref.yaml')}: the $ref at #/paths/~1things/get/responses/200 points to ` +
+        '#/components/responses/Nope, which does not exist',
+    );
+  });
+
+  it('names the included file and the $ref inside it when an included file has a dangling local $ref', async () => {
+    const error = await loadError(fixture('broken-ref/root.yaml'));
+    expect(error.details).toMatchObject({
+      source: fixture('broken-ref/things.yaml'),
+      pointer: '/get/responses/200/content/application~1json/schema',
+      ref: '#/components/schemas/Missing',
+    });
+    expect(error.message).toContain(`${fixture('broken-ref/things.yaml')} (referenced from `);
+    expect(error.message).toContain(
+      'the $ref at #/get/responses/200/content/application~1json/schema points to #/components/schemas/Missing, which does not exist',
+    );
   });
 
   it('reports YAML syntax errors with the file and line', async () => {

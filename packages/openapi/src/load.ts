@@ -5,7 +5,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import yaml from 'js-yaml';
 import { OpenApiError } from './errors.js';
 import { OpenApiDocument } from './document.js';
-import { escapeToken, formatPointer, getAtPointer, splitPointer, refToPointer } from './pointer.js';
+import { appendPointer, escapeToken, formatPointer, getAtPointer, splitPointer, refToPointer } from './pointer.js';
 import { isObject, type JsonObject } from './util.js';
 
 export interface LoadOpenApiOptions {
@@ -55,7 +55,7 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
         parserOptions(input),
       )) as unknown as JsonObject;
     } catch (error) {
-      throw parserError(error, input.label);
+      throw await bundleError(error, input);
     }
   }
   if (options.validate !== false) await validateDocument(bundled, input);
@@ -158,24 +158,48 @@ function hasExternalRefs(value: unknown): boolean {
   return false;
 }
 
-/** Local `$ref`s that point to nothing, reported like the bundler reports them. */
+/** Local `$ref`s that point to nothing, reported with where the `$ref` is and what it points to. */
 async function checkRefs(document: JsonObject, label: string): Promise<void> {
-  const stack: unknown[] = [document];
+  const stack: { node: unknown; at: string }[] = [{ node: document, at: '' }];
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
+    const { node, at } = stack.pop()!;
+    if (Array.isArray(node)) node.forEach((child, i) => stack.push({ node: child, at: appendPointer(at, i) }));
     else if (isObject(node)) {
       if (typeof node.$ref === 'string') {
-        const pointer = refToPointer(node.$ref);
-        if (pointer !== undefined && getAtPointer(document, pointer) === undefined) {
-          throw new OpenApiError(`${label}: cannot load the OpenAPI document: Missing $ref pointer "${node.$ref}"`, {
-            details: { source: label, pointer },
-          });
+        const target = refToPointer(node.$ref);
+        if (target !== undefined && getAtPointer(document, target) === undefined) {
+          throw danglingRef(label, at, node.$ref);
         }
       }
-      for (const key in node) stack.push(node[key]);
+      for (const key in node) stack.push({ node: node[key], at: appendPointer(at, key) });
     }
   }
+}
+
+/** `details`: `source` (the file holding the `$ref`), `pointer` (the `$ref`'s place in it), `ref` (as written). */
+function danglingRef(file: string, pointer: string, ref: string, options: { cause?: unknown; root?: string } = {}) {
+  const where =
+    options.root === undefined || options.root === file ? file : `${file} (referenced from ${options.root})`;
+  return new OpenApiError(`${where}: the $ref at ${formatPointer(pointer)} points to ${ref}, which does not exist`, {
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+    details: { source: file, pointer, ref },
+  });
+}
+
+/**
+ * The bundler names the missing target and the `$ref`'s place in the logical (bundled) document
+ * (`parentPath`); the user needs the file that holds the `$ref` and its pointer there.
+ */
+async function bundleError(error: unknown, input: Input): Promise<OpenApiError> {
+  const e = error as { code?: unknown; parentPath?: unknown };
+  if (e.code === 'EMISSINGPOINTER' && typeof e.parentPath === 'string') {
+    const at = refToPointer(e.parentPath);
+    const found = at === undefined ? undefined : await locate(input, at);
+    if (found && isObject(found.value) && typeof found.value.$ref === 'string') {
+      return danglingRef(found.file, found.pointer, found.value.$ref, { cause: error, root: input.label });
+    }
+  }
+  return parserError(error, input.label);
 }
 
 function checkVersion(document: JsonObject, label: string): void {
@@ -270,7 +294,7 @@ function describeSchemaError(e: SchemaError): string {
  * Maps a pointer in the bundled document back to the file that holds the value, by walking the
  * unbundled files and following `$ref`s across them.
  */
-async function locate(input: Input, pointer: string): Promise<{ file: string; pointer: string }> {
+async function locate(input: Input, pointer: string): Promise<{ file: string; pointer: string; value?: unknown }> {
   const fallback = { file: input.label, pointer };
   let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
   try {
@@ -301,5 +325,5 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
     value = (value as JsonObject)[token];
     at += '/' + escapeToken(token);
   }
-  return { file: file === input.location ? input.label : file, pointer: at };
+  return { file: file === input.location ? input.label : file, pointer: at, value };
 }
