@@ -33,6 +33,8 @@ export const ErrorCodes = {
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
   /** A request/response handed to the matcher as the observed (actual) one is malformed; the pact is not at fault. */
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
+  /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */
+  NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

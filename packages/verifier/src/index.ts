@@ -8,7 +8,7 @@
  *   candidate: { url: 'http://localhost:9090' } });
  * process.stdout.write(renderConsole(report));
  */
-export { runVerify, interactionStatus, verificationFailed } from './run.js';
+export { runVerify, interactionStatus, verificationFailed, NothingVerifiedError } from './run.js';
 export type { VerifyInternals } from './run.js';
 export type {
   VerifyOptions,

@@ -112,4 +112,9 @@ export interface VerifyOptions {
   cwd?: string;
   /** Called after each interaction, for progress display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Accept a run that verifies no interaction (filters that match nothing, empty or message-only
+   * pacts). Without it such a run throws {@link NothingVerifiedError}: verifying nothing is not a pass.
+   */
+  allowEmpty?: boolean;
 }

@@ -358,7 +358,11 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
       },
     ]);
     const server = await serve({});
-    const report = await runVerify({ pacts: [dir], monolith: { url: server.url } });
+    // Nothing was replayed: an error unless an empty run is accepted.
+    await expect(runVerify({ pacts: [dir], monolith: { url: server.url } })).rejects.toThrow(
+      /no interactions were verified: 1 pact\(s\) with 1 interaction\(s\), 1 are messages/,
+    );
+    const report = await runVerify({ pacts: [dir], monolith: { url: server.url }, allowEmpty: true });
     expect(report.summary).toMatchObject({ interactions: 1, skipped: 1, failed: 0, errored: 0 });
     expect(report.results[0]!.targets.monolith!.outcome).toBe('skipped');
   });
@@ -607,6 +611,24 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
       differences: [],
       noise: [expect.objectContaining({ path: '$.servedBy', noise: 'declared' })],
     });
+  });
+
+  it('refuses a run that verifies nothing, naming the filters, unless allowEmpty is set', async () => {
+    const server = await serve({ 'GET /shipments/1': () => ({ body: shipment }) });
+    const filtered = verify(server.url, undefined, [getShipment], {
+      filters: { consumers: ['nobody'], routes: ['GET /orders'] },
+    });
+    await expect(filtered).rejects.toMatchObject({
+      code: 'CUTOVER_NOTHING_VERIFIED',
+      message:
+        'no interactions were verified: 1 pact(s) with 1 interaction(s), 0 matched the filters (consumer "nobody"; route "GET /orders"); pass --allow-empty (allowEmpty) to accept an empty run',
+    });
+    await expect(verify(server.url, undefined, [])).rejects.toThrow(
+      /^no interactions were verified: 1 pact\(s\) with 0 interaction\(s\);/,
+    );
+    const allowed = await verify(server.url, undefined, [], { allowEmpty: true });
+    expect(allowed.summary.interactions).toBe(0);
+    expect(verificationFailed(allowed)).toBe(false);
   });
 
   it('refuses to run without a target or without pacts', async () => {

@@ -43,6 +43,26 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
+/**
+ * A run verified no interaction at all. The CLI exits 1 with its message: an empty run is a
+ * failure, not a pass (`allowEmpty` accepts it).
+ */
+export class NothingVerifiedError extends CutoverError {
+  constructor(message: string) {
+    super(ErrorCodes.NOTHING_VERIFIED, message);
+  }
+}
+
+function describeFilters(filters: VerifyOptions['filters']): string[] {
+  const list = (values: string[] | undefined) => values?.map((v) => JSON.stringify(v)).join(', ');
+  return [
+    filters?.consumers?.length ? `consumer ${list(filters.consumers)}` : '',
+    filters?.descriptions?.length ? `description containing ${list(filters.descriptions)}` : '',
+    filters?.states?.length ? `provider state ${list(filters.states)}` : '',
+    filters?.routes?.length ? `route ${list(filters.routes)}` : '',
+  ].filter(Boolean);
+}
+
 /** Extra knobs for programmatic use and tests. */
 export interface VerifyInternals {
   /** Use this instead of loading `options.openapi` through @cutover/openapi. */
@@ -567,6 +587,16 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       }
     });
 
+    if (work.length === 0 && !options.allowEmpty) {
+      const total = pacts.reduce((sum, p) => sum + p.pact.interactions.length, 0);
+      const filters = describeFilters(options.filters);
+      const reasons = [`${pacts.length} pact(s) with ${total} interaction(s)`];
+      if (filters.length > 0) reasons.push(`${results.length} matched the filters (${filters.join('; ')})`);
+      if (results.length > 0) reasons.push(`${results.length} are messages, which cannot be replayed over HTTP`);
+      throw new NothingVerifiedError(
+        `no interactions were verified: ${reasons.join(', ')}; pass --allow-empty (allowEmpty) to accept an empty run`,
+      );
+    }
     for (const loaded of pacts) loaded.pact = { ...loaded.pact, interactions: [] };
 
     // Stateless interactions run concurrently per target. Stateful ones run one at a time on a

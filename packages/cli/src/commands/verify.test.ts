@@ -107,6 +107,17 @@ describe('cutover verify', () => {
     expect(missingPact.stderr).toContain('matches no file');
   });
 
+  it('exits 1 when the filters leave nothing to verify, naming them, and 0 with --allow-empty', async () => {
+    const args = ['verify', '--pact', pactDir, '--monolith', monolith.url, '--filter-consumer', 'nobody'];
+    const empty = await cli(args);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain(
+      'cutover: [CUTOVER_NOTHING_VERIFIED] no interactions were verified: 1 pact(s) with 1 interaction(s), 0 matched the filters (consumer "nobody")',
+    );
+    const allowed = await cli([...args, '--allow-empty']);
+    expect(allowed.code).toBe(0);
+  });
+
   it('sends per-target headers and rewrites candidate paths from the command line', async () => {
     const seen: string[] = [];
     const candidate = await startServer({

@@ -4,6 +4,7 @@ import { OutputError, UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
   createProgress,
+  NothingVerifiedError,
   publishVerificationResults,
   renderConsole,
   renderJunit,
@@ -57,6 +58,7 @@ interface VerifyArgs {
   'provider-version'?: string;
   branch?: string;
   'build-url'?: string;
+  'allow-empty': boolean;
 }
 
 function parseHeaders(values: string[] | undefined, flag: string): Record<string, string> {
@@ -200,7 +202,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         .option('publish', { type: 'boolean', default: false, describe: 'Publish results to the broker' })
         .option('provider-version', { type: 'string', describe: 'Provider version (with --publish)' })
         .option('branch', { type: 'string', describe: 'Provider branch (with --publish)' })
-        .option('build-url', { type: 'string', describe: 'CI build URL (with --publish)' }),
+        .option('build-url', { type: 'string', describe: 'CI build URL (with --publish)' })
+        .option('allow-empty', {
+          type: 'boolean',
+          default: false,
+          describe: 'Accept a run that verifies no interaction (otherwise it exits 1)',
+        }),
     async (argv) => {
       const args = argv as unknown as VerifyArgs;
       const env = io.env;
@@ -249,6 +256,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
+      if (args['allow-empty']) options.allowEmpty = true;
       const provider = {
         ...(args.provider ? { name: args.provider } : {}),
         ...(args['provider-version'] ? { version: args['provider-version'] } : {}),
@@ -261,6 +269,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       let report: VerificationReport;
       try {
         report = await runVerify(options);
+      } catch (error) {
+        // Verifying nothing is a failed verification (exit 1), not a tool error (exit 2).
+        if (!(error instanceof NothingVerifiedError)) throw error;
+        io.stderr.write(`cutover: [${error.code}] ${error.message}\n`);
+        outcome.exitCode = ExitCode.Failed;
+        return;
       } finally {
         progress.stop();
       }
