@@ -173,3 +173,85 @@ describe('validateRequest: body', () => {
     ]);
   });
 });
+
+describe('validateRequest: never modifies the request it validates', () => {
+  const document = {
+    openapi: '3.0.3',
+    info: { title: 'orders', version: '1' },
+    paths: {
+      '/orders': {
+        post: {
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', default: 20 } },
+            { name: 'page', in: 'query', schema: { type: 'integer', default: 1 } },
+            { name: 'tags', in: 'query', explode: false, schema: { type: 'array', items: { type: 'string' } } },
+            { name: 'X-Count', in: 'header', schema: { type: 'integer' } },
+            { name: 'X-Mode', in: 'header', schema: { type: 'string', default: 'fast' } },
+          ],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['item'],
+                  properties: {
+                    item: { type: 'string' },
+                    qty: { type: 'integer' },
+                    priority: { type: 'string', default: 'normal' },
+                    nested: {
+                      type: 'object',
+                      properties: { flag: { type: 'boolean' }, level: { type: 'integer', default: 1 } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: { '201': { description: 'created' } },
+        },
+      },
+    },
+  };
+  // Strings where numbers/booleans are declared (coercible), defaults left out, an extra property.
+  const request = () => ({
+    method: 'POST',
+    path: '/orders',
+    query: { limit: '10', tags: 'a,b' },
+    headers: { 'X-Count': '3' },
+    body: { item: 'x', qty: '2', extra: 1, nested: { flag: 'true' } },
+    contentType: 'application/json',
+  });
+  const expected = [
+    ['request.body.invalid', '/extra', 'additionalProperties'],
+    ['request.body.invalid', '/nested/flag', 'type'],
+    ['request.body.invalid', '/qty', 'type'],
+  ];
+  const sorted = (violations: SchemaViolation[]): string[][] =>
+    brief(violations).sort((a, b) => (a[1]! < b[1]! ? -1 : 1));
+
+  it('adds no defaults, coerces nothing and removes nothing from query, headers or body', async () => {
+    const orders = await loadOpenApi(document, { validate: false });
+    const plain = request();
+    const before = structuredClone(plain);
+    expect(sorted(orders.validateRequest(plain))).toEqual(expected);
+    expect(plain).toEqual(before);
+    // A second pass sees the same payload, so it reports the same violations.
+    expect(sorted(orders.validateRequest(plain))).toEqual(expected);
+  });
+
+  it('validates deep-frozen query, headers and body without writing to them', async () => {
+    const orders = await loadOpenApi(document, { validate: false });
+    const frozen = deepFreeze(request());
+    expect(sorted(orders.validateRequest(frozen))).toEqual(expected);
+    expect(frozen).toEqual(request());
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
