@@ -675,6 +675,20 @@ describe('runVerify with a real OpenAPI document', () => {
     expect(interactionStatus(result)).toBe('failed');
   });
 
+  it('fails a monolith-only run on a monolith schema violation, reporting it', async () => {
+    // The monolith omits the documented `eta`: with no candidate this is the run's own finding.
+    const routes = { 'GET /shipments/1': () => ({ body: { id: 1, status: 'in-transit' } }) };
+    const report = await verify(routes, undefined, [getShipment], { openapi });
+    const result = report.results[0]!;
+    expect(result.targets.monolith!.outcome).toBe('pass');
+    expect(result.schema!.monolith).toEqual([expect.objectContaining({ rule: 'required' })]);
+    expect(interactionStatus(result)).toBe('failed');
+    expect(verificationFailed(report)).toBe(true);
+    expect(renderConsole(report)).toContain(
+      'schema violation (monolith, the only target) at /eta: response body at /eta is required',
+    );
+  });
+
   it('reports an OpenAPI validator crash as an error on the target, never a pass', async () => {
     // `pattern: "(["` is not a regular expression: validating the response throws.
     const doc = join(await mkdtemp(join(tmpdir(), 'cutover-oa-')), 'items.yaml');

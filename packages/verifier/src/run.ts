@@ -492,7 +492,15 @@ export function interactionStatus(result: InteractionResult): 'passed' | 'failed
   if (outcomes.some((o) => o.outcome === 'fail')) return 'failed';
   if (result.parity.status === 'differs') return 'failed';
   if ((result.schema?.regressions.length ?? 0) > 0) return 'failed';
+  // With the monolith as the only target there is nothing to share a violation with: its
+  // violations are not a baseline but the finding of the run.
+  if (monolithOnly(result) && (result.schema?.monolith.length ?? 0) > 0) return 'failed';
   return 'passed';
+}
+
+/** True when the monolith was the only target verified for this interaction. */
+export function monolithOnly(result: InteractionResult): boolean {
+  return result.targets.monolith !== undefined && result.targets.candidate === undefined;
 }
 
 /**

@@ -1,5 +1,13 @@
 import type { VerificationReport } from '@cutover/core';
-import { TARGETS, interactionLabel, interactionStatus, problems, routeLabel, summaryLine } from './format.js';
+import {
+  TARGETS,
+  interactionLabel,
+  interactionStatus,
+  problems,
+  routeLabel,
+  schemaFindings,
+  summaryLine,
+} from './format.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -30,7 +38,15 @@ export function renderConsole(
   );
   for (const result of report.results) {
     const status = interactionStatus(result);
-    if (status === 'passed') continue;
+    if (status === 'passed') {
+      // Passing, but with OpenAPI findings that are reported without failing it (baseline, request).
+      const notes = schemaFindings(result).notes;
+      if (notes.length === 0) continue;
+      out.push('', `NOTE${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
+      for (const line of notes.slice(0, limit)) out.push(`  ${line}`);
+      if (notes.length > limit) out.push(`  … and ${notes.length - limit} more`);
+      continue;
+    }
     const tag = status === 'skipped' ? 'SKIP' : status === 'errored' ? 'ERROR' : 'FAIL';
     out.push('', `${tag}${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
     if (status === 'skipped') {

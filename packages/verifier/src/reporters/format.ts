@@ -1,5 +1,6 @@
-import type { InteractionResult, TargetName, VerificationReport } from '@cutover/core';
-import { interactionStatus } from '../run.js';
+import type { InteractionResult, SchemaViolation, TargetName, VerificationReport } from '@cutover/core';
+import { interactionStatus, monolithOnly } from '../run.js';
+import { splitBaseline } from '../schema.js';
 
 export const TARGETS: TargetName[] = ['monolith', 'candidate'];
 
@@ -24,10 +25,36 @@ export function problems(result: InteractionResult, limit = Infinity): string[] 
     for (const m of outcome.mismatches) lines.push(`${name}: pact mismatch at ${m.path}: ${m.message}`);
   }
   for (const d of result.parity.differences) lines.push(`parity: ${d.kind} at ${d.path}: ${d.message}`);
-  for (const v of result.schema?.regressions ?? []) {
-    lines.push(`schema regression (candidate) at ${v.instancePath || '/'}: ${v.message} [${v.code}]`);
-  }
+  const schema = schemaFindings(result);
+  lines.push(...schema.failing, ...schema.notes);
   return lines.slice(0, limit);
+}
+
+function violationLine(label: string, v: SchemaViolation): string {
+  return `${label}${v.severity === 'warning' ? ' (warning)' : ''} at ${v.instancePath || '/'}: ${v.message} [${v.code}]`;
+}
+
+/**
+ * The OpenAPI findings of one interaction, one line each: `failing` are those that fail it
+ * (candidate regressions; the monolith's violations when it is the only target), `notes` those
+ * reported without failing it (baseline violations the monolith shares, monolith-only ones in a
+ * two-target run, request violations).
+ */
+export function schemaFindings(result: InteractionResult): { failing: string[]; notes: string[] } {
+  const schema = result.schema;
+  if (!schema) return { failing: [], notes: [] };
+  const failing = schema.regressions.map((v) => violationLine('schema regression (candidate)', v));
+  const notes: string[] = [];
+  if (monolithOnly(result)) {
+    failing.push(...schema.monolith.map((v) => violationLine('schema violation (monolith, the only target)', v)));
+  } else {
+    notes.push(...schema.baseline.map((v) => violationLine('schema baseline (shared with the monolith)', v)));
+    // The monolith's own violations the candidate does not share: not the candidate's doing.
+    const own = splitBaseline(schema.candidate, schema.monolith).regressions;
+    notes.push(...own.map((v) => violationLine('schema violation (monolith only)', v)));
+  }
+  notes.push(...schema.request.map((v) => violationLine('schema violation (request)', v)));
+  return { failing, notes };
 }
 
 export function plural(count: number, word: string): string {

@@ -1,5 +1,5 @@
 import type { InteractionResult, VerificationReport } from '@cutover/core';
-import { interactionLabel, interactionStatus, problems, routeLabel } from './format.js';
+import { interactionLabel, interactionStatus, problems, routeLabel, schemaFindings } from './format.js';
 
 function xml(text: string): string {
   return (
@@ -48,7 +48,9 @@ export function renderJunit(report: VerificationReport): string {
       const status = interactionStatus(result);
       const open = `    <testcase classname="${xml(`${result.consumer}.${routeLabel(result)}`)}" name="${xml(interactionLabel(result))}" time="${seconds(result)}"`;
       if (status === 'passed') {
-        out.push(`${open}/>`);
+        const notes = schemaFindings(result).notes;
+        if (notes.length === 0) out.push(`${open}/>`);
+        else out.push(`${open}>`, `      <system-out>${xml(notes.join('\n'))}</system-out>`, '    </testcase>');
         continue;
       }
       out.push(`${open}>`);

@@ -1,5 +1,5 @@
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
-import { TARGETS, interactionLabel, interactionStatus, routeLabel, summaryLine } from './format.js';
+import { TARGETS, interactionLabel, interactionStatus, routeLabel, schemaFindings, summaryLine } from './format.js';
 import { verificationFailed } from '../run.js';
 
 /** Escapes a table cell: pipes and newlines would break the row. */
@@ -46,8 +46,12 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
     summaryLine(report),
     '',
   );
+  const notesOnly = report.results.filter(
+    (r) => interactionStatus(r) === 'passed' && schemaFindings(r).notes.length > 0,
+  );
   if (failing.length === 0) {
     out.push('Every interaction passed on every target, with no parity difference that counts.', '');
+    out.push(...schemaNotes(notesOnly, limit));
     return out.join('\n');
   }
   const byRoute = new Map<string, InteractionResult[]>();
@@ -78,14 +82,36 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
           ...differencesTable(result.parity.differences, limit),
         );
       }
-      const regressions = result.schema?.regressions ?? [];
-      if (regressions.length > 0) {
-        out.push('', 'OpenAPI regressions (the candidate only):', '');
-        for (const v of regressions.slice(0, limit))
-          out.push(`- ${cell(v.instancePath || '/', true)} ${text(v.message)} (\`${v.code}\`)`);
+      const schema = schemaFindings(result);
+      if (schema.failing.length > 0) {
+        out.push('', 'OpenAPI violations that fail it:', '');
+        out.push(...bullets(schema.failing, limit));
+      }
+      if (schema.notes.length > 0) {
+        out.push('', 'OpenAPI violations reported without failing it:', '');
+        out.push(...bullets(schema.notes, limit));
       }
       out.push('');
     }
   }
+  out.push(...schemaNotes(notesOnly, limit));
   return out.join('\n');
+}
+
+function bullets(lines: string[], limit: number): string[] {
+  const out = lines.slice(0, limit).map((line) => `- ${text(line)}`);
+  if (lines.length > limit) out.push(`- … ${lines.length - limit} more`);
+  return out;
+}
+
+/** Passing interactions with OpenAPI findings that do not fail them (baseline, request, monolith-only). */
+function schemaNotes(results: InteractionResult[], limit: number): string[] {
+  if (results.length === 0) return [];
+  const out = ['### OpenAPI violations that do not fail the run', ''];
+  for (const result of results) {
+    out.push(`- **${text(routeLabel(result))}** — ${text(interactionLabel(result))}`);
+    for (const line of bullets(schemaFindings(result).notes, limit)) out.push(`  ${line}`);
+  }
+  out.push('');
+  return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InteractionResult, VerificationReport } from '@cutover/core';
+import type { InteractionResult, SchemaViolation, VerificationReport } from '@cutover/core';
+import { interactionStatus, verificationFailed } from '../run.js';
 import { renderConsole } from './console.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -133,7 +134,8 @@ describe('reporters', () => {
     expect(md).toContain('### `GET /shipments/{id}` — 1 failing');
     expect(md).toContain('| type | `$.id` | `2` | `"2"` |');
     expect(md).toContain('- **candidate**: error `CUTOVER_TARGET_UNREACHABLE`');
-    expect(md).toContain('OpenAPI regressions');
+    expect(md).toContain('OpenAPI violations that fail it:');
+    expect(md).toContain('- schema regression (candidate) at /id: /id must be integer [response.body.type]');
   });
 
   it('markdown: says so when everything passed', () => {
@@ -144,6 +146,82 @@ describe('reporters', () => {
     });
     expect(md).toContain('## ✅');
     expect(md).toContain('Every interaction passed');
+  });
+});
+
+const violation = (instancePath: string, message: string): SchemaViolation => ({
+  code: 'response.body.required',
+  severity: 'error',
+  on: 'response',
+  instancePath,
+  schemaPath: '#/x',
+  rule: 'required',
+  message,
+});
+
+describe('reporters: OpenAPI violations', () => {
+  // Passing, but the monolith and candidate share a violation, the monolith has one of its own
+  // and the request breaks the document: all reported, none failing the interaction.
+  const noted: InteractionResult = {
+    ...passed,
+    schema: {
+      request: [{ ...violation('/query/limit', 'limit must be integer'), on: 'request' }],
+      monolith: [violation('/eta', 'eta is required'), violation('/weight', 'weight is required')],
+      candidate: [violation('/eta', 'eta is required')],
+      baseline: [violation('/eta', 'eta is required')],
+      regressions: [],
+    },
+  };
+  const notedReport: VerificationReport = {
+    ...report,
+    results: [noted],
+    summary: { ...report.summary, interactions: 1, passed: 1, failed: 0, errored: 0 },
+  };
+
+  it('lists baseline, monolith-only and request violations of a passing interaction in every report', () => {
+    expect(interactionStatus(noted)).toBe('passed');
+    const baseline = 'schema baseline (shared with the monolith) at /eta: eta is required [response.body.required]';
+    const monolithOnly = 'schema violation (monolith only) at /weight: weight is required';
+    const request = 'schema violation (request) at /query/limit: limit must be integer';
+    const text = renderConsole(notedReport);
+    expect(text).toContain('NOTE GET /shipments/{id} — web-app: get shipment 1');
+    for (const line of [baseline, monolithOnly, request]) expect(text).toContain(line);
+    const md = renderMarkdown(notedReport);
+    expect(md).toContain('## ✅');
+    expect(md).toContain('### OpenAPI violations that do not fail the run');
+    for (const line of [baseline, monolithOnly, request]) expect(md).toContain(line);
+    const xml = renderJunit(notedReport);
+    expect(xml).toMatch(/<system-out>schema baseline \(shared with the monolith\) at \/eta/);
+    for (const line of [monolithOnly, request]) expect(xml).toContain(line);
+  });
+
+  it("fails a monolith-only run on the monolith's own violations (it is the only target, not a baseline)", () => {
+    const single: InteractionResult = {
+      ...passed,
+      targets: { monolith: passed.targets.monolith! },
+      parity: { status: 'not-compared', differences: [], noise: [] },
+      schema: {
+        request: [],
+        monolith: [violation('/eta', 'eta is required')],
+        candidate: [],
+        baseline: [],
+        regressions: [],
+      },
+    };
+    expect(interactionStatus(single)).toBe('failed');
+    const singleReport: VerificationReport = {
+      ...report,
+      targets: { monolith: { url: 'http://m' } },
+      results: [single],
+    };
+    expect(verificationFailed(singleReport)).toBe(true);
+    const text = renderConsole(singleReport);
+    expect(text).toContain('FAIL GET /shipments/{id}');
+    expect(text).toContain('schema violation (monolith, the only target) at /eta: eta is required');
+    expect(renderMarkdown(singleReport)).toContain('schema violation (monolith, the only target) at /eta');
+    expect(renderJunit(singleReport)).toMatch(
+      /<failure message="schema violation \(monolith, the only target\) at \/eta/,
+    );
   });
 });
 
