@@ -84,11 +84,41 @@ function absolute(href: string, base: string): string {
   return new URL(href, base.endsWith('/') ? base : `${base}/`).href;
 }
 
-/** Rejects selectors that are not objects; the broker itself validates their keys. */
-function checkSelectors(selectors: ConsumerVersionSelector[]): ConsumerVersionSelector[] {
+const BOOLEAN_SELECTOR_KEYS = ['mainBranch', 'matchingBranch', 'deployed', 'released', 'deployedOrReleased', 'latest'];
+const STRING_SELECTOR_KEYS = ['branch', 'fallbackBranch', 'environment', 'consumer', 'tag', 'fallbackTag'];
+/** The consumer version selector keys Pact defines. */
+export const CONSUMER_VERSION_SELECTOR_KEYS: readonly string[] = [...BOOLEAN_SELECTOR_KEYS, ...STRING_SELECTOR_KEYS];
+
+/**
+ * Checks consumer version selectors before anything is sent: each must be an object using only the
+ * keys Pact defines, booleans and strings where Pact expects them. A misspelt key would otherwise
+ * reach the broker, which may ignore it and select other pacts than meant.
+ *
+ * @example
+ * validateConsumerVersionSelectors([{ mainBranch: true }, { deployedOrReleased: true }]);
+ */
+export function validateConsumerVersionSelectors(selectors: ConsumerVersionSelector[]): ConsumerVersionSelector[] {
   selectors.forEach((selector, index) => {
+    const where = `Consumer version selector #${index + 1}`;
     if (!selector || typeof selector !== 'object' || Array.isArray(selector)) {
-      throw new CutoverError(ErrorCodes.USAGE, `Consumer version selector #${index + 1} must be a JSON object`);
+      throw new CutoverError(ErrorCodes.USAGE, `${where} must be a JSON object`);
+    }
+    for (const [key, value] of Object.entries(selector)) {
+      if (!CONSUMER_VERSION_SELECTOR_KEYS.includes(key)) {
+        throw new CutoverError(
+          ErrorCodes.USAGE,
+          `${where} has an unknown key ${JSON.stringify(key)}; known keys: ${CONSUMER_VERSION_SELECTOR_KEYS.join(', ')}`,
+          { details: { selector: index, key } },
+        );
+      }
+      const expected = BOOLEAN_SELECTOR_KEYS.includes(key) ? 'boolean' : 'string';
+      if (typeof value !== expected) {
+        throw new CutoverError(
+          ErrorCodes.USAGE,
+          `${where}: ${key} must be a ${expected}, got ${JSON.stringify(value)}`,
+          { details: { selector: index, key } },
+        );
+      }
     }
   });
   return selectors;
@@ -103,15 +133,16 @@ function checkSelectors(selectors: ConsumerVersionSelector[]): ConsumerVersionSe
  *   consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }] });
  */
 export async function fetchPactsForVerification(options: BrokerOptions): Promise<BrokerPact[]> {
+  const selectors = validateConsumerVersionSelectors(
+    options.consumerVersionSelectors ?? [{ mainBranch: true }, { deployedOrReleased: true }],
+  );
   const base = options.url.replace(/\/+$/, '');
   const index = await brokerJson('GET', base, options);
   const template =
     link(index, 'pb:provider-pacts-for-verification') ?? `${base}/pacts/provider/{provider}/for-verification`;
   const url = absolute(template.replace('{provider}', encodeURIComponent(options.provider)), base);
   const body: Record<string, unknown> = {
-    consumerVersionSelectors: checkSelectors(
-      options.consumerVersionSelectors ?? [{ mainBranch: true }, { deployedOrReleased: true }],
-    ),
+    consumerVersionSelectors: selectors,
     includePendingStatus: options.includePendingStatus ?? options.providerVersionBranch !== undefined,
   };
   if (options.providerVersionBranch !== undefined) body.providerVersionBranch = options.providerVersionBranch;

@@ -28,7 +28,12 @@ export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from '.
 export { TargetClient, TargetError } from './http.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
-export { BrokerError, fetchPactsForVerification } from './broker.js';
+export {
+  BrokerError,
+  fetchPactsForVerification,
+  validateConsumerVersionSelectors,
+  CONSUMER_VERSION_SELECTOR_KEYS,
+} from './broker.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';

@@ -177,6 +177,25 @@ describe('broker', () => {
     ).rejects.toMatchObject({ code: 'CUTOVER_BROKER_FAILED', message: expect.stringContaining(files[0]!) });
   });
 
+  it('refuses unknown or mistyped consumer version selector keys before contacting the broker', async () => {
+    const broker = await startBroker();
+    const run = (selector: Record<string, unknown>) =>
+      runVerify({
+        broker: { url: broker.url, provider: 'logistics', consumerVersionSelectors: [{ mainBranch: true }, selector] },
+        monolith: { url: broker.url },
+      });
+    await expect(run({ foo: 1 })).rejects.toMatchObject({
+      code: 'CUTOVER_USAGE',
+      message: expect.stringMatching(
+        /^Consumer version selector #2 has an unknown key "foo"; known keys: mainBranch, matchingBranch, deployed, .*fallbackTag$/,
+      ),
+    });
+    await expect(run({ branch: true })).rejects.toThrow(
+      'Consumer version selector #2: branch must be a string, got true',
+    );
+    expect(broker.seen).toEqual([]);
+  });
+
   it('reports a broker error with the URL and status', async () => {
     const server = await startServer({});
     open.push(server);

@@ -102,6 +102,52 @@ describe('cutover verify', () => {
     expect(publish.code).toBe(2);
     expect(publish.stderr).toContain('--provider-version and --branch');
 
+    const badRewrite = await cli(['verify', '--pact', pactDir, '--candidate', same.url, '--rewrite-path', 'nonsense']);
+    expect(badRewrite.code).toBe(2);
+    expect(badRewrite.stderr).toContain('--rewrite-path "nonsense": expected FROM=TO');
+    const rewriteNoCandidate = await cli([
+      'verify',
+      '--pact',
+      pactDir,
+      '--monolith',
+      monolith.url,
+      '--rewrite-path',
+      '/a=/b',
+    ]);
+    expect(rewriteNoCandidate.code).toBe(2);
+    expect(rewriteNoCandidate.stderr).toContain("--rewrite-path rewrites the candidate's paths: give --candidate too");
+    const noCandidateBadRule = await cli([
+      'verify',
+      '--pact',
+      pactDir,
+      '--monolith',
+      monolith.url,
+      '--rewrite-path',
+      'nonsense',
+    ]);
+    expect(noCandidateBadRule.code).toBe(2);
+    expect(noCandidateBadRule.stderr).toContain('expected FROM=TO');
+
+    const twice = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--monolith', same.url]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`--monolith was given 2 times ("${monolith.url}", "${same.url}"); give it once`);
+
+    const selector = await cli([
+      'verify',
+      '--broker-url',
+      'http://127.0.0.1:1',
+      '--provider',
+      'logistics',
+      '--monolith',
+      monolith.url,
+      '--consumer-version-selector',
+      '{"foo":1}',
+    ]);
+    expect(selector.code).toBe(2);
+    expect(selector.stderr).toContain(
+      '[CUTOVER_USAGE] Consumer version selector #1 has an unknown key "foo"; known keys: mainBranch',
+    );
+
     const missingPact = await cli(['verify', '--pact', 'nowhere/*.json', '--monolith', monolith.url]);
     expect(missingPact.code).toBe(2);
     expect(missingPact.stderr).toContain('matches no file');

@@ -10,10 +10,17 @@ import {
   renderJunit,
   renderMarkdown,
   runVerify,
+  validateConsumerVersionSelectors,
   verificationFailed,
   writeJsonReport,
 } from '@cutover/verifier';
-import type { ConsumerVersionSelector, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
+import type {
+  ConsumerVersionSelector,
+  PathRewrite,
+  StateConfig,
+  TargetOptions,
+  VerifyOptions,
+} from '@cutover/verifier';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -73,7 +80,7 @@ function parseHeaders(values: string[] | undefined, flag: string): Record<string
 
 function parseSelectors(values: string[] | undefined): ConsumerVersionSelector[] | undefined {
   if (!values?.length) return undefined;
-  return values.map((value, index) => {
+  const selectors = values.map((value, index) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
@@ -87,6 +94,8 @@ function parseSelectors(values: string[] | undefined): ConsumerVersionSelector[]
     }
     return parsed as ConsumerVersionSelector;
   });
+  // Checked here too, so a misspelt key is refused before the broker is contacted.
+  return validateConsumerVersionSelectors(selectors);
 }
 
 function stateConfig(url: string | undefined, module: string | undefined, target: string): StateConfig | undefined {
@@ -111,17 +120,64 @@ function targetOptions(args: VerifyArgs, name: 'monolith' | 'candidate'): Target
   if (Object.keys(headers).length > 0) target.headers = headers;
   const hook = args[`${name}-request-hook`] ?? args['request-hook'];
   if (hook) target.requestHook = hook;
-  if (name === 'candidate' && args['rewrite-path']?.length) {
-    target.rewritePaths = args['rewrite-path'].map((rule) => {
-      const eq = rule.indexOf('=');
-      if (eq <= 0)
-        throw new UsageError(
-          `--rewrite-path ${JSON.stringify(rule)}: expected FROM=TO, e.g. /api/shipments=/shipments`,
-        );
-      return { from: rule.slice(0, eq), to: rule.slice(eq + 1) };
-    });
-  }
+  const rewrites = parseRewrites(args['rewrite-path']);
+  if (name === 'candidate' && rewrites) target.rewritePaths = rewrites;
   return target;
+}
+
+function parseRewrites(rules: string[] | undefined): PathRewrite[] | undefined {
+  if (!rules?.length) return undefined;
+  return rules.map((rule) => {
+    const eq = rule.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(`--rewrite-path ${JSON.stringify(rule)}: expected FROM=TO, e.g. /api/shipments=/shipments`);
+    }
+    return { from: rule.slice(0, eq), to: rule.slice(eq + 1) };
+  });
+}
+
+// Options that take one value: yargs turns a repeated one into an array, which would otherwise
+// surface later as a confusing error ("Target URL [a,b] is not a valid URL") or be half-used.
+const SINGLE_VALUED = [
+  'broker-url',
+  'provider',
+  'broker-token',
+  'broker-username',
+  'broker-password',
+  'monolith',
+  'candidate',
+  'state-url',
+  'state-module',
+  'monolith-state-url',
+  'monolith-state-module',
+  'candidate-state-url',
+  'candidate-state-module',
+  'request-hook',
+  'monolith-request-hook',
+  'candidate-request-hook',
+  'noise',
+  'noise-samples',
+  'openapi',
+  'concurrency',
+  'timeout',
+  'retries',
+  'json',
+  'junit',
+  'markdown',
+  'provider-version',
+  'branch',
+  'build-url',
+] as const;
+
+function refuseRepeated(args: VerifyArgs): void {
+  for (const name of SINGLE_VALUED) {
+    const value = args[name];
+    if (Array.isArray(value)) {
+      throw new UsageError(
+        `--${name} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`,
+      );
+    }
+  }
 }
 
 async function writeReport(file: string, cwd: string, content: string): Promise<void> {
@@ -210,6 +266,11 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         }),
     async (argv) => {
       const args = argv as unknown as VerifyArgs;
+      refuseRepeated(args);
+      // Checked up front: a rule must never be dropped silently, even when there is no candidate.
+      if (parseRewrites(args['rewrite-path']) && args.candidate === undefined) {
+        throw new UsageError("--rewrite-path rewrites the candidate's paths: give --candidate too");
+      }
       const env = io.env;
       const brokerUrl = args['broker-url'] ?? (args.pact?.length ? undefined : env.PACT_BROKER_BASE_URL);
       const auth = {
