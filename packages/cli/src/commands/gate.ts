@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { OutputError, UsageError } from '@cutover/core';
 import {
@@ -23,6 +23,7 @@ import {
 import { loadOpenApi } from '@cutover/openapi';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeReport } from '../output.js';
 
 interface GateArgs {
   policy: string;
@@ -73,14 +74,6 @@ function clearArtifacts(dir: string): string[] {
     removed.push(name);
   }
   return removed;
-}
-
-async function writeOut(file: string, content: string): Promise<void> {
-  try {
-    await writeFile(file, content);
-  } catch (error) {
-    throw new OutputError(`${file}: cannot write: ${(error as Error).message}`, { cause: error, details: { file } });
-  }
 }
 
 /**
@@ -229,7 +222,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
             });
             for (const gateway of args.gateway)
               for (const artifact of renderRouting(decision, { gateway })) {
-                await writeOut(join(dir, artifact.file), artifact.content);
+                await writeReport(join(dir, artifact.file), io, artifact.content);
                 notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
               }
           } else {
@@ -238,9 +231,9 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
             );
           }
         }
-        if (args.json) await writeOut(at(args.json), renderJson(decision));
-        if (args.markdown) await writeOut(at(args.markdown), renderMarkdown(decision));
-        if (args.junit) await writeOut(at(args.junit), renderJunit(decision));
+        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
+        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
+        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
 
         io.stdout.write(renderConsole(decision));
         for (const note of notes) io.stdout.write(`${note}\n`);

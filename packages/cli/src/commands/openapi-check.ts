@@ -1,6 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { loadPact, OutputError } from '@cutover/core';
+import { loadPact } from '@cutover/core';
 import {
   checkPacts,
   formatConsoleReport,
@@ -10,8 +8,8 @@ import {
   loadOpenApi,
 } from '@cutover/openapi';
 import { resolvePactFiles } from '@cutover/verifier';
-import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeReport } from '../output.js';
 import type { CommandModule } from './index.js';
 
 interface OpenApiCheckArgs {
@@ -21,23 +19,6 @@ interface OpenApiCheckArgs {
   json?: string;
   junit?: string;
   markdown?: string;
-}
-
-async function writeOutput(file: string, io: CliIo, content: string): Promise<void> {
-  if (file === '-') {
-    io.stdout.write(content);
-    return;
-  }
-  const path = resolve(io.cwd, file);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, content);
-  } catch (error) {
-    throw new OutputError(`${path}: cannot write: ${(error as Error).message}`, {
-      cause: error,
-      details: { file: path },
-    });
-  }
 }
 
 /**
@@ -84,9 +65,9 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
           const report = checkPacts(doc, pacts);
           // With `--json -` stdout carries the JSON only; the readable report moves to stderr.
           (options.json === '-' ? io.stderr : io.stdout).write(formatConsoleReport(report));
-          if (options.json !== undefined) await writeOutput(options.json, io, formatJsonReport(report));
-          if (options.junit !== undefined) await writeOutput(options.junit, io, formatJUnitReport(report));
-          if (options.markdown !== undefined) await writeOutput(options.markdown, io, formatMarkdownReport(report));
+          if (options.json !== undefined) await writeReport(options.json, io, formatJsonReport(report));
+          if (options.junit !== undefined) await writeReport(options.junit, io, formatJUnitReport(report));
+          if (options.markdown !== undefined) await writeReport(options.markdown, io, formatMarkdownReport(report));
           outcome.exitCode = report.summary.ok ? ExitCode.Ok : ExitCode.Failed;
         },
       )

@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { OutputError, UsageError } from '@cutover/core';
+import { resolve } from 'node:path';
+import { UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
   createProgress,
@@ -23,6 +22,7 @@ import type {
 } from '@cutover/verifier';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeReport } from '../output.js';
 
 interface VerifyArgs {
   pact?: string[];
@@ -180,19 +180,6 @@ function refuseRepeated(args: VerifyArgs): void {
   }
 }
 
-async function writeReport(file: string, cwd: string, content: string): Promise<void> {
-  const path = resolve(cwd, file);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, content);
-  } catch (error) {
-    throw new OutputError(`${path}: cannot write: ${(error as Error).message}`, {
-      cause: error,
-      details: { file: path },
-    });
-  }
-}
-
 /**
  * `cutover verify`: replays every consumer interaction against the monolith and/or the candidate.
  * Exit 0 when everything passed, 1 on contract/parity/schema failures or target errors, 2 on
@@ -342,8 +329,8 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
 
       io.stdout.write(renderConsole(report));
       if (args.json) await writeJsonReport(report, resolve(io.cwd, args.json));
-      if (args.junit) await writeReport(args.junit, io.cwd, renderJunit(report));
-      if (args.markdown) await writeReport(args.markdown, io.cwd, renderMarkdown(report));
+      if (args.junit) await writeReport(args.junit, io, renderJunit(report));
+      if (args.markdown) await writeReport(args.markdown, io, renderMarkdown(report));
       if (args.publish) {
         const published = await publishVerificationResults(report, {
           brokerUrl: publishUrl!,
