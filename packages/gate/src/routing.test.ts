@@ -86,7 +86,7 @@ describe('nginx artifact', () => {
           'nginx is not installed, and CI must check the nginx artifact: run scripts/install-system-deps.sh',
         );
       // Reported as skipped (with the reason), never as passed: nothing was checked.
-      ctx.skip(
+      return ctx.skip(
         'nginx is not installed here (run scripts/install-system-deps.sh); the generated snippet was not checked with `nginx -t`',
       );
     }
@@ -130,7 +130,7 @@ describe('nginx artifact', () => {
   it('fails `nginx -t` on a broken snippet (the check is real)', async (ctx) => {
     if (!nginx) {
       if (process.env.CI) throw new Error('nginx is not installed, and CI must run the real `nginx -t`');
-      ctx.skip('nginx is not installed here: the check of `nginx -t` itself did not run');
+      return ctx.skip('nginx is not installed here: the check of `nginx -t` itself did not run');
     }
     const caseDir = await mkdtemp(join(dir, 'broken-'));
     await writeFile(
