@@ -5,7 +5,8 @@
 //
 // Environment: SIZES (cutover sizes, default "2000,20000"), STOCK_SIZES (default "200,2000";
 // empty to skip the stock verifier), CONCURRENCY (cutover --concurrency, default 8), REPEAT (cutover
-// runs per size, default 3; the table shows each run). CPU seconds (user + system of the verifier
+// runs per size, default 3; the table shows each run), BASELINE (another built checkout of cutover,
+// e.g. an older commit: its runs alternate with this one's, so both see the same machine). CPU seconds (user + system of the verifier
 // process alone) are reported beside wall time: on a shared machine they move far less with load.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -21,6 +22,9 @@ const sizes = list(process.env.SIZES, '2000,20000');
 const stockSizes = list(process.env.STOCK_SIZES, '200,2000');
 const concurrency = process.env.CONCURRENCY ?? '8';
 const repeat = Number(process.env.REPEAT ?? 3);
+const builds = [{ tool: 'cutover (2 targets)', root }];
+if (process.env.BASELINE)
+  builds.push({ tool: `baseline ${process.env.BASELINE} (2 targets)`, root: process.env.BASELINE });
 
 function pact(n) {
   const interactions = [];
@@ -117,32 +121,34 @@ try {
   for (const n of sizes) {
     const file = pact(n);
     for (let run = 0; run < repeat; run++) {
-      const json = join(out, `cutover-${n}.json`);
-      const r = await timed(process.execPath, [
-        join(root, 'packages', 'cli', 'dist', 'bin.js'),
-        'verify',
-        '--pact',
-        file,
-        '--monolith',
-        url(monolith),
-        '--candidate',
-        url(candidate),
-        '--monolith-state-url',
-        `${url(monolith)}/_pact/state`,
-        '--candidate-state-url',
-        `${url(candidate)}/_pact/state`,
-        '--concurrency',
-        concurrency,
-        '--json',
-        json,
-      ]);
-      const report = JSON.parse(readFileSync(json, 'utf8'));
-      rows.push({ tool: 'cutover (2 targets)', n, ...r });
-      console.log(
-        `cutover n=${n}: ${r.seconds.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s, load ${r.load.toFixed(1)}), peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}, ` +
-          `${report.summary.passed}/${report.summary.interactions} passed, parity identical ${report.summary.parity.identical}`,
-      );
-      if (r.code !== 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
+      for (const build of builds) {
+        const json = join(out, `cutover-${n}.json`);
+        const r = await timed(process.execPath, [
+          join(build.root, 'packages', 'cli', 'dist', 'bin.js'),
+          'verify',
+          '--pact',
+          file,
+          '--monolith',
+          url(monolith),
+          '--candidate',
+          url(candidate),
+          '--monolith-state-url',
+          `${url(monolith)}/_pact/state`,
+          '--candidate-state-url',
+          `${url(candidate)}/_pact/state`,
+          '--concurrency',
+          concurrency,
+          '--json',
+          json,
+        ]);
+        const report = JSON.parse(readFileSync(json, 'utf8'));
+        rows.push({ tool: build.tool, n, ...r });
+        console.log(
+          `${build.tool} n=${n}: ${r.seconds.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s, load ${r.load.toFixed(1)}), peak RSS ${r.rssMb.toFixed(0)} MB, exit ${r.code}, ` +
+            `${report.summary.passed}/${report.summary.interactions} passed, parity identical ${report.summary.parity.identical}`,
+        );
+        if (r.code !== 0) console.log(r.stdout.slice(-2000), r.stderr.slice(-2000));
+      }
     }
   }
 } finally {

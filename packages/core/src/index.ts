@@ -12,4 +12,12 @@ export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
-export { loadPact, parsePact, type LoadPactOptions } from './pact/load.js';
+export {
+  loadPact,
+  openPact,
+  parsePact,
+  type LoadPactOptions,
+  type OpenPactOptions,
+  type PactHeader,
+  type PactStream,
+} from './pact/load.js';

@@ -282,7 +282,7 @@ export interface PactFingerprint {
   consumer: string;
   provider: string;
   source: string;
-  /** SHA-256 of the file text, as `cutover verify` records it in `pacts[].sha256`. */
+  /** SHA-256 of the file's bytes, as `cutover verify` records it in `pacts[].sha256`. */
   sha256: string;
   requests: { method: string; path: string }[];
 }
@@ -316,9 +316,10 @@ export async function readPactFingerprints(paths: string[]): Promise<PactFingerp
   const files = (await Promise.all(paths.map(pactFiles))).flat();
   return Promise.all(
     files.map(async (file) => {
-      const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      const bytes = await readFile(file).catch((error: unknown) => {
         throw evidenceError(`${file}: cannot read the pact: ${(error as Error).message}`, { source: file }, error);
       });
+      const text = bytes.toString('utf8');
       let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown } };
       try {
         pact = JSON.parse(text) as typeof pact;
@@ -334,7 +335,8 @@ export async function readPactFingerprints(paths: string[]): Promise<PactFingerp
         consumer: pact.consumer.name,
         provider: pact.provider.name,
         source: file,
-        sha256: createHash('sha256').update(text).digest('hex'),
+        // Of the bytes, as `cutover verify` records it: equal to the text's for any UTF-8 file.
+        sha256: createHash('sha256').update(bytes).digest('hex'),
         requests: pactRequests(pact),
       };
     }),

@@ -85,6 +85,14 @@ interface WorkItem {
   interaction: HttpInteraction;
 }
 
+/** An interaction to verify, before its model is built. */
+interface PendingItem {
+  slot: number;
+  pactIndex: number;
+  /** Position in its pact. */
+  index: number;
+}
+
 /** What one target did for one interaction: responses (sample 0 first) or the fault. */
 interface TargetRun {
   responses: CapturedResponse[];
@@ -134,10 +142,10 @@ function applyRewrites(path: string, rewrites: PathRewrite[] | undefined): strin
   return path;
 }
 
-function matchesFilters(options: VerifyOptions, pact: LoadedPact, interaction: Interaction): boolean {
+function matchesFilters(options: VerifyOptions, consumer: string, interaction: Interaction): boolean {
   const filters = options.filters;
   if (!filters) return true;
-  if (filters.consumers?.length && !filters.consumers.includes(pact.pact.consumer.name)) return false;
+  if (filters.consumers?.length && !filters.consumers.includes(consumer)) return false;
   if (filters.descriptions?.length && !filters.descriptions.some((d) => interaction.description.includes(d))) {
     return false;
   }
@@ -572,7 +580,21 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
   const noise = new NoiseRules(noiseConfig);
   const schema =
     internals.schemaChecker ?? (options.openapi ? await loadSchemaChecker(options.openapi, cwd) : undefined);
-  const pacts = await loadPacts(options, cwd);
+  // Interactions are picked while each pact is checked and built again when replayed: memory holds
+  // the pacts' text and the results, never the model of every interaction at once.
+  const picked: PendingItem[] = [];
+  const skipped: { slot: number; pactIndex: number; interaction: Interaction }[] = [];
+  let total = 0;
+  let slots = 0;
+  const positions: number[] = [];
+  const pacts = await loadPacts(options, cwd, (pactIndex, interaction, pact) => {
+    total++;
+    const index = (positions[pactIndex] = (positions[pactIndex] ?? -1) + 1);
+    if (!matchesFilters(options, pact.consumer.name, interaction)) return;
+    const slot = slots++;
+    if (interaction.type === 'http') picked.push({ slot, pactIndex, index });
+    else skipped.push({ slot, pactIndex, interaction });
+  });
 
   const targets: TargetRuntime[] = [];
   try {
@@ -580,39 +602,28 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     if (options.monolith) targets.push(await openTarget('monolith', options.monolith, run));
     if (options.candidate) targets.push(await openTarget('candidate', options.candidate, run));
 
-    const results: InteractionResult[] = [];
-    const work: WorkItem[] = [];
-    pacts.forEach((loaded, pactIndex) => {
-      for (const interaction of loaded.pact.interactions) {
-        if (!matchesFilters(options, loaded, interaction)) continue;
-        const slot = results.length;
-        if (interaction.type === 'http') {
-          results.push(undefined as unknown as InteractionResult);
-          work.push({ slot, pactIndex, loaded, interaction });
-        } else {
-          results.push(skippedResult({ pactIndex, loaded, interaction }, targets));
-        }
-      }
-    });
+    // Filled in place as interactions finish (a packed array: `new Array(n)` turns slow past ~100k).
+    const results = Array.from({ length: slots }, () => undefined as unknown as InteractionResult);
+    for (const { slot, pactIndex, interaction } of skipped) {
+      results[slot] = skippedResult({ pactIndex, loaded: pacts[pactIndex]!, interaction }, targets);
+    }
 
-    if (work.length === 0 && !options.allowEmpty) {
-      const total = pacts.reduce((sum, p) => sum + p.pact.interactions.length, 0);
+    if (picked.length === 0 && !options.allowEmpty) {
       const filters = describeFilters(options.filters);
       const reasons = [`${pacts.length} pact(s) with ${total} interaction(s)`];
-      if (filters.length > 0) reasons.push(`${results.length} matched the filters (${filters.join('; ')})`);
-      if (results.length > 0) reasons.push(`${results.length} are messages, which cannot be replayed over HTTP`);
+      if (filters.length > 0) reasons.push(`${slots} matched the filters (${filters.join('; ')})`);
+      if (slots > 0) reasons.push(`${slots} are messages, which cannot be replayed over HTTP`);
       throw new NothingVerifiedError(
         `no interactions were verified: ${reasons.join(', ')}; pass --allow-empty (allowEmpty) to accept an empty run`,
       );
     }
-    for (const loaded of pacts) loaded.pact = { ...loaded.pact, interactions: [] };
 
     // Stateless interactions run concurrently per target. Stateful ones run one at a time on a
     // lane: one lane per target, or one shared lane when the targets share their state store.
     const pools = new Map(targets.map((t) => [t.name, limiter(concurrency)]));
     const shared = lane();
     const lanes = new Map(targets.map((t) => [t.name, options.stateLanes === 'shared' ? shared : lane()]));
-    let done = results.length - work.length;
+    let done = slots - picked.length;
     options.onProgress?.(done, results.length);
 
     // A bounded window of interactions in flight keeps memory flat however long the pact is; items
@@ -642,16 +653,17 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     };
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < work.length) {
-        const index = next++;
-        const item = work[index]!;
-        // Release each interaction once taken: the results keep only what they report.
-        work[index] = undefined as unknown as WorkItem;
-        await verifyOne(item);
+      while (next < picked.length) {
+        const { slot, pactIndex, index } = picked[next++]!;
+        const loaded = pacts[pactIndex]!;
+        // Built now and released from the pact at once: the results keep only what they report.
+        const interaction = loaded.pact.interaction(index) as HttpInteraction;
+        loaded.pact.release(index);
+        await verifyOne({ slot, pactIndex, loaded, interaction });
       }
     };
     const window = Math.max(16, concurrency * 2);
-    await Promise.all(Array.from({ length: Math.min(window, work.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(window, picked.length) }, worker));
 
     const report: VerificationReport = {
       format: RESULTS_FORMAT,

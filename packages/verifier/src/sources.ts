@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadPact, PactLoadError, UsageError } from '@cutover/core';
-import type { Pact, PactReference } from '@cutover/core';
+import { openPact, PactLoadError, UsageError } from '@cutover/core';
+import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { fetchPactsForVerification } from './broker.js';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */
 export interface LoadedPact {
-  pact: Pact;
+  /** Interactions are built one at a time: a pact of tens of thousands never sits in memory as a model. */
+  pact: PactStream;
   reference: PactReference;
   /** The broker marked the pact pending: its failures are reported but do not fail the run. */
   pending: boolean;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** SHA-256 of a pact file's bytes (of its JSON text for a broker's pact), as the gate computes it. */
+function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 /** Expands files, folders (every `*.json` below) and globs into a sorted, de-duplicated file list. */
@@ -46,33 +48,30 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
   return [...files].sort();
 }
 
-/** Loads every pact the options name, from files and/or the broker. */
-export async function loadPacts(options: VerifyOptions, cwd: string): Promise<LoadedPact[]> {
+/**
+ * Loads every pact the options name, from files and/or the broker, checking each interaction as
+ * `loadPact` does; `visit` sees each interaction with the position its pact will have in the list.
+ */
+export async function loadPacts(
+  options: VerifyOptions,
+  cwd: string,
+  visit: (pactIndex: number, interaction: Interaction, pact: PactHeader) => void = () => {},
+): Promise<LoadedPact[]> {
   const loaded: LoadedPact[] = [];
   for (const file of await resolvePactFiles(options.pacts ?? [], cwd)) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (cause) {
       throw new PactLoadError(`Pact file ${file} could not be read: ${(cause as Error).message}`, {
         cause,
         details: { source: file },
       });
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (cause) {
-      throw new PactLoadError(`Pact file ${file} is not valid JSON: ${(cause as Error).message}`, {
-        cause,
-        details: { source: file, jsonPath: '$' },
-      });
-    }
-    // The text is not needed once hashed and parsed; letting it go early lowers the peak on big pacts.
-    const digest = sha256(text);
-    text = '';
-    const pact = await loadPact(raw as object, { source: file });
-    raw = undefined;
+    // The pact stays as bytes, outside the JavaScript heap; its interactions are parsed one at a time.
+    const pactIndex = loaded.length;
+    const pact = openPact(bytes, { source: file, onInteraction: (i, header) => visit(pactIndex, i, header) });
+    const digest = sha256(bytes);
     const entry: LoadedPact = {
       pact,
       reference: { consumer: pact.consumer.name, provider: pact.provider.name, source: file, sha256: digest },
@@ -82,7 +81,11 @@ export async function loadPacts(options: VerifyOptions, cwd: string): Promise<Lo
   }
   if (options.broker) {
     for (const fetched of await fetchPactsForVerification(options.broker)) {
-      const pact = await loadPact(fetched.content, { source: fetched.url });
+      const pactIndex = loaded.length;
+      const pact = openPact(fetched.content, {
+        source: fetched.url,
+        onInteraction: (i, header) => visit(pactIndex, i, header),
+      });
       const reference: PactReference = {
         consumer: pact.consumer.name,
         provider: pact.provider.name,

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, PactLoadError } from '../errors.js';
 import type { HttpInteraction } from '../model.js';
-import { loadPact, parsePact } from './load.js';
+import { readFileSync } from 'node:fs';
+import { loadPact, openPact, parsePact } from './load.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
@@ -247,5 +248,107 @@ describe('loadPact', () => {
           'pacts/x.json: $.interactions[1].response.body: expected a v4 body { content, contentType, encoded }, got an object with keys id',
       });
     });
+  });
+});
+
+describe('openPact', () => {
+  const all = (pact: ReturnType<typeof openPact>) => Array.from({ length: pact.size }, (_, i) => pact.interaction(i));
+
+  it('reads every fixture exactly as parsePact does, from bytes, text or an object', () => {
+    for (const name of ['v2-tracking.json', 'v3-shipments.json', 'v4-mixed.json']) {
+      const bytes = readFileSync(fixture(name));
+      const eager = parsePact(bytes.toString('utf8'), { source: name });
+      for (const input of [bytes, bytes.toString('utf8'), JSON.parse(bytes.toString('utf8')) as object]) {
+        const pact = openPact(input, { source: name });
+        const { interactions, ...header } = eager;
+        const { size, interaction, release, ...streamHeader } = pact;
+        expect(streamHeader).toEqual(header);
+        expect(size).toBe(interactions.length);
+        expect(all(pact)).toEqual(interactions);
+        expect([typeof interaction, typeof release]).toEqual(['function', 'function']);
+      }
+    }
+  });
+
+  it('reads a pretty-printed pact with a byte-order mark and non-ASCII text', () => {
+    const doc = {
+      consumer: { name: 'café' },
+      provider: { name: 'p' },
+      interactions: [
+        {
+          description: 'ünïcode ] }',
+          request: { method: 'GET', path: '/日本' },
+          response: { status: 200, body: '😀' },
+        },
+      ],
+    };
+    const bytes = Buffer.from(`\uFEFF${JSON.stringify(doc, null, 2)}`, 'utf8');
+    const pact = openPact(bytes);
+    expect(pact.consumer.name).toBe('café');
+    expect(http(pact.interaction(0)).request.path).toBe('/日本');
+    expect(all(pact)).toEqual(parsePact(doc).interactions);
+  });
+
+  it('shows each interaction to onInteraction once, with the header, while checking the pact', () => {
+    const seen: string[] = [];
+    const pact = openPact(readFileSync(fixture('v4-mixed.json')), {
+      onInteraction: (interaction, header) => seen.push(`${header.consumer.name}: ${interaction.description}`),
+    });
+    expect(seen).toEqual(all(pact).map((i) => `${pact.consumer.name}: ${i.description}`));
+  });
+
+  it('builds an interaction afresh on every read, and refuses one that was released', () => {
+    const pact = openPact(readFileSync(fixture('v3-shipments.json')), { source: 'v3.json' });
+    const first = pact.interaction(0);
+    expect(pact.interaction(0)).not.toBe(first);
+    expect(pact.interaction(0)).toEqual(first);
+    pact.release(0);
+    expect(() => pact.interaction(0)).toThrow(/v3\.json: interaction 0 was released/);
+    expect(() => pact.interaction(pact.size)).toThrow(/no interaction \d+ \(the pact has \d+\)/);
+    for (let i = 1; i < pact.size; i++) pact.release(i);
+    expect(() => pact.interaction(pact.size - 1)).toThrow(/was released/);
+  });
+
+  it('fails as parsePact fails: broken JSON with line and column, bad interactions listed, or kept apart when lenient', () => {
+    const broken = '{\n  "consumer": { "name": "c" },\n  "interactions": [ { "description": oops } ]\n}';
+    expect(() => openPact(Buffer.from(broken), { source: 'broken.json' })).toThrow(
+      /broken\.json is not valid JSON at line 3/,
+    );
+    const doc = {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [
+        { description: 'good', request: { method: 'GET', path: '/a' }, response: { status: 200 } },
+        { description: 'bad', request: { method: 'GET', path: '/b' }, response: { status: 'OK' } },
+        { description: 'good too', request: { method: 'GET', path: '/c' }, response: { status: 200 } },
+      ],
+    };
+    const strict = (() => {
+      try {
+        openPact(doc, { source: 'x.json' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(strict).toBeInstanceOf(PactLoadError);
+    expect((strict as Error).message).toMatch(
+      /1 of 3 interaction\(s\) cannot be loaded[\s\S]*\$\.interactions\[1\]\.response\.status/,
+    );
+    const lenient = openPact(doc, { lenient: true });
+    expect(lenient.size).toBe(2);
+    expect(all(lenient).map((i) => [i.index, i.description])).toEqual([
+      [0, 'good'],
+      [1, 'good too'],
+    ]);
+    expect(lenient.problems).toEqual(parsePact(doc, { lenient: true }).problems);
+  });
+
+  it('never loads a truncated pact file as a shorter pact', () => {
+    const text = readFileSync(fixture('v3-shipments.json'), 'utf8');
+    for (let length = 0; length < text.length; length += 7) {
+      expect(() => openPact(Buffer.from(text.slice(0, length)), { source: 'cut.json' }), `${length} bytes`).toThrow(
+        PactLoadError,
+      );
+    }
   });
 });

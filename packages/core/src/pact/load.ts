@@ -12,6 +12,7 @@ import type {
 } from '../model.js';
 import { describeValue } from '../matching/mismatch.js';
 import { normalizeRequest, normalizeResponse } from './http.js';
+import { scanPact } from './scan.js';
 
 export interface LoadPactOptions {
   /**
@@ -52,34 +53,201 @@ export async function loadPact(input: string | object, options: LoadPactOptions 
 export function parsePact(input: string | object, options: LoadPactOptions = {}): Pact {
   const source = options.source ?? '<inline pact>';
   const doc = typeof input === 'string' ? parseJson(input, source) : input;
+  const interactions: Interaction[] = [];
+  const { problems, ...header } = readPact(doc, undefined, source, options, (interaction) =>
+    interactions.push(interaction),
+  );
+  return withSource({ ...header, interactions, problems }, input, options);
+}
+
+/** Options of {@link openPact}. */
+export interface OpenPactOptions extends LoadPactOptions {
+  /** Sees every interaction once, as it is checked, e.g. to pick the ones a run will use. */
+  onInteraction?: (interaction: Interaction, pact: PactHeader) => void;
+}
+
+/** A pact's own fields, known before its interactions are read. */
+export type PactHeader = Pick<Pact, 'consumer' | 'provider' | 'specMajor' | 'specVersion' | 'metadata' | 'source'>;
+
+/**
+ * A pact kept as its JSON bytes, whose interactions are built into the model one at a time, on
+ * request: a long pact costs its bytes (outside the JavaScript heap), not the model of every
+ * interaction at once.
+ */
+export interface PactStream extends Omit<Pact, 'interactions'> {
+  /** How many interactions loaded (HTTP and messages); problems of a lenient load are not counted. */
+  readonly size: number;
+  /** Builds interaction `index` (0 ≤ index < size) afresh, as `parsePact(...).interactions[index]`. */
+  interaction(index: number): Interaction;
+  /** Forgets interaction `index`: reading it again throws; once all are released the bytes go too. */
+  release(index: number): void;
+}
+
+/**
+ * Checks a whole pact as {@link parsePact} does (same errors, same `lenient` behaviour) but keeps
+ * its bytes instead of its model; the interactions are located, not kept parsed. For pacts of tens
+ * of thousands of interactions, where the model of all of them at once is what fills memory.
+ *
+ * @param input the pact's bytes (as read from a file), its JSON text, or a parsed object
+ * @example
+ * const pact = openPact(await readFile(file), { source: file });
+ * for (let i = 0; i < pact.size; i++) {
+ *   const interaction = pact.interaction(i);
+ *   pact.release(i);
+ *   // ...replay it
+ * }
+ */
+export function openPact(input: Uint8Array | string | object, options: OpenPactOptions = {}): PactStream {
+  const source = options.source ?? '<inline pact>';
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : input instanceof Uint8Array
+        ? Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+        : Buffer.from(JSON.stringify(input), 'utf8');
+  // A broken document is parsed whole, for the error that says where it breaks.
+  const whole = (): never => {
+    parseJson(bytes.toString('utf8'), source);
+    throw new PactLoadError(`${source}: the pact could not be laid out although it parses as JSON`, {
+      details: { source },
+    });
+  };
+  const layout = scanPact(bytes);
+  let doc: unknown;
+  let lists: LaidOutLists | undefined;
+  if (layout) {
+    try {
+      doc = JSON.parse(layout.header);
+    } catch {
+      whole();
+    }
+    lists = {};
+    for (const [key, { starts, ends }] of layout.lists) {
+      if (key !== 'interactions' && key !== 'messages') continue;
+      lists[key] = {
+        length: starts.length,
+        element(index) {
+          const text = bytes.toString('utf8', starts[index], ends[index]);
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            return whole();
+          }
+        },
+      };
+    }
+  } else doc = parseJson(bytes.toString('utf8'), source);
+
+  const keys: InteractionList[] = [];
+  const rawIndexes: number[] = [];
+  let header: ReturnType<typeof readPact>;
+  try {
+    header = readPact(doc, lists, source, options, (interaction, key, rawIndex, pact) => {
+      keys.push(key);
+      rawIndexes.push(rawIndex);
+      options.onInteraction?.(interaction, pact);
+    });
+  } catch (error) {
+    // Broken JSON comes first, as with parsePact, even when the header is wrong as well.
+    if (lists) parseJson(bytes.toString('utf8'), source);
+    throw error;
+  }
+  const arrays = doc as Record<InteractionList, unknown[]>;
+  let from: LaidOutLists | undefined = lists ?? {
+    interactions: arrayList(arrays.interactions),
+    messages: arrayList(arrays.messages),
+  };
+  const released = new Uint8Array(keys.length);
+  let remaining = keys.length;
+  const at = new Locator(source);
+  const pact: PactStream = withSource(
+    {
+      ...header,
+      size: keys.length,
+      interaction(index: number): Interaction {
+        if (!(index >= 0 && index < keys.length) || !Number.isInteger(index)) {
+          throw new RangeError(`${source}: no interaction ${index} (the pact has ${keys.length})`);
+        }
+        if (released[index] || from === undefined) throw new RangeError(`${source}: interaction ${index} was released`);
+        const key = keys[index]!;
+        const rawIndex = rawIndexes[index]!;
+        const raw = from[key]!.element(rawIndex);
+        return readInteraction(raw, key, index, header.specMajor, `$.${key}[${rawIndex}]`, at);
+      },
+      release(index: number): void {
+        if (!(index >= 0 && index < keys.length) || released[index]) return;
+        released[index] = 1;
+        if (--remaining === 0) from = undefined;
+      },
+    },
+    input,
+    options,
+  );
+  return pact;
+}
+
+type InteractionList = 'interactions' | 'messages';
+
+/** An interaction list: its length and each raw element, parsed on request when laid out from bytes. */
+interface RawList {
+  length: number;
+  element(index: number): unknown;
+}
+
+type LaidOutLists = Partial<Record<InteractionList, RawList>>;
+
+function arrayList(value: unknown): RawList | undefined {
+  return Array.isArray(value) ? { length: value.length, element: (index) => value[index] as unknown } : undefined;
+}
+
+function withSource<T extends { source?: string }>(pact: T, input: unknown, options: LoadPactOptions): T {
+  // A pact read from an object with no source named has no source to report.
+  if (options.source === undefined && typeof input !== 'string' && !(input instanceof Uint8Array)) delete pact.source;
+  return pact;
+}
+
+/**
+ * Reads a pact's header and checks every interaction, handing each one that loads to `visit`;
+ * throws on problems unless `lenient`. `laidOut` holds the lists when they were located in the
+ * pact's bytes rather than parsed with it.
+ */
+function readPact(
+  doc: unknown,
+  laidOut: LaidOutLists | undefined,
+  source: string,
+  options: LoadPactOptions,
+  visit: (interaction: Interaction, key: InteractionList, rawIndex: number, pact: PactHeader) => void,
+): Omit<Pact, 'interactions'> & { source: string } {
   const at = new Locator(source);
   if (!isRecord(doc)) throw at.error('$', 'a JSON object (the pact)', doc);
+  const listOf = (key: InteractionList) =>
+    Array.isArray(doc[key]) ? (laidOut?.[key] ?? arrayList(doc[key])) : undefined;
 
   const consumer = pacticipant(doc, 'consumer', at);
   const provider = pacticipant(doc, 'provider', at);
   const metadata = isRecord(doc.metadata) ? doc.metadata : {};
-  const { specMajor, specVersion } = detectSpec(doc, metadata, at);
+  const { specMajor, specVersion } = detectSpec(listOf('interactions'), metadata, at);
+  const header: PactHeader = { consumer, provider, specMajor, specVersion, metadata, source };
 
-  const interactions: Interaction[] = [];
-  const problems: InteractionProblem[] = [];
-  const lists: Array<['interactions' | 'messages', unknown]> = [
-    ['interactions', doc.interactions],
-    ['messages', doc.messages],
-  ];
   if (doc.interactions === undefined && doc.messages === undefined) {
     throw at.error('$.interactions', 'an array of interactions', undefined);
   }
+  const lists: Array<[InteractionList, RawList | undefined]> = [];
+  for (const key of ['interactions', 'messages'] as const) {
+    if (doc[key] === undefined) continue;
+    if (!Array.isArray(doc[key])) throw at.error(`$.${key}`, 'an array of interactions', doc[key]);
+    lists.push([key, listOf(key)]);
+  }
+
+  let loaded = 0;
+  const problems: InteractionProblem[] = [];
   for (const [key, list] of lists) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw at.error(`$.${key}`, 'an array of interactions', list);
-    list.forEach((raw, index) => {
+    for (let index = 0; index < (list?.length ?? 0); index++) {
+      const raw = list!.element(index);
       const jsonPath = `$.${key}[${index}]`;
+      let read: Interaction;
       try {
-        interactions.push(
-          key === 'messages'
-            ? messageInteraction(raw, interactions.length, 'async-message', jsonPath, at)
-            : interaction(raw, interactions.length, specMajor, jsonPath, at),
-        );
+        read = readInteraction(raw, key, loaded, specMajor, jsonPath, at);
       } catch (error) {
         if (!isCutoverError(error)) throw error;
         const description = isRecord(raw) && typeof raw.description === 'string' ? raw.description : undefined;
@@ -91,28 +259,35 @@ export function parsePact(input: string | object, options: LoadPactOptions = {})
           // Tells a matching-rule or generator problem from a shape problem once aggregated.
           code: error.code,
         });
+        continue;
       }
-    });
+      loaded++;
+      visit(read, key, index, header);
+    }
   }
 
   if (problems.length > 0 && !options.lenient) {
     const listed = problems.map((p) => `  - ${p.message}`).join('\n');
     throw new PactLoadError(
-      `${source}: ${problems.length} of ${problems.length + interactions.length} interaction(s) cannot be loaded:\n${listed}`,
+      `${source}: ${problems.length} of ${problems.length + loaded} interaction(s) cannot be loaded:\n${listed}`,
       { details: { source, problems } },
     );
   }
 
-  return {
-    consumer,
-    provider,
-    specMajor,
-    specVersion,
-    metadata,
-    interactions,
-    problems,
-    ...(options.source === undefined && typeof input !== 'string' ? {} : { source }),
-  };
+  return { ...header, problems, source };
+}
+
+function readInteraction(
+  raw: unknown,
+  key: InteractionList,
+  index: number,
+  spec: SpecMajor,
+  jsonPath: string,
+  at: Locator,
+): Interaction {
+  return key === 'messages'
+    ? messageInteraction(raw, index, 'async-message', jsonPath, at)
+    : interaction(raw, index, spec, jsonPath, at);
 }
 
 function interaction(raw: unknown, index: number, spec: SpecMajor, jsonPath: string, at: Locator): Interaction {
@@ -211,7 +386,7 @@ function pacticipant(doc: Record<string, unknown>, key: 'consumer' | 'provider',
  * one is judged by its shape (v4 interaction types, v2-style `$.body` rule keys), else taken as v3.
  */
 function detectSpec(
-  doc: Record<string, unknown>,
+  interactions: RawList | undefined,
   metadata: Record<string, unknown>,
   at: Locator,
 ): { specMajor: SpecMajor; specVersion: string } {
@@ -231,7 +406,8 @@ function detectSpec(
       details: { source: at.source, jsonPath, expected },
     });
   }
-  const list = Array.isArray(doc.interactions) ? doc.interactions : [];
+  // Only a pact that does not say its version pays for reading its interactions here.
+  const list = Array.from({ length: interactions?.length ?? 0 }, (_, index) => interactions!.element(index));
   if (list.some((i) => isRecord(i) && typeof i.type === 'string')) return { specMajor: 4, specVersion: '4.0' };
   const flatRules = list.some(
     (i) =>
