@@ -13,6 +13,15 @@ export * from './generators/index.js';
 export * from './matching/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
+  isSegmentWildcard,
+  parseRoutePattern,
+  pathMatchesPattern,
+  pathPatternProblem,
+  pathPatternRegex,
+  routeMatches,
+  type RoutePattern,
+} from './routes.js';
+export {
   loadPact,
   openPact,
   parsePact,

@@ -15,22 +15,18 @@ describe('patternsOverlap', () => {
     ['/api/a*', '/api/*b', true],
     ['/a', '/a/b', false],
     ['/**', '/anything/at/all', true],
+    ['/api/tracking/{id}', '/api/tracking/*', true],
+    ['/api/tracking/{id}', '/api/tracking/SHP-1/events', false],
+    ['/api/tracking/:id/events', '/api/tracking/*/events', true],
+    ['/api/files/{name}.json', '/api/files/*.xml', false],
+    ['/api/exact/', '/api/exact', true],
   ])('%s vs %s → %s', (a, b, expected) => {
     expect(patternsOverlap(a, b)).toBe(expected);
     expect(patternsOverlap(b, a)).toBe(expected);
   });
 });
 
-describe('globToRegex agrees with picomatch', () => {
-  const patterns = [
-    '/api/tracking/**',
-    '/api/tracking/*',
-    '/api/*/events',
-    '/api/**/eta',
-    '/api/v1-*',
-    '/api/exact',
-    '/**',
-  ];
+describe('globToRegex and pathMatches: one expression for the decision and the gateway', () => {
   const paths = [
     '/api/tracking',
     '/api/tracking/',
@@ -47,15 +43,29 @@ describe('globToRegex agrees with picomatch', () => {
     '/api/a.b/events',
     '/',
   ];
-  for (const pattern of patterns) {
+  const expected: Record<string, string[]> = {
+    '/api/tracking/**': paths.slice(0, 6),
+    '/api/tracking/*': ['/api/tracking/SHP-1', '/api/tracking/SHP-1/'],
+    '/api/tracking/{id}': ['/api/tracking/SHP-1', '/api/tracking/SHP-1/'],
+    '/api/*/events': ['/api/a.b/events'],
+    '/api/**/eta': ['/api/tracking/SHP-1/eta', '/api/eta'],
+    '/api/v1-*': ['/api/v1-shipments'],
+    '/api/exact': ['/api/exact', '/api/exact/'],
+    '/**': paths,
+  };
+  for (const [pattern, matching] of Object.entries(expected)) {
     it(`${pattern} → ${globToRegex(pattern)}`, () => {
       const re = new RegExp(globToRegex(pattern));
-      for (const path of paths) expect([path, re.test(path)]).toEqual([path, pathMatches(pattern, path)]);
+      for (const path of paths) {
+        const want = matching.includes(path);
+        expect([path, pathMatches(pattern, path)]).toEqual([path, want]);
+        expect([path, re.test(path)]).toEqual([path, want]);
+      }
     });
   }
 
   it('produces no look-arounds (RE2, used by Envoy, has none)', () => {
-    for (const pattern of patterns) expect(globToRegex(pattern)).not.toMatch(/\(\?[=!<]/);
+    for (const pattern of Object.keys(expected)) expect(globToRegex(pattern)).not.toMatch(/\(\?[=!<]/);
   });
 });
 

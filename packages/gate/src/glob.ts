@@ -1,69 +1,34 @@
-import picomatch from 'picomatch';
+import { isSegmentWildcard, pathMatchesPattern, pathPatternProblem, pathPatternRegex } from '@cutover/core';
 
 /**
- * Route path patterns: literal segments, `*` inside one segment, `**` as a whole segment (any
- * depth, including none). A deliberately small subset of picomatch globs, because the same pattern
- * has to become an nginx (PCRE) and an Envoy (RE2, no look-arounds) regular expression.
+ * Route path patterns are core's (`@cutover/core` routes: literal segments, `*` inside a segment,
+ * `*`/`{name}`/`:name` for one segment, `**` for any depth): the gate decides with the same regular
+ * expression it writes into the nginx and Envoy configuration. What is gate-specific lives here:
+ * overlap between two policy patterns, and OpenAPI templates under a pattern.
  */
 
-const matchers = new Map<string, (path: string) => boolean>();
-
-/** The literal part every matching path starts with: up to the segment holding the first `*`. */
-function literalStart(pattern: string): string {
-  const star = pattern.indexOf('*');
-  if (star === -1) return pattern.replace(/\/+$/, '');
-  return pattern.slice(0, Math.max(0, pattern.lastIndexOf('/', star)));
-}
-
-/** True when `path` (no query string) is under `pattern`; picomatch semantics with dot segments allowed. */
+/** True when `path` is under `pattern` (a trailing slash and a query string are ignored). */
 export function pathMatches(pattern: string, path: string): boolean {
-  let matcher = matchers.get(pattern);
-  if (!matcher) {
-    const glob = picomatch(pattern, { dot: true });
-    const start = literalStart(pattern);
-    // A cheap prefix test first: with many routes, most paths are rejected without running the regex.
-    matcher = (candidate) => candidate.startsWith(start) && glob(candidate);
-    matchers.set(pattern, matcher);
-  }
-  return matcher(path);
+  return pathMatchesPattern(pattern, path);
 }
 
-/** Why a pattern is outside the supported subset, or undefined when it is fine. */
+/** Why a pattern is outside the supported syntax, or undefined when it is fine. */
 export function patternProblem(pattern: string): string | undefined {
-  if (!pattern.startsWith('/')) return 'must start with "/"';
-  for (const segment of pattern.split('/').slice(1)) {
-    if (segment.includes('**') && segment !== '**') return `"**" must be a whole segment (found "${segment}")`;
-  }
-  return undefined;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '/' ? '/' : `\\${c}`));
+  return pathPatternProblem(pattern);
 }
 
 /**
  * The pattern as an anchored regular expression valid in both PCRE (nginx) and RE2 (Envoy).
- * Agrees with {@link pathMatches} (a test checks this on a table of paths).
  *
  * @example
  * globToRegex('/api/tracking/**') // '^/api/tracking(?:/.*)?$'
  */
 export function globToRegex(pattern: string): string {
-  const segments = pattern.split('/').slice(1);
-  let out = '^';
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1;
-    if (segment === '**') {
-      out += last ? '(?:/.*)?' : '(?:/[^/]+)*';
-      return;
-    }
-    if (segment === '*') out += '/[^/]+';
-    else out += '/' + segment.split('*').map(escapeRegex).join('[^/]*');
-    // picomatch lets a trailing single-segment wildcard also match a trailing slash
-    if (last && segment.includes('*')) out += '/?';
-  });
-  if (segments.length === 0) out += '/';
-  return out + '$';
+  return pathPatternRegex(pattern);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '/' ? '/' : `\\${c}`));
 }
 
 function hasGlob(segment: string): boolean {
@@ -79,10 +44,15 @@ function literalSuffix(segment: string): string {
   return i === -1 ? segment : segment.slice(i + 1);
 }
 
+/** A segment with every wildcard written as `*` (`{id}` allows one character more: conservative). */
+function starred(segment: string): string {
+  return isSegmentWildcard(segment) ? '*' : segment.replace(/\{[^{}/]+\}/g, '*');
+}
+
 function segmentsOverlap(a: string, b: string): boolean {
   if (!hasGlob(a) && !hasGlob(b)) return a === b;
-  if (!hasGlob(a)) return pathMatches(b, a);
-  if (!hasGlob(b)) return pathMatches(a, b);
+  if (!hasGlob(a)) return pathMatches(`/${b}`, `/${a}`);
+  if (!hasGlob(b)) return pathMatches(`/${a}`, `/${b}`);
   // Two wildcard segments: overlap unless their literal prefixes or suffixes are incompatible.
   // Conservative on purpose: a false "overlap" is an explained policy error, a missed one is ambiguous routing.
   const [pa, pb] = [literalPrefix(a), literalPrefix(b)];
@@ -98,8 +68,9 @@ function segmentsOverlap(a: string, b: string): boolean {
  * patternsOverlap('/api/tracking/**', '/api/auth/**') // false
  */
 export function patternsOverlap(a: string, b: string): boolean {
-  const sa = a.split('/').slice(1);
-  const sb = b.split('/').slice(1);
+  const segments = (pattern: string) => pattern.replace(/\/+$/, '').split('/').slice(1).map(starred);
+  const sa = segments(a);
+  const sb = segments(b);
   const memo = new Map<string, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = `${i},${j}`;

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, parseRulePath, pathMatches } from '@cutover/core';
-import { parseRoutePattern, routeMatches } from './routes.js';
-import type { RoutePattern } from './routes.js';
+import { ConfigError, parseRoutePattern, parseRulePath, pathMatches, routeMatches } from '@cutover/core';
+import type { RoutePattern } from '@cutover/core';
 
 /**
  * How a declared noisy body path is compared:

@@ -6,7 +6,9 @@ import {
   ErrorCodes,
   matchHttpResponse,
   observedResponse,
+  parseRoutePattern,
   RESULTS_FORMAT,
+  routeMatches,
   UsageError,
 } from '@cutover/core';
 import type {
@@ -36,7 +38,6 @@ import { loadPacts } from './sources.js';
 import type { LoadedPact } from './sources.js';
 import { ModuleStateRunner, UrlStateRunner } from './states.js';
 import type { StateRunner } from './states.js';
-import { parseRoutePattern, routeMatches } from './routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;

@@ -232,7 +232,11 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         .option('filter-consumer', { type: 'string', array: true, describe: 'Only these consumers' })
         .option('filter-description', { type: 'string', array: true, describe: 'Only descriptions containing this' })
         .option('filter-state', { type: 'string', array: true, describe: 'Only interactions with this provider state' })
-        .option('filter-route', { type: 'string', array: true, describe: 'Only routes like "GET /shipments/*"' })
+        .option('filter-route', {
+          type: 'string',
+          array: true,
+          describe: 'Only routes like "GET /shipments/*" (* or {id}: one segment, **: any depth)',
+        })
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
         .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
