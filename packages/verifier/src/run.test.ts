@@ -482,6 +482,11 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
       filters: { routes: ['GET /shipments/*'] },
     });
     expect(byRoute.results.map((r) => r.description)).toEqual(['a request for shipment 1']);
+    // The same route syntax as the gate's policies: `{id}` for a segment, `*` inside one.
+    for (const pattern of ['GET /shipments/{id}', '/ship*/**']) {
+      const other = await verify(routes, undefined, [getShipment, health], { filters: { routes: [pattern] } });
+      expect([pattern, other.results.map((r) => r.description)]).toEqual([pattern, ['a request for shipment 1']]);
+    }
     const byDescription = await verify(routes, undefined, [getShipment, health], {
       filters: { descriptions: ['health'] },
     });
