@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpRequest } from '@cutover/core';
-import { toOutgoing } from './http.js';
+import { TargetClient, TargetError, toOutgoing } from './http.js';
 
 function request(overrides: Partial<HttpRequest>): HttpRequest {
   return {
@@ -44,5 +47,71 @@ describe('toOutgoing', () => {
     );
     expect([...binary.body!]).toEqual([0, 1, 2]);
     expect(binary.headers['content-type']).toBe('application/octet-stream');
+  });
+});
+
+describe('TargetClient', () => {
+  const servers: Server[] = [];
+  const clients: TargetClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(
+      servers.splice(0).map((s) => {
+        s.closeAllConnections();
+        return new Promise((resolve) => s.close(resolve));
+      }),
+    );
+  });
+
+  async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  function client(url: string, options: Partial<{ connections: number; timeoutMs: number; retries: number }> = {}) {
+    const created = new TargetClient(url, { connections: 2, timeoutMs: 2000, retries: 0, ...options });
+    clients.push(created);
+    return created;
+  }
+
+  it('captures status, headers and a body sent in several chunks, under the base path', async () => {
+    const url = await serve((req, res) => {
+      res.writeHead(201, { 'content-type': 'text/plain', 'x-path': req.url ?? '' });
+      res.write('one ');
+      setTimeout(() => res.end('two'), 20);
+    });
+    const response = await client(`${url}/base`).send({ method: 'GET', path: '/items/1', headers: {} });
+    expect(response.status).toBe(201);
+    expect(response.headers['x-path']).toBe('/base/items/1');
+    expect(response.body.toString()).toBe('one two');
+    expect(response.timingMs).toBeGreaterThan(0);
+  });
+
+  it('fails at once on a header value it cannot send, without waiting for the deadline', async () => {
+    const url = await serve((_req, res) => res.end('ok'));
+    const started = performance.now();
+    const error = await client(url, { timeoutMs: 5000 })
+      .send({ method: 'GET', path: '/', headers: { 'x-bad': 'a\r\nb' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TargetError);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('times out a request still queued behind a hanging one, from when it was sent', async () => {
+    const url = await serve(() => {
+      // never answers
+    });
+    const target = client(url, { connections: 1, timeoutMs: 300 });
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      [1, 2].map((n) => target.send({ method: 'GET', path: `/${n}`, headers: {} }).catch((e: unknown) => e)),
+    );
+    for (const outcome of outcomes) {
+      expect(outcome).toBeInstanceOf(TargetError);
+      expect((outcome as Error).message).toMatch(/timed out after 300 ms/);
+    }
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 });

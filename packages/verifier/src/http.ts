@@ -143,29 +143,34 @@ export class TargetClient {
         headers: request.headers,
       };
       if (request.body !== undefined) options.body = request.body;
-      this.agent.dispatch(options, {
-        onRequestStart: (c) => {
-          controller = c;
-          if (settled) c.abort(new Error('the request was given up before it started'));
-        },
-        onResponseStart: (_c, statusCode, responseHeaders) => {
-          status = statusCode;
-          headers = responseHeaders;
-        },
-        onResponseData: (_c, chunk) => {
-          chunks.push(chunk);
-        },
-        onResponseEnd: () =>
-          settle(() =>
-            resolve({
-              status,
-              headers,
-              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-              timingMs: Math.round((performance.now() - started) * 100) / 100,
-            }),
-          ),
-        onResponseError: (_c, error) => settle(() => reject(error)),
-      });
+      try {
+        this.agent.dispatch(options, {
+          onRequestStart: (c) => {
+            controller = c;
+            if (settled) c.abort(new Error('the request was given up before it started'));
+          },
+          onResponseStart: (_c, statusCode, responseHeaders) => {
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData: (_c, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () =>
+            settle(() =>
+              resolve({
+                status,
+                headers,
+                body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+                timingMs: Math.round((performance.now() - started) * 100) / 100,
+              }),
+            ),
+          onResponseError: (_c, error) => settle(() => reject(error)),
+        });
+      } catch (error) {
+        // Bad input (a header value with a line break from a request hook, say) must not wait for the deadline.
+        settle(() => reject(error as Error));
+      }
     });
   }
 
