@@ -25,15 +25,31 @@ function differencesTable(differences: Difference[], limit: number): string[] {
   return rows;
 }
 
+/** Limits that keep the Markdown report a comment a code host accepts. */
+export interface MarkdownOptions {
+  /** Mismatches, differences and violations shown per interaction (default 5). */
+  maxDifferences?: number;
+  /** Failing interactions shown per route (default 3); the others are counted. */
+  maxPerRoute?: number;
+  /**
+   * Characters the whole comment may take (default 60,000: GitHub refuses comments over 65,536).
+   * Routes that do not fit are counted in a closing line that points to the JSON report.
+   */
+  maxLength?: number;
+}
+
 /**
  * A pull-request comment: the summary, then per route what broke, with the first differences
- * side by side (monolith | candidate).
+ * side by side (monolith | candidate). Bounded by {@link MarkdownOptions}: however many
+ * interactions fail, the comment stays postable.
  *
  * @example
  * await writeFile('reports/verify.md', renderMarkdown(report, { maxDifferences: 5 }));
  */
-export function renderMarkdown(report: VerificationReport, options: { maxDifferences?: number } = {}): string {
+export function renderMarkdown(report: VerificationReport, options: MarkdownOptions = {}): string {
   const limit = options.maxDifferences ?? 5;
+  const perRoute = options.maxPerRoute ?? 3;
+  const maxLength = options.maxLength ?? 60_000;
   const failing = report.results.filter((r) => ['failed', 'errored'].includes(interactionStatus(r)));
   const out: string[] = [];
   const icon = verificationFailed(report) ? '❌' : '✅';
@@ -51,51 +67,98 @@ export function renderMarkdown(report: VerificationReport, options: { maxDiffere
   );
   if (failing.length === 0) {
     out.push('Every interaction passed on every target, with no parity difference that counts.', '');
-    out.push(...schemaNotes(notesOnly, limit));
-    return out.join('\n');
   }
   const byRoute = new Map<string, InteractionResult[]>();
   for (const result of failing) {
     const key = routeLabel(result);
-    byRoute.set(key, [...(byRoute.get(key) ?? []), result]);
+    let list = byRoute.get(key);
+    if (!list) byRoute.set(key, (list = []));
+    list.push(result);
   }
+  // Blocks are added whole while they fit; what does not fit is counted at the end.
+  const budget = new Budget(out, maxLength);
+  let unshownRoutes = 0;
+  let unshownInteractions = 0;
   for (const [route, list] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(`### \`${text(route)}\` — ${list.length} failing`, '');
-    for (const result of list) {
-      out.push(`#### ${text(interactionLabel(result))}${result.pending ? ' (pending)' : ''}`, '');
-      for (const name of TARGETS) {
-        const outcome = result.targets[name];
-        if (!outcome || outcome.outcome === 'pass') continue;
-        if (outcome.outcome === 'error') {
-          out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
-        } else if (outcome.outcome === 'fail') {
-          out.push(`- **${name}** breaks the pact:`);
-          for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path, true)} ${text(m.message)}`);
-          if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
-        }
-      }
-      if (result.parity.differences.length > 0) {
-        out.push(
-          '',
-          `Parity: ${result.parity.differences.length} difference(s)`,
-          '',
-          ...differencesTable(result.parity.differences, limit),
-        );
-      }
-      const schema = schemaFindings(result);
-      if (schema.failing.length > 0) {
-        out.push('', 'OpenAPI violations that fail it:', '');
-        out.push(...bullets(schema.failing, limit));
-      }
-      if (schema.notes.length > 0) {
-        out.push('', 'OpenAPI violations reported without failing it:', '');
-        out.push(...bullets(schema.notes, limit));
-      }
-      out.push('');
+    const block = [`### \`${text(route)}\` — ${list.length} failing`, ''];
+    for (const result of list.slice(0, perRoute)) block.push(...interactionBlock(result, limit));
+    if (list.length > perRoute) block.push(`… and ${list.length - perRoute} more failing on this route.`, '');
+    if (!budget.add(block)) {
+      unshownRoutes++;
+      unshownInteractions += list.length;
     }
   }
-  out.push(...schemaNotes(notesOnly, limit));
+  const notes = schemaNotes(notesOnly, limit);
+  const notesShown = notes.length === 0 || budget.add(notes);
+  if (unshownRoutes > 0 || !notesShown) {
+    const parts = [];
+    if (unshownRoutes > 0) parts.push(`${unshownInteractions} failing interaction(s) on ${unshownRoutes} route(s)`);
+    if (!notesShown) parts.push(`OpenAPI notes on ${notesOnly.length} passing interaction(s)`);
+    out.push(
+      `_Cut to fit a pull-request comment: ${parts.join(' and ')} are not shown here; the JSON report (\`--json\`) has every result._`,
+      '',
+    );
+  }
   return out.join('\n');
+}
+
+/** Appends blocks of lines to `out` while the text stays under `max` characters, keeping room for a closing line. */
+class Budget {
+  private length: number;
+  private full = false;
+
+  constructor(
+    private readonly out: string[],
+    private readonly max: number,
+  ) {
+    this.length = out.reduce((sum, line) => sum + line.length + 1, 0);
+  }
+
+  add(lines: string[]): boolean {
+    const size = lines.reduce((sum, line) => sum + line.length + 1, 0);
+    // Once one block is left out, later ones are too: the comment never skips over a gap.
+    if (this.full || this.length + size > this.max - 400) {
+      this.full = true;
+      return false;
+    }
+    this.out.push(...lines);
+    this.length += size;
+    return true;
+  }
+}
+
+function interactionBlock(result: InteractionResult, limit: number): string[] {
+  const out = [`#### ${text(interactionLabel(result))}${result.pending ? ' (pending)' : ''}`, ''];
+  for (const name of TARGETS) {
+    const outcome = result.targets[name];
+    if (!outcome || outcome.outcome === 'pass') continue;
+    if (outcome.outcome === 'error') {
+      out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
+    } else if (outcome.outcome === 'fail') {
+      out.push(`- **${name}** breaks the pact:`);
+      for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path, true)} ${text(m.message)}`);
+      if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
+    }
+  }
+  if (result.parity.differences.length > 0) {
+    out.push(
+      '',
+      `Parity: ${result.parity.differences.length} difference(s)`,
+      '',
+      ...differencesTable(result.parity.differences, limit),
+    );
+  }
+  const schema = schemaFindings(result);
+  if (schema.failing.length > 0) {
+    out.push('', 'OpenAPI violations that fail it:', '');
+    out.push(...bullets(schema.failing, limit));
+  }
+  if (schema.notes.length > 0) {
+    out.push('', 'OpenAPI violations reported without failing it:', '');
+    out.push(...bullets(schema.notes, limit));
+  }
+  out.push('');
+  return out;
 }
 
 function bullets(lines: string[], limit: number): string[] {
@@ -105,13 +168,14 @@ function bullets(lines: string[], limit: number): string[] {
 }
 
 /** Passing interactions with OpenAPI findings that do not fail them (baseline, request, monolith-only). */
-function schemaNotes(results: InteractionResult[], limit: number): string[] {
+function schemaNotes(results: InteractionResult[], limit: number, shown = 20): string[] {
   if (results.length === 0) return [];
   const out = ['### OpenAPI violations that do not fail the run', ''];
-  for (const result of results) {
+  for (const result of results.slice(0, shown)) {
     out.push(`- **${text(routeLabel(result))}** — ${text(interactionLabel(result))}`);
     for (const line of bullets(schemaFindings(result).notes, limit)) out.push(`  ${line}`);
   }
+  if (results.length > shown) out.push(`- … and ${results.length - shown} more passing interaction(s) with notes`);
   out.push('');
   return out;
 }

@@ -138,6 +138,31 @@ describe('reporters', () => {
     expect(md).toContain('- schema regression (candidate) at /id: /id must be integer [response.body.type]');
   });
 
+  it('markdown: stays a postable pull-request comment however many interactions fail', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({
+      ...failed,
+      description: `get item ${i}`,
+      route: { method: 'GET', path: `/items/${i}` },
+    }));
+    const md = renderMarkdown({ ...report, results: many });
+    expect(md.length).toBeLessThanOrEqual(60_000);
+    const shown = md.split('\n').filter((line) => line.startsWith('### `GET /items/')).length;
+    expect(shown).toBeGreaterThan(10);
+    expect(md).toContain(
+      `_Cut to fit a pull-request comment: ${2000 - shown} failing interaction(s) on ${2000 - shown} route(s) are not shown here`,
+    );
+    expect(renderMarkdown({ ...report, results: many }, { maxLength: 200_000 }).length).toBeGreaterThan(60_000);
+  });
+
+  it('markdown: shows the first failing interactions of a route and counts the rest', () => {
+    const same = Array.from({ length: 10 }, (_, i) => ({ ...failed, description: `get shipment ${i}` }));
+    const md = renderMarkdown({ ...report, results: same });
+    expect(md).toContain('### `GET /shipments/{id}` — 10 failing');
+    expect(md.match(/^#### /gm)).toHaveLength(3);
+    expect(md).toContain('… and 7 more failing on this route.');
+    expect(md).not.toContain('Cut to fit');
+  });
+
   it('markdown: says so when everything passed', () => {
     const md = renderMarkdown({
       ...report,
