@@ -33,14 +33,18 @@ describe('route patterns', () => {
     ['/**', '/anything/at/all', true],
     ['/', '/', true],
     ['/', '/x', false],
+    ['/files/:name', '/files/report.xml', true],
+    ['/files/:name.json', '/files/report.xml', false],
+    ['/files/:name.json', '/files/:name.json', true],
   ])('%s on %s → %s', (pattern, path, expected) => {
     expect(pathMatchesPattern(pattern, path)).toBe(expected);
     // The expression handed to nginx and Envoy says the same.
     expect(new RegExp(pathPatternRegex(pattern)).test(path)).toBe(expected);
   });
 
-  it('ignores the query string of the path matched', () => {
+  it('ignores the query string of the path matched, and of the pattern', () => {
     expect(pathMatchesPattern('/api/tracking/*', '/api/tracking/SHP-1?lang=en')).toBe(true);
+    expect(routeMatches(parseRoutePattern('GET /search?q=1'), 'GET', '/search?q=2')).toBe(true);
   });
 
   it('writes expressions without look-arounds, which RE2 (Envoy) lacks', () => {

@@ -5,12 +5,12 @@
  *
  * `[METHOD ]/path`, where each `/`-separated segment of the path is
  * - literal: `/api/tracking`;
- * - `*`, `{name}` or `:name` as the whole segment: exactly one non-empty segment;
+ * - `*`, `{name}` or `:name` (an identifier) as the whole segment: exactly one non-empty segment;
  * - `*` inside a segment: any run of characters but `/` (`/api/v1-*`, `/files/*.json`), and
  *   `{name}` inside a segment one or more of them (`/files/{name}.{ext}`, as OpenAPI writes it);
  * - `**` as the whole segment: any number of segments, none included.
  *
- * A trailing slash and a query string on the path are ignored. Every pattern is a regular
+ * A trailing slash and a query string are ignored, on the pattern and on the path. Every pattern is a regular
  * expression valid in PCRE (nginx) and RE2 (Envoy, no look-arounds): {@link pathPatternRegex};
  * matching uses that same expression, so the gate's decisions and the gateway agree.
  */
@@ -71,14 +71,16 @@ export function pathMatchesPattern(pattern: string, path: string): boolean {
 }
 
 function segmentsOf(pattern: string): string[] {
-  const segments = (pattern.startsWith('/') ? pattern : `/${pattern}`).split('/').slice(1);
+  // A query string in a pattern is ignored, as it is in the paths matched.
+  const path = pattern.split('?')[0]!;
+  const segments = (path.startsWith('/') ? path : `/${path}`).split('/').slice(1);
   if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
   return segments;
 }
 
 /** True for a segment that stands for exactly one whole path segment. */
 export function isSegmentWildcard(segment: string): boolean {
-  return segment === '*' || /^\{[^{}/]+\}$/.test(segment) || /^:[^/]+$/.test(segment);
+  return segment === '*' || /^\{[^{}/]+\}$/.test(segment) || /^:[A-Za-z_][\w-]*$/.test(segment);
 }
 
 function escapeRegex(text: string): string {

@@ -105,6 +105,21 @@ describe('parsePolicy', () => {
     );
   });
 
+  it('accepts route patterns with {name} and :name segments, and checks their overlaps', () => {
+    for (const path of ['/api/shipments/{id}', '/api/files/{name}.json', '/api/shipments/:id/events']) {
+      const text = POLICY_YAML.replace(
+        'routes:',
+        `routes:\n  - name: other\n    match: { methods: [GET], path: "${path}" }\n    currentWeight: 0`,
+      );
+      expect(parsePolicy(text, 'p.yaml').routes.map((r) => r.path)).toContain(path);
+    }
+    const overlapping = POLICY_YAML.replace(
+      'routes:',
+      'routes:\n  - name: one\n    match: { methods: [GET], path: "/api/tracking/{id}" }\n    currentWeight: 0',
+    );
+    expect(errorOf(() => parsePolicy(overlapping, 'p.yaml')).message).toMatch(/overlaps route "one"/);
+  });
+
   it('accepts the same pattern for different methods', () => {
     const text = POLICY_YAML.replace(
       'routes:',

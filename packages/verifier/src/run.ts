@@ -597,6 +597,11 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     else skipped.push({ slot, pactIndex, interaction });
   });
 
+  // What will not be replayed (filtered out, messages) is released now; the rest as it is taken.
+  const kept = pacts.map((loaded) => new Uint8Array(loaded.pact.size));
+  for (const { pactIndex, index } of picked) kept[pactIndex]![index] = 1;
+  pacts.forEach((loaded, pactIndex) => kept[pactIndex]!.forEach((keep, index) => keep || loaded.pact.release(index)));
+
   const targets: TargetRuntime[] = [];
   try {
     const run = { concurrency, timeoutMs, retries, cwd, modules: new Map() as ModuleCache };

@@ -343,6 +343,47 @@ describe('openPact', () => {
     expect(lenient.problems).toEqual(parsePact(doc, { lenient: true }).problems);
   });
 
+  it('checks every copy of a repeated list and every top-level key, as JSON.parse does', () => {
+    const ok = '{"description":"d","request":{"method":"GET","path":"/a"},"response":{"status":200}}';
+    const head = '"consumer":{"name":"c"},"provider":{"name":"p"}';
+    for (const text of [
+      `{${head},"interactions":[{"x":tru}],"interactions":[${ok}]}`,
+      `{${head},"messages":[nul],"interactions":[${ok}],"messages":[]}`,
+      `{"\\q":1,${head},"interactions":[${ok}]}`,
+    ]) {
+      const eager = (() => {
+        try {
+          parsePact(text, { source: 'x.json' });
+        } catch (error) {
+          return error as Error;
+        }
+      })();
+      expect(eager).toBeInstanceOf(PactLoadError);
+      expect(() => openPact(Buffer.from(text), { source: 'x.json' }), text).toThrow(eager!.message);
+    }
+    const repeated = `{${head},"interactions":[{"description":"first"}],"interactions":[${ok}]}`;
+    expect(all(openPact(repeated))).toEqual(parsePact(repeated).interactions);
+  });
+
+  it('lets the bytes go once every interaction is released', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const text = readFileSync(fixture('v3-shipments.json'), 'utf8');
+    const open = () => {
+      const bytes = new TextEncoder().encode(text);
+      return { pact: openPact(bytes), memory: new WeakRef(bytes.buffer) };
+    };
+    const { pact, memory } = open();
+    for (let i = 0; i < pact.size; i++) pact.release(i);
+    pact.release(0.5);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(memory.deref()).toBeUndefined();
+    expect(pact.size).toBeGreaterThan(0);
+  });
+
   it('never loads a truncated pact file as a shorter pact', () => {
     const text = readFileSync(fixture('v3-shipments.json'), 'utf8');
     for (let length = 0; length < text.length; length += 7) {

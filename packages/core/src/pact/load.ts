@@ -99,7 +99,8 @@ export interface PactStream extends Omit<Pact, 'interactions'> {
  */
 export function openPact(input: Uint8Array | string | object, options: OpenPactOptions = {}): PactStream {
   const source = options.source ?? '<inline pact>';
-  const bytes =
+  // Held in a variable the closures below share, so releasing every interaction lets the bytes go.
+  let bytes: Buffer | undefined =
     typeof input === 'string'
       ? Buffer.from(input, 'utf8')
       : input instanceof Uint8Array
@@ -107,7 +108,7 @@ export function openPact(input: Uint8Array | string | object, options: OpenPactO
         : Buffer.from(JSON.stringify(input), 'utf8');
   // A broken document is parsed whole, for the error that says where it breaks.
   const whole = (): never => {
-    parseJson(bytes.toString('utf8'), source);
+    parseJson(bytes!.toString('utf8'), source);
     throw new PactLoadError(`${source}: the pact could not be laid out although it parses as JSON`, {
       details: { source },
     });
@@ -127,7 +128,7 @@ export function openPact(input: Uint8Array | string | object, options: OpenPactO
       lists[key] = {
         length: starts.length,
         element(index) {
-          const text = bytes.toString('utf8', starts[index], ends[index]);
+          const text = bytes!.toString('utf8', starts[index], ends[index]);
           try {
             return JSON.parse(text) as unknown;
           } catch {
@@ -175,9 +176,12 @@ export function openPact(input: Uint8Array | string | object, options: OpenPactO
         return readInteraction(raw, key, index, header.specMajor, `$.${key}[${rawIndex}]`, at);
       },
       release(index: number): void {
-        if (!(index >= 0 && index < keys.length) || released[index]) return;
+        if (!Number.isInteger(index) || !(index >= 0 && index < keys.length) || released[index]) return;
         released[index] = 1;
-        if (--remaining === 0) from = undefined;
+        if (--remaining === 0) {
+          from = undefined;
+          bytes = undefined;
+        }
       },
     },
     input,

@@ -73,11 +73,13 @@ describe('scanPact', () => {
     }
   });
 
-  it('reads a key written with escapes, and keeps the last of a repeated key as JSON.parse does', () => {
+  it('reads a key written with escapes, and leaves a repeated list or a key it cannot read to JSON.parse', () => {
     const escaped = '{"\\u0069nteractions":[{"a":1}],"provider":{}}';
     expect(rebuild(escaped)).toEqual(JSON.parse(escaped));
-    const repeated = '{"interactions":[{"first":1}],"interactions":[{"second":2},{"third":3}]}';
-    expect(rebuild(repeated)).toEqual(JSON.parse(repeated));
+    // Laying out only the last copy would leave the first one unchecked.
+    expect(scanPact(Buffer.from('{"interactions":[{"x":tru}],"interactions":[{"a":1}]}'))).toBeUndefined();
+    expect(scanPact(Buffer.from('{"messages":{},"messages":[1]}'))).toBeUndefined();
+    expect(scanPact(Buffer.from('{"\\q":1,"interactions":[]}'))).toBeUndefined();
   });
 
   it('leaves a list that is not an array in the header, for the loader to refuse', () => {

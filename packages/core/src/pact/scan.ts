@@ -54,6 +54,7 @@ class Scanner {
   layout(): PactLayout {
     const { bytes } = this;
     const lists = new Map<string, { starts: number[]; ends: number[] }>();
+    const seen = new Set<string>();
     // Spans of the original bytes kept in the header: everything but the lists' contents.
     const kept: Array<[number, number]> = [];
     let keptFrom = this.at;
@@ -67,16 +68,18 @@ class Scanner {
         this.space();
         const keyStart = this.at;
         this.string();
-        const key = JSON.parse(
-          Buffer.from(bytes.buffer, bytes.byteOffset + keyStart, this.at - keyStart).toString('utf8'),
-        ) as string;
+        const key = this.key(keyStart);
         this.space();
         this.expect(COLON);
         this.space();
+        // A repeated list key is left to JSON.parse, which checks both values and keeps the last.
+        if (LISTS.has(key)) {
+          if (seen.has(key)) throw new NotLaidOut();
+          seen.add(key);
+        }
         if (LISTS.has(key) && bytes[this.at] === OPEN_BRACKET) {
           this.at++;
           kept.push([keptFrom, this.at]);
-          // A repeated key: JSON.parse keeps the last one, and so does the layout.
           lists.set(key, this.elements());
           keptFrom = this.at - 1; // the closing bracket
         } else this.value();
@@ -97,6 +100,18 @@ class Scanner {
       .map(([from, to]) => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8'))
       .join('');
     return { header, lists };
+  }
+
+  /** The top-level key that ends at the current position; a key JSON.parse refuses is not laid out. */
+  private key(start: number): string {
+    const { bytes } = this;
+    try {
+      return JSON.parse(
+        Buffer.from(bytes.buffer, bytes.byteOffset + start, this.at - start).toString('utf8'),
+      ) as string;
+    } catch {
+      throw new NotLaidOut();
+    }
   }
 
   /** Reads an array's elements up to and including its closing bracket. */
