@@ -1,17 +1,16 @@
-import { resolve } from 'node:path';
 import { UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
   createProgress,
   NothingVerifiedError,
   publishVerificationResults,
-  renderConsole,
-  renderJunit,
+  renderConsoleChunks,
+  renderJunitChunks,
+  renderJsonChunks,
   renderMarkdown,
   runVerify,
   validateConsumerVersionSelectors,
   verificationFailed,
-  writeJsonReport,
 } from '@cutover/verifier';
 import type {
   ConsumerVersionSelector,
@@ -331,9 +330,9 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         progress.stop();
       }
 
-      io.stdout.write(renderConsole(report));
-      if (args.json) await writeJsonReport(report, resolve(io.cwd, args.json));
-      if (args.junit) await writeReport(args.junit, io, renderJunit(report));
+      for (const chunk of renderConsoleChunks(report)) io.stdout.write(chunk);
+      if (args.json) await writeReport(args.json, io, renderJsonChunks(report));
+      if (args.junit) await writeReport(args.junit, io, renderJunitChunks(report));
       if (args.markdown) await writeReport(args.markdown, io, renderMarkdown(report));
       if (args.publish) {
         const published = await publishVerificationResults(report, {

@@ -25,18 +25,32 @@ function table(rows: string[][]): string {
  * @example
  * process.stdout.write(renderConsole(await runVerify(options)));
  */
-export function renderConsole(
-  report: VerificationReport,
-  options: { maxProblems?: number; maxRoutes?: number } = {},
-): string {
+export function renderConsole(report: VerificationReport, options: ConsoleOptions = {}): string {
+  return [...renderConsoleChunks(report, options)].join('');
+}
+
+/** Options of {@link renderConsole}. */
+export interface ConsoleOptions {
+  /** Reasons listed per interaction (default 10). */
+  maxProblems?: number;
+  /** Routes in the summary table (default 30); the rest are summed in one line. */
+  maxRoutes?: number;
+}
+
+/**
+ * {@link renderConsole} in chunks, an interaction at a time: thousands of failures are written as
+ * they are rendered instead of being built into one string first.
+ *
+ * @example
+ * for (const chunk of renderConsoleChunks(report)) process.stdout.write(chunk);
+ */
+export function* renderConsoleChunks(report: VerificationReport, options: ConsoleOptions = {}): Generator<string> {
   const limit = options.maxProblems ?? 10;
   const maxRoutes = options.maxRoutes ?? 30;
-  const out: string[] = [];
   const targets = TARGETS.filter((t) => report.targets[t]);
-  out.push(
-    `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${report.targets[t]!.url}`).join(', ')}`,
-  );
+  yield `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${report.targets[t]!.url}`).join(', ')}\n`;
   for (const result of report.results) {
+    const out: string[] = [];
     const status = interactionStatus(result);
     if (status === 'passed') {
       // Passing, but with OpenAPI findings that are reported without failing it (baseline, request).
@@ -45,18 +59,21 @@ export function renderConsole(
       out.push('', `NOTE${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
       for (const line of notes.slice(0, limit)) out.push(`  ${line}`);
       if (notes.length > limit) out.push(`  … and ${notes.length - limit} more`);
+      yield `${out.join('\n')}\n`;
       continue;
     }
     const tag = status === 'skipped' ? 'SKIP' : status === 'errored' ? 'ERROR' : 'FAIL';
     out.push('', `${tag}${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
     if (status === 'skipped') {
       out.push(`  ${Object.values(result.targets)[0]?.error?.message ?? 'not replayable'}`);
-      continue;
+    } else {
+      const lines = problems(result);
+      for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
+      if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
     }
-    const lines = problems(result);
-    for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
-    if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
+    yield `${out.join('\n')}\n`;
   }
+  const out: string[] = [];
   const byRoute = new Map<string, number[]>();
   for (const result of report.results) {
     const key = routeLabel(result);
@@ -86,5 +103,5 @@ export function renderConsole(
     out.push('', table(rows));
   }
   out.push('', summaryLine(report), '');
-  return out.join('\n');
+  yield out.join('\n');
 }

@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { OutputError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 
@@ -21,18 +22,11 @@ export function* renderJsonChunks(report: VerificationReport): Generator<string>
   yield `${results.length > 0 ? '\n  ' : ''}]\n}\n`;
 }
 
-/** Writes the JSON report to a file (parent folders created); failures are `OutputError`s naming the file. */
+/** Writes the JSON report to a file (parent folders created), streamed; failures are `OutputError`s naming the file. */
 export async function writeJsonReport(report: VerificationReport, file: string): Promise<void> {
   try {
     await mkdir(dirname(file), { recursive: true });
-    const stream = createWriteStream(file);
-    const failed = once(stream, 'error').then(([error]) => Promise.reject(error as Error));
-    failed.catch(() => undefined);
-    for (const chunk of renderJsonChunks(report)) {
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
-    }
-    stream.end();
-    await Promise.race([once(stream, 'finish'), failed]);
+    await pipeline(Readable.from(renderJsonChunks(report)), createWriteStream(file));
   } catch (error) {
     throw new OutputError(`${file}: cannot write the JSON report: ${(error as Error).message}`, {
       cause: error,

@@ -27,6 +27,17 @@ function seconds(result: InteractionResult): string {
  * await writeFile('reports/verify.xml', renderJunit(report));
  */
 export function renderJunit(report: VerificationReport): string {
+  return [...renderJunitChunks(report)].join('');
+}
+
+/**
+ * {@link renderJunit} in chunks, a test case at a time, so a long report is written as a stream
+ * rather than built as one string.
+ *
+ * @example
+ * await pipeline(Readable.from(renderJunitChunks(report)), createWriteStream('reports/verify.xml'));
+ */
+export function* renderJunitChunks(report: VerificationReport): Generator<string> {
   const suites = new Map<string, InteractionResult[]>();
   for (const result of report.results) {
     const name = `${result.consumer} → ${result.provider}`;
@@ -34,40 +45,37 @@ export function renderJunit(report: VerificationReport): string {
     if (list) list.push(result);
     else suites.set(name, [result]);
   }
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const count = (list: InteractionResult[], status: string) =>
     list.filter((r) => interactionStatus(r) === status).length;
-  out.push(
-    `<testsuites name="cutover verify" tests="${report.summary.interactions}" failures="${report.summary.failed}" errors="${report.summary.errored}" skipped="${report.summary.skipped}">`,
-  );
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="cutover verify" tests="${report.summary.interactions}" failures="${report.summary.failed}" errors="${report.summary.errored}" skipped="${report.summary.skipped}">\n`;
   for (const [name, list] of suites) {
-    out.push(
-      `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${count(list, 'failed')}" errors="${count(list, 'errored')}" skipped="${count(list, 'skipped')}" timestamp="${xml(report.startedAt)}">`,
-    );
-    for (const result of list) {
-      const status = interactionStatus(result);
-      const open = `    <testcase classname="${xml(`${result.consumer}.${routeLabel(result)}`)}" name="${xml(interactionLabel(result))}" time="${seconds(result)}"`;
-      if (status === 'passed') {
-        const notes = schemaFindings(result).notes;
-        if (notes.length === 0) out.push(`${open}/>`);
-        else out.push(`${open}>`, `      <system-out>${xml(notes.join('\n'))}</system-out>`, '    </testcase>');
-        continue;
-      }
-      out.push(`${open}>`);
-      if (status === 'skipped') {
-        out.push(
-          `      <skipped message="${xml(Object.values(result.targets)[0]?.error?.message ?? 'not replayable')}"/>`,
-        );
-      } else {
-        const lines = problems(result);
-        const element = status === 'errored' ? 'error' : 'failure';
-        const message = `${result.pending ? '[pending] ' : ''}${lines[0] ?? status}`;
-        out.push(`      <${element} message="${xml(message)}" type="${status}">${xml(lines.join('\n'))}</${element}>`);
-      }
-      out.push('    </testcase>');
-    }
-    out.push('  </testsuite>');
+    yield `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${count(list, 'failed')}" errors="${count(list, 'errored')}" skipped="${count(list, 'skipped')}" timestamp="${xml(report.startedAt)}">\n`;
+    for (const result of list) yield testcase(result);
+    yield '  </testsuite>\n';
   }
-  out.push('</testsuites>', '');
-  return out.join('\n');
+  yield '</testsuites>\n';
+}
+
+function testcase(result: InteractionResult): string {
+  const out: string[] = [];
+  const status = interactionStatus(result);
+  const open = `    <testcase classname="${xml(`${result.consumer}.${routeLabel(result)}`)}" name="${xml(interactionLabel(result))}" time="${seconds(result)}"`;
+  if (status === 'passed') {
+    const notes = schemaFindings(result).notes;
+    if (notes.length === 0) out.push(`${open}/>`);
+    else out.push(`${open}>`, `      <system-out>${xml(notes.join('\n'))}</system-out>`, '    </testcase>');
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`${open}>`);
+  if (status === 'skipped') {
+    out.push(`      <skipped message="${xml(Object.values(result.targets)[0]?.error?.message ?? 'not replayable')}"/>`);
+  } else {
+    const lines = problems(result);
+    const element = status === 'errored' ? 'error' : 'failure';
+    const message = `${result.pending ? '[pending] ' : ''}${lines[0] ?? status}`;
+    out.push(`      <${element} message="${xml(message)}" type="${status}">${xml(lines.join('\n'))}</${element}>`);
+  }
+  out.push('    </testcase>');
+  return `${out.join('\n')}\n`;
 }
