@@ -1,18 +1,51 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { decide, type GateDecision } from './decide.js';
+import { decide, type GateDecision, type RouteDecision } from './decide.js';
 import { reportToEvidence } from './evidence.js';
+import { pathMatches } from './glob.js';
 import { documentedOperations } from './openapi.js';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
 import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
 
 const run = promisify(execFile);
+
+/** An upstream that names itself in a header, so a test can see where nginx sent a request. */
+async function listen(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'x-upstream': name }).end(name));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function freePort(): Promise<number> {
+  const { server, port } = await listen('probe');
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nginx did not listen on port ${port} within 5 s`);
+}
 
 function decisionAt(currentWeight: number, extraRoute = false): GateDecision {
   const p = policy((y) => {
@@ -125,6 +158,91 @@ describe('nginx artifact', () => {
       },
     );
     expect(stderr).toMatch(/test is successful/);
+  });
+
+  it('routes real requests through nginx exactly as the gate matches paths', async (ctx) => {
+    if (!nginx) {
+      if (process.env.CI) throw new Error('nginx is not installed, and CI must route through the real nginx');
+      return ctx.skip('nginx is not installed here: requests were not routed through it');
+    }
+    // Every route at 100%, so a request lands on the candidate exactly when a route matches it.
+    const base = decisionAt(50);
+    const route = base.routes[0]!;
+    const routes: Array<[RouteDecision['methods'], string]> = [
+      [['GET'], '/api/tracking/{id}'],
+      [['GET', 'HEAD'], '/api/tracking/*/events'],
+      [['PUT'], '/api/files/*.json'],
+      [['GET'], '/api/docs/**'],
+      [['DELETE'], '/api/shipments/:id'],
+    ];
+    const decision: GateDecision = {
+      ...base,
+      routes: routes.map(([methods, path], i) => ({ ...route, name: `r${i}`, methods, path, nextWeight: 100 })),
+    };
+    const upstreams = await Promise.all(['monolith', 'candidate'].map((name) => listen(name)));
+    const port = await freePort();
+    const caseDir = await mkdtemp(join(dir, 'live-'));
+    const files = renderRouting(decision, { gateway: 'nginx' });
+    for (const f of files) await writeFile(join(caseDir, f.file), f.content);
+    await writeFile(
+      join(caseDir, 'nginx.conf'),
+      [
+        'daemon off;',
+        'master_process off;',
+        'pid nginx.pid;',
+        `error_log ${join(caseDir, 'error.log')};`,
+        'events {}',
+        'http {',
+        '  access_log off;',
+        `  client_body_temp_path ${caseDir}/body; proxy_temp_path ${caseDir}/proxy;`,
+        `  fastcgi_temp_path ${caseDir}/fastcgi; uwsgi_temp_path ${caseDir}/uwsgi; scgi_temp_path ${caseDir}/scgi;`,
+        `  upstream monolith { server 127.0.0.1:${upstreams[0]!.port}; }`,
+        `  upstream tracking_service { server 127.0.0.1:${upstreams[1]!.port}; }`,
+        '  include cutover-routing.http.conf;',
+        '  server {',
+        `    listen 127.0.0.1:${port};`,
+        '    include cutover-routing.locations.conf;',
+        '    location / { proxy_pass http://monolith; }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    const server = spawn(nginx, ['-c', join(caseDir, 'nginx.conf'), '-p', caseDir], { stdio: 'ignore' });
+    try {
+      await waitForPort(port);
+      const requests: Array<[string, string]> = [
+        ['GET', '/api/tracking/SHP-1'],
+        ['GET', '/api/tracking/SHP-1/'],
+        ['GET', '/api/tracking'],
+        ['POST', '/api/tracking/SHP-1'],
+        ['GET', '/api/tracking/SHP-1/events'],
+        ['HEAD', '/api/tracking/SHP-1/events'],
+        ['GET', '/api/tracking/a/b/events'],
+        ['PUT', '/api/files/report.json'],
+        ['PUT', '/api/files/report.jsonx'],
+        ['PUT', '/api/files/.json'],
+        ['GET', '/api/docs'],
+        ['GET', '/api/docs/a/b/c'],
+        ['GET', '/api/docsx'],
+        ['DELETE', '/api/shipments/SHP-9'],
+        ['DELETE', '/api/shipments/SHP-9/x'],
+        ['GET', '/elsewhere'],
+      ];
+      for (const [method, path] of requests) {
+        const expected = routes.some(
+          ([methods, pattern]) => methods.includes(method as never) && pathMatches(pattern, path),
+        )
+          ? 'candidate'
+          : 'monolith';
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+        const landed = response.headers.get('x-upstream');
+        await response.arrayBuffer();
+        expect(`${method} ${path} → ${String(landed)}`).toBe(`${method} ${path} → ${expected}`);
+      }
+    } finally {
+      server.kill();
+      await Promise.all(upstreams.map((u) => new Promise((resolve) => u.server.close(resolve))));
+    }
   });
 
   it('fails `nginx -t` on a broken snippet (the check is real)', async (ctx) => {
