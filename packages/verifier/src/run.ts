@@ -585,15 +585,12 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
   // the pacts' text and the results, never the model of every interaction at once.
   const picked: PendingItem[] = [];
   const skipped: { slot: number; pactIndex: number; interaction: Interaction }[] = [];
-  let total = 0;
   let slots = 0;
-  const positions: number[] = [];
   const pacts = await loadPacts(options, cwd, (pactIndex, interaction, pact) => {
-    total++;
-    const index = (positions[pactIndex] = (positions[pactIndex] ?? -1) + 1);
     if (!matchesFilters(options, pact.consumer.name, interaction)) return;
     const slot = slots++;
-    if (interaction.type === 'http') picked.push({ slot, pactIndex, index });
+    // `interaction.index` is its position in the pact stream, where it is built again.
+    if (interaction.type === 'http') picked.push({ slot, pactIndex, index: interaction.index });
     else skipped.push({ slot, pactIndex, interaction });
   });
 
@@ -616,6 +613,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
 
     if (picked.length === 0 && !options.allowEmpty) {
       const filters = describeFilters(options.filters);
+      const total = pacts.reduce((sum, p) => sum + p.pact.size, 0);
       const reasons = [`${pacts.length} pact(s) with ${total} interaction(s)`];
       if (filters.length > 0) reasons.push(`${slots} matched the filters (${filters.join('; ')})`);
       if (slots > 0) reasons.push(`${slots} are messages, which cannot be replayed over HTTP`);
