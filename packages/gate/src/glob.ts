@@ -1,31 +1,17 @@
-import { isSegmentWildcard, pathMatchesPattern, pathPatternProblem, pathPatternRegex } from '@cutover/core';
+import { isSegmentWildcard, pathMatchesPattern as pathMatches } from '@cutover/core';
 
 /**
  * Route path patterns are core's (`@cutover/core` routes: literal segments, `*` inside a segment,
  * `*`/`{name}`/`:name` for one segment, `**` for any depth): the gate decides with the same regular
  * expression it writes into the nginx and Envoy configuration. What is gate-specific lives here:
- * overlap between two policy patterns, and OpenAPI templates under a pattern.
+ * overlap between two policy patterns, and OpenAPI templates under a pattern. The gate's names for
+ * core's functions are kept for its public API.
  */
-
-/** True when `path` is under `pattern` (a trailing slash and a query string are ignored). */
-export function pathMatches(pattern: string, path: string): boolean {
-  return pathMatchesPattern(pattern, path);
-}
-
-/** Why a pattern is outside the supported syntax, or undefined when it is fine. */
-export function patternProblem(pattern: string): string | undefined {
-  return pathPatternProblem(pattern);
-}
-
-/**
- * The pattern as an anchored regular expression valid in both PCRE (nginx) and RE2 (Envoy).
- *
- * @example
- * globToRegex('/api/tracking/**') // '^/api/tracking(?:/.*)?$'
- */
-export function globToRegex(pattern: string): string {
-  return pathPatternRegex(pattern);
-}
+export {
+  pathMatchesPattern as pathMatches,
+  pathPatternProblem as patternProblem,
+  pathPatternRegex as globToRegex,
+} from '@cutover/core';
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '/' ? '/' : `\\${c}`));
