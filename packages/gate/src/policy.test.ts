@@ -65,7 +65,20 @@ describe('parsePolicy', () => {
   it('reports invalid YAML with file, line and column', () => {
     const error = errorOf(() => parsePolicy('version: 1\nroutes: [\n', 'p.yaml'));
     expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
-    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: policy is not valid YAML/);
+    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: the policy is not valid YAML or JSON/);
+  });
+
+  it('refuses a policy whose YAML aliases expand without bound, fast and naming the file', () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = [
+      `${levels[0]}: &${levels[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]`,
+      ...levels.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ].join('\n');
+    const started = performance.now();
+    const error = errorOf(() => parsePolicy(`version: 1\n${bomb}\n`, 'bomb.yaml'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
+    expect(error.message).toMatch(/^bomb\.yaml: the policy is refused: its YAML aliases expand it to more than/);
   });
 
   it('reports every schema problem with file:line and JSON path', () => {
