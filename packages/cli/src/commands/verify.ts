@@ -20,6 +20,7 @@ import type {
   VerifyOptions,
 } from '@cutover/verifier';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -54,6 +55,8 @@ interface VerifyArgs {
   noise?: string;
   'noise-samples'?: number;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   concurrency?: number;
   timeout?: number;
   retries?: number;
@@ -157,6 +160,7 @@ const SINGLE_VALUED = [
   'noise',
   'noise-samples',
   'openapi',
+  'ref-root',
   'concurrency',
   'timeout',
   'retries',
@@ -239,6 +243,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
         .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
+        .options(openapiRefOptions)
         .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
         .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
         .option('retries', { type: 'number', describe: 'Retries on connection failures (default 2)' })
@@ -303,7 +308,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (Object.keys(filters).length > 0) options.filters = filters;
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
-      if (args.openapi) options.openapi = args.openapi;
+      if (args.openapi) Object.assign(options, { openapi: args.openapi }, openapiRefArgs(args));
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
