@@ -55,8 +55,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): unknown {
       details: { file: options.source, ...at },
     });
   }
-  // Without an anchor (`&name`) there is no alias, so nothing is shared.
-  if (text.includes('&')) {
+  // Without an anchor (`&name`) and an alias (`*name`), nothing is shared.
+  if (/&[^\s,[\]{}]/.test(text) && /\*[^\s,[\]{}]/.test(text)) {
     const limit = Math.max(YAML_MIN_EXPANDED_VALUES, text.length);
     const problem = aliasProblem(value, limit);
     if (problem) {
