@@ -186,6 +186,8 @@ describe('remote $refs', () => {
       else if (req.url === '/redirecting.yaml') res.writeHead(200).end(documentWithRef('./hop.yaml'));
       else if (req.url === '/hop.yaml') res.writeHead(302, { location: `${otherBase}/thing.yaml` }).end();
       else if (req.url === '/local.yaml') res.writeHead(200).end(documentWithRef('file:///etc/passwd'));
+      else if (req.url === '/huge.yaml') res.writeHead(200, { 'content-length': String(70 * 1024 * 1024) }).end();
+      else if (req.url === '/loop.yaml') res.writeHead(302, { location: '/loop.yaml' }).end();
       else res.writeHead(404).end();
     });
     other = createServer((req, res) => {
@@ -245,6 +247,16 @@ describe('remote $refs', () => {
     );
     expect(requests).toEqual(['/redirecting.yaml', '/hop.yaml']);
     expect(otherRequests).toEqual([]);
+  });
+
+  it('are refused over 64 MiB, and after 5 redirects', async () => {
+    const huge = await loadError(`${base}/huge.yaml`);
+    expect(huge.message).toMatch(
+      /huge\.yaml: cannot fetch the OpenAPI document: the response is 73400320 bytes, more than the 67108864 allowed/,
+    );
+    const loop = await loadError(`${base}/loop.yaml`);
+    expect(loop.message).toMatch(/loop\.yaml: cannot fetch the OpenAPI document: more than 5 redirects/);
+    expect(requests.filter((r) => r === '/loop.yaml')).toHaveLength(6);
   });
 
   it('of a document named by URL may not read local files', async () => {
