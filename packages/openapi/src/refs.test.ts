@@ -187,6 +187,8 @@ describe('remote $refs', () => {
       else if (req.url === '/hop.yaml') res.writeHead(302, { location: `${otherBase}/thing.yaml` }).end();
       else if (req.url === '/local.yaml') res.writeHead(200).end(documentWithRef('file:///etc/passwd'));
       else if (req.url === '/huge.yaml') res.writeHead(200, { 'content-length': String(70 * 1024 * 1024) }).end();
+      else if (req.url === '/metadata.yaml')
+        res.writeHead(200).end(documentWithRef('http://169.254.169.254/latest/meta-data/iam.yaml'));
       else if (req.url === '/loop.yaml') res.writeHead(302, { location: '/loop.yaml' }).end();
       else res.writeHead(404).end();
     });
@@ -247,6 +249,13 @@ describe('remote $refs', () => {
     );
     expect(requests).toEqual(['/redirecting.yaml', '/hop.yaml']);
     expect(otherRequests).toEqual([]);
+  });
+
+  it('of a document named by URL never reach another internal address (the cloud metadata service)', async () => {
+    const error = await loadError(`${base}/metadata.yaml`);
+    expect(error.message).toMatch(
+      /to http:\/\/169\.254\.169\.254\/latest\/meta-data\/iam\.yaml is refused: 169\.254\.169\.254 is a link-local address/,
+    );
   });
 
   it('are refused over 64 MiB, and after 5 redirects', async () => {
