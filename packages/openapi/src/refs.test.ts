@@ -245,7 +245,7 @@ describe('remote $refs', () => {
   it('of a document named by URL are refused when a redirect leads to another internal address', async () => {
     const error = await loadError(`${base}/redirecting.yaml`);
     expect(error.message).toMatch(
-      /the \$ref at #\S+ to \.\/hop\.yaml is refused: 127\.0\.0\.1:\d+ is a loopback address/,
+      /the \$ref at #\S+ to \.\/hop\.yaml is refused: redirected to http:\/\/127\.0\.0\.1:\d+\/thing\.yaml: 127\.0\.0\.1:\d+ is a loopback address/,
     );
     expect(requests).toEqual(['/redirecting.yaml', '/hop.yaml']);
     expect(otherRequests).toEqual([]);

@@ -42,7 +42,7 @@ export class RefusedUrlError extends Error {
 }
 
 /** A DNS lookup for `net.connect` that fails unless every address the host resolves to is public. */
-function publicOnlyLookup(url: string): LookupFunction {
+function publicOnlyLookup(url: string, via: string): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
@@ -50,7 +50,7 @@ function publicOnlyLookup(url: string): LookupFunction {
         const problem = addressProblem(address);
         if (problem)
           return callback(
-            new RefusedUrlError(`${hostname} resolves to ${address}, a ${describeRange(problem)} address`, url),
+            new RefusedUrlError(`${via}${hostname} resolves to ${address}, a ${describeRange(problem)} address`, url),
             '',
             0,
           );
@@ -95,14 +95,16 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
   let current = url;
   for (let hop = 0; ; hop++) {
     const target = new URL(current);
+    // After a redirect, say where it led: the $ref as written names another URL.
+    const via = hop === 0 ? '' : `redirected to ${current}: `;
     if (target.protocol !== 'http:' && target.protocol !== 'https:')
-      throw new RefusedUrlError(`${current}: only http and https URLs can be fetched`, current);
+      throw new RefusedUrlError(`${via}only http and https URLs can be fetched`, current);
     const trusted = options.trustedOrigin !== undefined && target.origin === options.trustedOrigin;
     if (!trusted && isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0) {
       const problem = addressProblem(target.hostname);
-      if (problem) throw new RefusedUrlError(`${target.host} is a ${describeRange(problem)} address`, current);
+      if (problem) throw new RefusedUrlError(`${via}${target.host} is a ${describeRange(problem)} address`, current);
     }
-    const response = await get(target, trusted ? undefined : publicOnlyLookup(current), signal);
+    const response = await get(target, trusted ? undefined : publicOnlyLookup(current, via), signal);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
