@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -101,6 +101,17 @@ describe('local $refs', () => {
     const error = await loadError(await writeDocument('./pipe.yaml'));
     expect(performance.now() - started).toBeLessThan(5000);
     expect(error.message).toMatch(/to \.\/pipe\.yaml is refused: it is not a regular file/);
+  });
+
+  it('are refused for a socket', async () => {
+    const socket = createNetServer();
+    await new Promise<void>((resolve) => socket.listen(join(dir, 'api', 'socket.yaml'), resolve));
+    try {
+      const error = await loadError(await writeDocument('./socket.yaml'));
+      expect(error.message).toMatch(/to \.\/socket\.yaml is refused: it is not a regular file/);
+    } finally {
+      await new Promise((resolve) => socket.close(resolve));
+    }
   });
 
   it('are refused through a symbolic link that leads out of the folder', async () => {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type SwaggerParser from '@apidevtools/swagger-parser';
@@ -24,6 +24,7 @@ export interface RefPolicy {
   timeoutMs: number;
 }
 
+const NOT_A_FILE = 'it is not a regular file (a device, FIFO or socket)';
 /** Pseudo and device file systems: never a document, whatever the root. */
 const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];
 /** Extensions json-schema-ref-parser's text parser claims: such a `$ref` yields the file's text. */
@@ -112,13 +113,15 @@ export class RefGuard {
       throw new Refusal(`it is a symbolic link leading outside ${root}, the folder $refs may read`);
     const special = SPECIAL_ROOTS.find((folder) => inside(folder, wanted) || inside(folder, real));
     if (special) throw new Refusal(`it is in ${special}, a special file system, not a document`);
+    // Sockets cannot be opened at all; FIFOs and devices are checked again on the open handle.
+    if (!(await stat(real)).isFile()) throw new Refusal(NOT_A_FILE);
     // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the checked path stays a file.
     const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) throw new Refusal('it is not a regular file (a device, FIFO or socket)');
-      if (stat.size > MAX_DOCUMENT_BYTES)
-        throw new Refusal(`it is ${stat.size} bytes, more than the ${MAX_DOCUMENT_BYTES} allowed`);
+      const opened = await handle.stat();
+      if (!opened.isFile()) throw new Refusal(NOT_A_FILE);
+      if (opened.size > MAX_DOCUMENT_BYTES)
+        throw new Refusal(`it is ${opened.size} bytes, more than the ${MAX_DOCUMENT_BYTES} allowed`);
       return await handle.readFile('utf8');
     } finally {
       await handle.close();
