@@ -1,0 +1,2 @@
+// The one Pact Broker client, used by verify, the gate and the broker's own tests.
+export {};
