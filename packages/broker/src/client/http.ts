@@ -137,8 +137,8 @@ export class BrokerClient {
   }
 
   /** A {@link BrokerError} for an answer that is not what the operation expected. */
-  unexpected(method: HttpMethod, url: string, problem: string, status?: number): BrokerError {
-    return new BrokerError(method, url, problem, { secrets: this.secrets, ...(status !== undefined ? { status } : {}) });
+  unexpected(method: HttpMethod, url: string, problem: string, options: { status?: number; cause?: unknown } = {}): BrokerError {
+    return new BrokerError(method, url, problem, { ...options, secrets: this.secrets });
   }
 
   get(url: string): Promise<BrokerResponse> {

@@ -9,16 +9,16 @@ import {
   renderJsonChunks,
   renderMarkdown,
   runVerify,
-  validateConsumerVersionSelectors,
   verificationFailed,
 } from '@cutover/verifier';
 import type {
-  ConsumerVersionSelector,
   PathRewrite,
   StateConfig,
   TargetOptions,
   VerifyOptions,
 } from '@cutover/verifier';
+import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
+import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -262,23 +262,23 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         throw new UsageError("--rewrite-path rewrites the candidate's paths: give --candidate too");
       }
       const env = io.env;
-      const brokerUrl = args['broker-url'] ?? (args.pact?.length ? undefined : env.PACT_BROKER_BASE_URL);
-      const auth = {
-        ...((args['broker-token'] ?? env.PACT_BROKER_TOKEN)
-          ? { token: args['broker-token'] ?? env.PACT_BROKER_TOKEN }
-          : {}),
-        ...((args['broker-username'] ?? env.PACT_BROKER_USERNAME)
-          ? {
-              username: args['broker-username'] ?? env.PACT_BROKER_USERNAME,
-              password: args['broker-password'] ?? env.PACT_BROKER_PASSWORD,
-            }
-          : {}),
-      };
+      const broker = resolveBrokerConnection(
+        {
+          url: args['broker-url'],
+          token: args['broker-token'],
+          username: args['broker-username'],
+          password: args['broker-password'],
+        },
+        env,
+      );
+      // PACT_BROKER_BASE_URL is where pacts come from only when no --pact names them; it is always where results go.
+      const brokerUrl = broker.urlFrom === 'env' && args.pact?.length ? undefined : broker.url;
+      const auth = broker.auth ?? {};
       if (args.publish && (!args['provider-version'] || !args.branch)) {
         throw new UsageError('--publish needs --provider-version and --branch');
       }
       if (brokerUrl && !args.provider) throw new UsageError('--broker-url needs --provider');
-      const publishUrl = brokerUrl ?? env.PACT_BROKER_BASE_URL;
+      const publishUrl = broker.url;
       if (args.publish && !publishUrl) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
 
       const options: VerifyOptions = { cwd: io.cwd };
