@@ -64,9 +64,12 @@ export class BrokerError extends CutoverError {
   }
 }
 
+// Shorter values would blank out ordinary words of the message; a credential that short protects nothing anyway.
+const MIN_REDACTED_LENGTH = 4;
+
 function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) if (secret.length >= MIN_REDACTED_LENGTH) out = out.split(secret).join(REDACTED);
   return out;
 }
 
