@@ -120,7 +120,10 @@ async function pactContent(client: BrokerClient, source: string): Promise<unknow
   try {
     return JSON.parse(await readFile(source, 'utf8')) as unknown;
   } catch (cause) {
-    throw client.unexpected('POST', client.baseUrl, `pact ${source} could not be re-read to find its publish link: ${(cause as Error).message}`,
+    throw client.unexpected(
+      'POST',
+      client.baseUrl,
+      `pact ${source} could not be re-read to find its publish link: ${(cause as Error).message}`,
       { cause },
     );
   }

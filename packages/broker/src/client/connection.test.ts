@@ -53,7 +53,10 @@ describe('resolveBrokerConnection', () => {
       }),
     );
     expect(() => resolveBrokerConnection({ password: 'pw' }, {})).toThrow(
-      expect.objectContaining({ code: 'CUTOVER_USAGE', message: expect.stringContaining('a password needs a username') }),
+      expect.objectContaining({
+        code: 'CUTOVER_USAGE',
+        message: expect.stringContaining('a password needs a username'),
+      }),
     );
   });
 });

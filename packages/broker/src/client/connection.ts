@@ -49,12 +49,10 @@ export function resolveBrokerConnection(
 ): BrokerConnection {
   const connection: BrokerConnection = {};
   if (given(flags.url)) Object.assign(connection, { url: flags.url, urlFrom: 'flag' });
-  else if (given(env.PACT_BROKER_BASE_URL)) Object.assign(connection, { url: env.PACT_BROKER_BASE_URL, urlFrom: 'env' });
+  else if (given(env.PACT_BROKER_BASE_URL))
+    Object.assign(connection, { url: env.PACT_BROKER_BASE_URL, urlFrom: 'env' });
 
-  const fromFlags = brokerAuth(
-    { token: flags.token, username: flags.username },
-    '--broker-token, --broker-username',
-  );
+  const fromFlags = brokerAuth({ token: flags.token, username: flags.username }, '--broker-token, --broker-username');
   let auth: BrokerAuth | undefined;
   if (fromFlags && 'token' in fromFlags) auth = fromFlags;
   else if (fromFlags) {
@@ -63,7 +61,10 @@ export function resolveBrokerConnection(
   } else if (given(env.PACT_BROKER_TOKEN)) auth = { token: env.PACT_BROKER_TOKEN };
   else
     auth = brokerAuth(
-      { username: env.PACT_BROKER_USERNAME, password: given(flags.password) ? flags.password : env.PACT_BROKER_PASSWORD },
+      {
+        username: env.PACT_BROKER_USERNAME,
+        password: given(flags.password) ? flags.password : env.PACT_BROKER_PASSWORD,
+      },
       'PACT_BROKER_USERNAME, --broker-password / PACT_BROKER_PASSWORD',
     );
   if (auth) connection.auth = auth;

@@ -63,7 +63,11 @@ export async function indexHref(
   try {
     return client.resolve(expandHref(template, values));
   } catch (cause) {
-    throw client.unexpected('GET', client.baseUrl, `the index's "${relation}" link cannot be filled: ${(cause as Error).message}`);
+    throw client.unexpected(
+      'GET',
+      client.baseUrl,
+      `the index's "${relation}" link cannot be filled: ${(cause as Error).message}`,
+    );
   }
 }
 

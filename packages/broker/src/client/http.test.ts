@@ -76,13 +76,17 @@ describe('BrokerClient', () => {
     const error = await failure(new BrokerClient({ url: broker.url, auth: { token: 'sup3rs3cret' } }).get('/'));
     expect(error.message).toContain('token Bearer *** is read-only');
     expect(error.message).not.toContain('sup3rs3cret');
-    const basic = await failure(new BrokerClient({ url: broker.url, auth: { username: 'u', password: 'hunter22' } }).get('/'));
+    const basic = await failure(
+      new BrokerClient({ url: broker.url, auth: { username: 'u', password: 'hunter22' } }).get('/'),
+    );
     expect(basic.message).toContain('token Basic *** is read-only');
   });
 
   it('says when the broker cannot be reached, keeping the cause', async () => {
     const error = await failure(new BrokerClient({ url: `http://127.0.0.1:${await deadPort()}` }).get('/'));
-    expect(error.message).toMatch(/^Broker GET http:\/\/127\.0\.0\.1:\d+\/: the broker cannot be reached \(ECONNREFUSED\)$/);
+    expect(error.message).toMatch(
+      /^Broker GET http:\/\/127\.0\.0\.1:\d+\/: the broker cannot be reached \(ECONNREFUSED\)$/,
+    );
     expect(error.cause).toBeInstanceOf(Error);
   });
 
@@ -101,13 +105,17 @@ describe('BrokerClient', () => {
     });
     const client = new BrokerClient({ url: broker.url });
     const error = await failure(client.get('html'));
-    expect(error.message).toBe(`Broker GET ${broker.url}/html: the broker answered HTTP 200 with a body that is not JSON`);
+    expect(error.message).toBe(
+      `Broker GET ${broker.url}/html: the broker answered HTTP 200 with a body that is not JSON`,
+    );
     expect(error.cause).toBeInstanceOf(SyntaxError);
     expect(await client.send('PUT', 'empty', {})).toEqual({ status: 204, json: undefined });
   });
 
   it('names a redirect instead of following it with the credentials', async () => {
-    const broker = await stub({ 'GET /': () => ({ status: 301, headers: { location: 'https://elsewhere.example/' } }) });
+    const broker = await stub({
+      'GET /': () => ({ status: 301, headers: { location: 'https://elsewhere.example/' } }),
+    });
     const error = await failure(new BrokerClient({ url: broker.url, auth: { token: 't' } }).get('/'));
     expect(error.message).toBe(
       `Broker GET ${broker.url}/: the broker answered HTTP 301 (redirect to https://elsewhere.example/)`,
@@ -119,7 +127,10 @@ describe('BrokerClient', () => {
     expect(client.resolve('pacts/provider/x/latest')).toBe('https://proxy.example/broker/pacts/provider/x/latest');
     expect(client.resolve('https://other.example/a')).toBe('https://other.example/a');
     expect(() => new BrokerClient({ url: 'ftp://u:pw@broker' })).toThrow(
-      expect.objectContaining({ code: 'CUTOVER_USAGE', message: 'Broker URL ftp://***:***@broker/ must be http:// or https://' }),
+      expect.objectContaining({
+        code: 'CUTOVER_USAGE',
+        message: 'Broker URL ftp://***:***@broker/ must be http:// or https://',
+      }),
     );
     expect(() => new BrokerClient({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'CUTOVER_USAGE' }));
   });

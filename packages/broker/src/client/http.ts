@@ -140,7 +140,12 @@ export class BrokerClient {
   }
 
   /** A {@link BrokerError} for an answer that is not what the operation expected. */
-  unexpected(method: HttpMethod, url: string, problem: string, options: { status?: number; cause?: unknown } = {}): BrokerError {
+  unexpected(
+    method: HttpMethod,
+    url: string,
+    problem: string,
+    options: { status?: number; cause?: unknown } = {},
+  ): BrokerError {
     return new BrokerError(method, url, problem, { ...options, secrets: this.secrets });
   }
 
@@ -176,10 +181,15 @@ export class BrokerClient {
     if (status < 200 || status > 299) {
       const snippet = text.trim().slice(0, 300);
       const redirect = status >= 300 && status < 400 && location ? ` (redirect to ${redactUrl(location)})` : '';
-      throw new BrokerError(method, target, `the broker answered HTTP ${status}${redirect}${snippet ? `: ${snippet}` : ''}`, {
-        status,
-        secrets: this.secrets,
-      });
+      throw new BrokerError(
+        method,
+        target,
+        `the broker answered HTTP ${status}${redirect}${snippet ? `: ${snippet}` : ''}`,
+        {
+          status,
+          secrets: this.secrets,
+        },
+      );
     }
     let json: unknown;
     if (text.trim() !== '') {

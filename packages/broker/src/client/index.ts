@@ -27,13 +27,7 @@ export {
 export type { BrokerNotice, PactForVerification, PactsForVerificationQuery } from './verification.js';
 export { canIDeploy, matrix, matrixSearch } from './matrix.js';
 export type { CanIDeployQuery, MatrixAnswer, MatrixQuery, MatrixRow, MatrixSelector } from './matrix.js';
-export {
-  createEnvironment,
-  listEnvironments,
-  publishContracts,
-  recordDeployment,
-  recordRelease,
-} from './publisher.js';
+export { createEnvironment, listEnvironments, publishContracts, recordDeployment, recordRelease } from './publisher.js';
 export type { ContractToPublish, Environment, PublishContractsRequest, PublishContractsResult } from './publisher.js';
 export { listDecisions, recordDecision } from './decisions.js';
 export type { DecisionQuery, RecordOutcome } from './decisions.js';

@@ -105,7 +105,7 @@ export interface CanIDeployQuery {
  * const { summary } = await canIDeploy(client, { pacticipant: 'logistics', version: '1.4.0', toEnvironment: 'production' });
  * if (summary.deployable !== true) throw new Error(summary.reason);
  */
-export function canIDeploy(client: BrokerClient, query: CanIDeployQuery): Promise<MatrixAnswer> {
+export async function canIDeploy(client: BrokerClient, query: CanIDeployQuery): Promise<MatrixAnswer> {
   if (query.version === undefined && !query.latest)
     throw new UsageError(`can-i-deploy ${query.pacticipant}: give a version, or latest (optionally with a branch)`);
   const selector: MatrixSelector = { pacticipant: query.pacticipant };

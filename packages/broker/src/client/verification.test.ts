@@ -118,7 +118,10 @@ describe('pactsForVerification', () => {
   });
 
   it('refuses an answer without the pacts list, naming the URL', async () => {
-    const stub = await startStubBroker({ 'GET /': () => ({ body: {} }), 'POST /pacts/provider/x/for-verification': () => ({ body: {} }) });
+    const stub = await startStubBroker({
+      'GET /': () => ({ body: {} }),
+      'POST /pacts/provider/x/for-verification': () => ({ body: {} }),
+    });
     open.push(stub);
     await expect(pactsForVerification(new BrokerClient({ url: stub.url }), { provider: 'x' })).rejects.toMatchObject({
       code: 'CUTOVER_BROKER_FAILED',

@@ -74,7 +74,9 @@ export async function pactsForVerification(
       .verificationProperties;
     const notices = Array.isArray(properties?.notices)
       ? properties.notices.flatMap((n: { when?: unknown; text?: unknown }) =>
-          typeof n?.text === 'string' ? [{ text: n.text, ...(typeof n.when === 'string' ? { when: n.when } : {}) }] : [],
+          typeof n?.text === 'string'
+            ? [{ text: n.text, ...(typeof n.when === 'string' ? { when: n.when } : {}) }]
+            : [],
         )
       : [];
     const description = (entry as { shortDescription?: unknown }).shortDescription;

@@ -11,12 +11,7 @@ import {
   runVerify,
   verificationFailed,
 } from '@cutover/verifier';
-import type {
-  PathRewrite,
-  StateConfig,
-  TargetOptions,
-  VerifyOptions,
-} from '@cutover/verifier';
+import type { PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';

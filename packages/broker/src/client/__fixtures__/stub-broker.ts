@@ -46,10 +46,14 @@ export async function startStubBroker(routes: StubRoutes): Promise<StubBroker> {
     };
     received.push(request);
     const route = routes[`${request.method} ${url.pathname}`];
-    const answer = route ? route(request, base) : { status: 404, body: { error: 'The requested document was not found on this server.' } };
+    const answer = route
+      ? route(request, base)
+      : { status: 404, body: { error: 'The requested document was not found on this server.' } };
     if (answer.hang) return;
     res.writeHead(answer.status ?? 200, { 'content-type': 'application/hal+json', ...answer.headers });
-    res.end(answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+    res.end(
+      answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body),
+    );
   };
   const server = createServer((req, res) => {
     let text = '';
