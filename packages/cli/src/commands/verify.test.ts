@@ -201,10 +201,10 @@ describe('cutover verify', () => {
   describe('with a broker', () => {
     const pactPath = '/pacts/provider/logistics/consumer/web-app/pact-version/p1';
     let broker: Running;
-    const seen: { method: string; path: string; authorization?: string }[] = [];
+    const seen: { method: string; path: string; authorization?: string; json?: unknown }[] = [];
     beforeAll(async () => {
-      const record = (req: { method: string; path: string; headers: Record<string, string> }) =>
-        seen.push({ method: req.method, path: req.path, authorization: req.headers.authorization });
+      const record = (req: { method: string; path: string; headers: Record<string, string>; json?: unknown }) =>
+        seen.push({ method: req.method, path: req.path, authorization: req.headers.authorization, json: req.json });
       broker = await startServer({
         'GET /': (req) => (record(req), { body: {} }),
         'POST /pacts/provider/logistics/for-verification': (req) => (
@@ -261,6 +261,27 @@ describe('cutover verify', () => {
         `POST ${pactPath}/verification-results`,
       ]);
       expect(new Set(seen.map((r) => r.authorization))).toEqual(new Set(['Bearer env-token']));
+    });
+
+    it('asks the broker for WIP pacts since a date for the provider branch, and refuses a bad date or a missing branch', async () => {
+      seen.length = 0;
+      const args = ['verify', '--broker-url', broker.url, '--provider', 'logistics', '--monolith', monolith.url];
+      const wip = await cli([...args, '--branch', 'main', '--include-wip-pacts-since', '2026-01-01']);
+      expect(wip.code).toBe(0);
+      expect(seen.find((r) => r.method === 'POST')!.json).toEqual({
+        consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
+        includePendingStatus: true,
+        providerVersionBranch: 'main',
+        includeWipPactsSince: '2026-01-01',
+      });
+      const badDate = await cli([...args, '--branch', 'main', '--include-wip-pacts-since', 'last week']);
+      expect(badDate.code).toBe(2);
+      expect(badDate.stderr).toContain(
+        '--include-wip-pacts-since "last week": expected a date, YYYY-MM-DD or ISO 8601',
+      );
+      const noBranch = await cli([...args, '--include-wip-pacts-since', '2026-01-01']);
+      expect(noBranch.code).toBe(2);
+      expect(noBranch.stderr).toContain('--include-wip-pacts-since needs --branch');
     });
 
     it('never prints credentials given in the broker URL', async () => {

@@ -23,6 +23,7 @@ interface VerifyArgs {
   'broker-url'?: string;
   provider?: string;
   'consumer-version-selector'?: string[];
+  'include-wip-pacts-since'?: string;
   'broker-token'?: string;
   'broker-username'?: string;
   'broker-password'?: string;
@@ -161,7 +162,20 @@ const SINGLE_VALUED = [
   'provider-version',
   'branch',
   'build-url',
+  'include-wip-pacts-since',
 ] as const;
+
+/** WIP pacts are computed for a provider branch; a date the broker cannot read would fail only there. */
+function checkWipSince(args: VerifyArgs, brokerUrl: string | undefined): void {
+  const since = args['include-wip-pacts-since'];
+  if (since === undefined) return;
+  if (!brokerUrl)
+    throw new UsageError('--include-wip-pacts-since needs a broker (--broker-url or PACT_BROKER_BASE_URL)');
+  if (!args.branch)
+    throw new UsageError('--include-wip-pacts-since needs --branch: WIP pacts are computed per provider branch');
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) || Number.isNaN(Date.parse(since)))
+    throw new UsageError(`--include-wip-pacts-since ${JSON.stringify(since)}: expected a date, YYYY-MM-DD or ISO 8601`);
+}
 
 function refuseRepeated(args: VerifyArgs): void {
   for (const name of SINGLE_VALUED) {
@@ -195,6 +209,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           array: true,
           describe: 'Consumer version selector as JSON, e.g. \'{"mainBranch":true}\' (repeatable)',
+        })
+        .option('include-wip-pacts-since', {
+          type: 'string',
+          describe: 'Also verify work-in-progress pacts published since this date, YYYY-MM-DD (needs --branch)',
         })
         .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
         .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
@@ -273,6 +291,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         throw new UsageError('--publish needs --provider-version and --branch');
       }
       if (brokerUrl && !args.provider) throw new UsageError('--broker-url needs --provider');
+      checkWipSince(args, brokerUrl);
       const publishUrl = broker.url;
       if (args.publish && !publishUrl) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
 
@@ -283,6 +302,8 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         const selectors = parseSelectors(args['consumer-version-selector']);
         if (selectors) options.broker.consumerVersionSelectors = selectors;
         if (args.branch) options.broker.providerVersionBranch = args.branch;
+        const wipSince = args['include-wip-pacts-since'];
+        if (wipSince !== undefined) options.broker.includeWipPactsSince = wipSince;
       }
       const monolith = targetOptions(args, 'monolith');
       const candidate = targetOptions(args, 'candidate');
