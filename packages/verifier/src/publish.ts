@@ -6,8 +6,8 @@ import {
   brokerAuth,
   createBranchVersion,
   fetchPact,
-  halLink,
   publishVerificationResult,
+  verificationResultsUrl,
   type BrokerCredentials,
 } from '@cutover/broker/client';
 import { interactionStatus } from './run.js';
@@ -156,12 +156,7 @@ export async function publishVerificationResults(
     const reference = report.pacts[index]!;
     const content = await pactContent(client, reference.source);
     const source = `Pact ${reference.source} (${reference.consumer} → ${reference.provider})`;
-    if (halLink(content, 'pb:publish-verification-results') === undefined)
-      throw client.unexpected(
-        'POST',
-        client.baseUrl,
-        `${source} has no pb:publish-verification-results link: only pacts fetched from a broker can have results published`,
-      );
+    verificationResultsUrl(client, content, source);
     targets.push({ index, content, source });
   }
   await createBranchVersion(client, {

@@ -122,6 +122,18 @@ describe('BrokerClient', () => {
     );
   });
 
+  it("sends nothing, credentials included, to a link outside the broker's origin", async () => {
+    const broker = await stub({});
+    const elsewhere = await stub({ 'GET /steal': () => ({ body: {} }) });
+    const error = await failure(
+      new BrokerClient({ url: broker.url, auth: { token: 'secret-token' } }).get(`${elsewhere.url}/steal`),
+    );
+    expect(error.message).toBe(
+      `Broker GET ${elsewhere.url}/steal: refused: not on the broker's origin ${broker.url} (a link pointing elsewhere; if the broker is behind a proxy, set its base URL)`,
+    );
+    expect(elsewhere.received).toEqual([]);
+  });
+
   it('resolves hrefs against a base URL with a path, and refuses a base URL that is not http(s)', () => {
     const client = new BrokerClient({ url: 'https://proxy.example/broker/' });
     expect(client.resolve('pacts/provider/x/latest')).toBe('https://proxy.example/broker/pacts/provider/x/latest');

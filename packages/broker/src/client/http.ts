@@ -103,6 +103,7 @@ export class BrokerClient {
   /** The base URL without credentials and without a trailing slash. */
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  private readonly origin: string;
   private readonly authorization: string | undefined;
   private readonly secrets: string[];
 
@@ -121,6 +122,7 @@ export class BrokerClient {
     parsed.username = '';
     parsed.password = '';
     this.baseUrl = parsed.href.replace(/\/+$/, '');
+    this.origin = parsed.origin;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
     if (auth && 'token' in auth) {
       this.authorization = `Bearer ${auth.token}`;
@@ -139,6 +141,22 @@ export class BrokerClient {
     return new URL(href, `${this.baseUrl}/`).href;
   }
 
+  /**
+   * An href as the absolute URL a request may go to: on the broker's origin only. Links come from
+   * pacts and broker answers, which others can write; the credentials (and the results) must not
+   * follow one elsewhere.
+   */
+  target(href: string, method: HttpMethod = 'GET'): string {
+    const url = this.resolve(href);
+    if (new URL(url).origin !== this.origin)
+      throw this.unexpected(
+        method,
+        url,
+        `refused: not on the broker's origin ${this.origin} (a link pointing elsewhere; if the broker is behind a proxy, set its base URL)`,
+      );
+    return url;
+  }
+
   /** A {@link BrokerError} for an answer that is not what the operation expected. */
   unexpected(
     method: HttpMethod,
@@ -153,9 +171,12 @@ export class BrokerClient {
     return this.send('GET', url);
   }
 
-  /** Sends one JSON request; anything but a 2xx with an empty or JSON body is a {@link BrokerError}. */
+  /**
+   * Sends one JSON request to the broker's origin; anything but a 2xx with an empty or JSON body is a
+   * {@link BrokerError}.
+   */
   async send(method: HttpMethod, url: string, body?: unknown): Promise<BrokerResponse> {
-    const target = this.resolve(url);
+    const target = this.target(url, method);
     const headers: Record<string, string> = { accept: 'application/hal+json, application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.authorization) headers.authorization = this.authorization;

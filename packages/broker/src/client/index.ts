@@ -23,6 +23,7 @@ export {
   latestProviderPacts,
   pactsForVerification,
   publishVerificationResult,
+  verificationResultsUrl,
 } from './verification.js';
 export type { BrokerNotice, PactForVerification, PactsForVerificationQuery } from './verification.js';
 export { canIDeploy, matrix, matrixSearch } from './matrix.js';

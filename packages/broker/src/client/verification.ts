@@ -127,6 +127,21 @@ export async function createBranchVersion(
 }
 
 /**
+ * Where a pact's verification results go: its `pb:publish-verification-results` link, on the
+ * broker's origin. A pact without one (a file) is refused, naming `source`.
+ */
+export function verificationResultsUrl(client: BrokerClient, pact: unknown, source = 'the pact'): string {
+  const link = halLink(pact, 'pb:publish-verification-results');
+  if (link === undefined)
+    throw client.unexpected(
+      'POST',
+      client.baseUrl,
+      `${source} has no pb:publish-verification-results link: only pacts fetched from a broker can have results published`,
+    );
+  return client.target(link.href, 'POST');
+}
+
+/**
  * Posts verification results to a pact's `pb:publish-verification-results` link; the pact is the
  * JSON fetched from the broker. Returns the URL posted to.
  *
@@ -139,14 +154,7 @@ export async function publishVerificationResult(
   result: Record<string, unknown>,
   source = 'the pact',
 ): Promise<string> {
-  const link = halLink(pact, 'pb:publish-verification-results');
-  if (link === undefined)
-    throw client.unexpected(
-      'POST',
-      client.baseUrl,
-      `${source} has no pb:publish-verification-results link: only pacts fetched from a broker can have results published`,
-    );
-  const url = client.resolve(link.href);
+  const url = verificationResultsUrl(client, pact, source);
   await client.send('POST', url, result);
   return url;
 }
