@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, v3Pact, writePacts } from '@cutover/verifier/testing';
-import type { Running } from '@cutover/verifier/testing';
+import type { FixtureRequest, Running } from '@cutover/verifier/testing';
 import { runCli } from '../main.js';
 
 let monolith: Running;
@@ -203,7 +203,7 @@ describe('cutover verify', () => {
     let broker: Running;
     const seen: { method: string; path: string; authorization?: string; json?: unknown }[] = [];
     beforeAll(async () => {
-      const record = (req: { method: string; path: string; headers: Record<string, string>; json?: unknown }) =>
+      const record = (req: FixtureRequest) =>
         seen.push({ method: req.method, path: req.path, authorization: req.headers.authorization, json: req.json });
       broker = await startServer({
         'GET /': (req) => (record(req), { body: {} }),
