@@ -134,10 +134,16 @@ describe('BrokerClient', () => {
     expect(elsewhere.received).toEqual([]);
   });
 
-  it('resolves hrefs against a base URL with a path, and refuses a base URL that is not http(s)', () => {
+  it('resolves hrefs against a base URL with a path, and refuses a link that is not a URL or a base URL that is not http(s)', () => {
     const client = new BrokerClient({ url: 'https://proxy.example/broker/' });
     expect(client.resolve('pacts/provider/x/latest')).toBe('https://proxy.example/broker/pacts/provider/x/latest');
     expect(client.resolve('https://other.example/a')).toBe('https://other.example/a');
+    expect(() => client.resolve('http://[broken')).toThrow(
+      expect.objectContaining({
+        code: 'CUTOVER_BROKER_FAILED',
+        message: 'Broker GET https://proxy.example/broker: the link "http://[broken" is not a URL',
+      }),
+    );
     expect(() => new BrokerClient({ url: 'ftp://u:pw@broker' })).toThrow(
       expect.objectContaining({
         code: 'CUTOVER_USAGE',

@@ -138,7 +138,11 @@ export class BrokerClient {
 
   /** An href from the broker (absolute, or relative to the base URL) as an absolute URL. */
   resolve(href: string): string {
-    return new URL(href, `${this.baseUrl}/`).href;
+    try {
+      return new URL(href, `${this.baseUrl}/`).href;
+    } catch (cause) {
+      throw this.unexpected('GET', this.baseUrl, `the link ${JSON.stringify(href)} is not a URL`, { cause });
+    }
   }
 
   /**
