@@ -19,6 +19,11 @@ export interface BrokerOptions {
   includeWipPactsSince?: string;
   /** Per-request deadline for the broker (default 30,000 ms). */
   timeoutMs?: number;
+  /**
+   * Called with what the broker says about each selected pact before verification (why it was
+   * selected, whether it is pending or WIP), as stock verifiers print it.
+   */
+  onNotice?: (notice: { pact: string; text: string }) => void;
 }
 
 /** A request as the verifier is about to send it; a request hook may return a changed copy. */

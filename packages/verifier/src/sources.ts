@@ -80,7 +80,7 @@ export async function loadPacts(
     loaded.push(entry);
   }
   if (options.broker) {
-    const { url, provider, timeoutMs, ...query } = options.broker;
+    const { url, provider, timeoutMs, onNotice, ...query } = options.broker;
     const client = new BrokerClient({ url, auth: brokerAuth(query), timeoutMs });
     const selected = await pactsForVerification(client, {
       provider,
@@ -90,6 +90,10 @@ export async function loadPacts(
       ...(query.includeWipPactsSince !== undefined ? { includeWipPactsSince: query.includeWipPactsSince } : {}),
     });
     for (const entry of selected) {
+      // Notices for later (after verification, after publishing) describe what the broker will do with results.
+      for (const notice of entry.notices)
+        if (notice.when === undefined || notice.when === 'before_verification')
+          onNotice?.({ pact: entry.url, text: notice.text });
       const content = await fetchPact(client, entry.url);
       const pactIndex = loaded.length;
       const pact = openPact(content, {

@@ -209,7 +209,29 @@ describe('cutover verify', () => {
         'GET /': (req) => (record(req), { body: {} }),
         'POST /pacts/provider/logistics/for-verification': (req) => (
           record(req),
-          { body: { _embedded: { pacts: [{ _links: { self: { href: pactPath } } }] } } }
+          {
+            body: {
+              _embedded: {
+                pacts: [
+                  {
+                    verificationProperties: {
+                      notices: [
+                        {
+                          when: 'before_verification',
+                          text: 'The pact is being verified because it is from the main branch',
+                        },
+                        {
+                          when: 'after_verification:success_true_published_true',
+                          text: 'This pact is no longer pending',
+                        },
+                      ],
+                    },
+                    _links: { self: { href: pactPath } },
+                  },
+                ],
+              },
+            },
+          }
         ),
         [`GET ${pactPath}`]: (req) => (
           record(req),
@@ -233,7 +255,7 @@ describe('cutover verify', () => {
     });
     afterAll(() => broker.close());
 
-    it('reads PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN: pacts come from the broker and results go back there', async () => {
+    it('reads PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN: pacts come from the broker (its notices printed) and results go back there', async () => {
       seen.length = 0;
       const result = await cli(
         [
@@ -250,7 +272,8 @@ describe('cutover verify', () => {
         ],
         { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'env-token' },
       );
-      expect(result.stderr).toBe('');
+      // The broker's notices before verification are printed, as stock verifiers do; later ones are not.
+      expect(result.stderr).toBe('broker: The pact is being verified because it is from the main branch\n');
       expect(result.code).toBe(0);
       expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
         'GET /',

@@ -298,7 +298,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       const options: VerifyOptions = { cwd: io.cwd };
       if (args.pact?.length) options.pacts = args.pact;
       if (brokerUrl) {
-        options.broker = { url: brokerUrl, provider: args.provider!, ...auth };
+        options.broker = {
+          url: brokerUrl,
+          provider: args.provider!,
+          ...auth,
+          onNotice: ({ text }) => io.stderr.write(`broker: ${text}\n`),
+        };
         const selectors = parseSelectors(args['consumer-version-selector']);
         if (selectors) options.broker.consumerVersionSelectors = selectors;
         if (args.branch) options.broker.providerVersionBranch = args.branch;
