@@ -15,6 +15,8 @@ interface BrokerState {
   verifiedVersion: Record<string, string | undefined>;
   withCutover: boolean;
   requireToken?: string;
+  /** Where the matrix says the verification is (another origin, for the credentials-leak test). */
+  verificationBase?: string;
 }
 
 let state: BrokerState;
@@ -89,7 +91,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
               verificationResult: {
                 success: true,
                 verifiedAt: T1,
-                _links: { self: { href: `${base}/verification-results/${consumer}` } },
+                _links: { self: { href: `${state.verificationBase ?? base}/verification-results/${consumer}` } },
               },
             },
           ]
@@ -225,6 +227,29 @@ describe('broker evidence', () => {
       auth: { token: 'sesame' },
     });
     expect(accepted.problems).toEqual([]);
+  });
+
+  it("blocks, sending nothing away, when the matrix links a verification outside the broker's origin", async () => {
+    const elsewhere = createServer((_req, res) => res.end('{}'));
+    const hits: string[] = [];
+    elsewhere.on('request', (req: IncomingMessage) => hits.push(req.url ?? ''));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      state.verificationBase = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+      const evidence = await collectBrokerEvidence({
+        brokerUrl: base,
+        provider: 'logistics',
+        candidateVersion: '1.4.0',
+        auth: { token: 'sesame-token' },
+      });
+      expect(evidence.reports).toEqual([]);
+      expect(evidence.problems.map((p) => p.code)).toEqual(['evidence-unavailable', 'evidence-unavailable']);
+      expect(evidence.problems[0]!.message).toContain(`refused: not on the broker's origin ${base}`);
+      expect(hits).toEqual([]);
+      expect(gate(evidence).outcome).toBe('blocked');
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 
   it('sends basic auth when given a username', async () => {
