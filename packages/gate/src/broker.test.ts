@@ -177,7 +177,7 @@ describe('broker evidence', () => {
         code: 'not-verified',
         consumer: 'mobile-app',
         message: 'the latest pact of mobile-app (version mobile-app-7) has no verification by logistics version 1.4.0',
-        requests: [{ method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
+        requests: [{ index: 0, description: 'eta of SHP-1001', method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
       }),
     ]);
     const decision = gate(evidence);

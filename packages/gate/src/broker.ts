@@ -103,16 +103,30 @@ function linkList(resource: unknown, ...relations: string[]): { href: string; na
   return undefined;
 }
 
+/** One HTTP request of a pact: its position in `interactions`, its description, method and path. */
+export interface PactRequest {
+  index: number;
+  description: string;
+  method: string;
+  path: string;
+}
+
 /** The HTTP requests a pact describes (v2, v3, v4 HTTP interactions), to know which routes it concerns. */
-export function pactRequests(pact: unknown): { method: string; path: string }[] {
+export function pactRequests(pact: unknown): PactRequest[] {
   const interactions = (pact as { interactions?: unknown }).interactions;
   if (!Array.isArray(interactions)) return [];
-  const requests: { method: string; path: string }[] = [];
-  for (const interaction of interactions) {
-    const req = (interaction as { request?: { method?: unknown; path?: unknown } } | null)?.request;
+  const requests: PactRequest[] = [];
+  interactions.forEach((interaction: unknown, index) => {
+    const { request: req, description } =
+      (interaction as { request?: { method?: unknown; path?: unknown }; description?: unknown } | null) ?? {};
     if (typeof req?.method === 'string' && typeof req.path === 'string')
-      requests.push({ method: req.method.toUpperCase(), path: req.path });
-  }
+      requests.push({
+        index,
+        description: typeof description === 'string' ? description : '',
+        method: req.method.toUpperCase(),
+        path: req.path,
+      });
+  });
   return requests;
 }
 

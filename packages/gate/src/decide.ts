@@ -7,8 +7,10 @@ import {
 } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
 import type { Evidence, EvidenceReport, PactFingerprint, ReasonCode } from './evidence.js';
-import { pathMatches, templateToRegExp } from './glob.js';
+import { templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
+import { currentPactsOf, interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
+import { selectEvidence, under as requestUnder } from './select.js';
 
 export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
 
@@ -42,6 +44,8 @@ export interface RouteDecision {
   forced: boolean;
   interactions: number;
   consumers: string[];
+  /** Per method of the route, the paths its evidence covers (OpenAPI templates where known). */
+  coverage: MethodCoverage[];
   reasons: BlockReason[];
   /** Facts that do not block: accepted noise, pending pact failures, nothing left to shift. */
   notes: string[];
@@ -97,13 +101,6 @@ function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function resultUnder(route: PolicyRoute, result: InteractionResult): boolean {
-  return (
-    route.methods.includes(result.route.method.toUpperCase() as RouteMethod) &&
-    pathMatches(route.path, result.route.path.split('?')[0]!)
-  );
 }
 
 /** `$.items[0]['x.y']` (parity's path syntax) as segments, to compare with a JSON pointer's. */
@@ -173,14 +170,8 @@ export function decide(options: DecideOptions): GateDecision {
   if (options.force !== undefined && (!Number.isInteger(options.force) || options.force < 0 || options.force > 100))
     throw new UsageError(`the forced weight must be an integer from 0 to 100 (got ${options.force})`);
 
-  // The newest report per consumer supersedes older ones: a re-run replaces its predecessor.
-  const chosen = new Map<string, EvidenceReport>();
-  for (const report of evidence.reports) {
-    for (const consumer of new Set(report.results.map((r) => r.consumer))) {
-      const current = chosen.get(consumer);
-      if (!current || Date.parse(report.finishedAt) > Date.parse(current.finishedAt)) chosen.set(consumer, report);
-    }
-  }
+  // Per route and consumer, the reports that speak for it (see selectEvidence).
+  const selections = policy.routes.map((route) => selectEvidence(evidence.reports, route));
   const latestPact = new Map<string, { createdAt: number; source: string }>();
   for (const report of evidence.reports)
     for (const pact of report.pacts) {
@@ -189,30 +180,20 @@ export function decide(options: DecideOptions): GateDecision {
       if (t > (latestPact.get(pact.consumer)?.createdAt ?? -Infinity))
         latestPact.set(pact.consumer, { createdAt: t, source: pact.source });
     }
-  // Results that count: each consumer's, from its newest report.
-  const selected: { result: InteractionResult; report: EvidenceReport; method: string; path: string }[] = [];
-  for (const [consumer, report] of chosen)
-    for (const result of report.results)
-      if (result.consumer === consumer)
-        selected.push({
-          result,
-          report,
-          method: result.route.method.toUpperCase(),
-          path: result.route.path.split('?')[0]!,
-        });
-  const versions = new Set([...chosen.values()].map((r) => r.candidateVersion ?? '(none)'));
+  const versions = new Set(
+    selections.flatMap((s) => s.consumers.flatMap((c) => c.reports.map((r) => r.candidateVersion ?? '(none)'))),
+  );
   const expectedVersion = options.candidateVersion;
 
   const unchecked = new Set<string>();
-  const routes = policy.routes.map((route): RouteDecision => {
+  const routes = policy.routes.map((route, routeIndex): RouteDecision => {
     const reasons: BlockReason[] = [];
     const notes: string[] = [];
     const rules = route.rules;
 
     for (const problem of evidence.problems) {
       const concerns =
-        problem.requests === undefined ||
-        problem.requests.some((req) => resultUnder(route, { route: req } as InteractionResult));
+        problem.requests === undefined || problem.requests.some((req) => requestUnder(route, req.method, req.path));
       if (concerns)
         reasons.push({
           code: problem.code,
@@ -222,14 +203,14 @@ export function decide(options: DecideOptions): GateDecision {
         });
     }
 
-    const under = selected.filter(
-      (s) => route.methods.includes(s.method as RouteMethod) && pathMatches(route.path, s.path),
-    );
-    const consumers = [...new Set(under.map((u) => u.result.consumer))].sort();
+    const selection = selections[routeIndex]!;
+    const under = selection.results;
+    const consumers = selection.consumers.map((c) => c.consumer);
 
     // Report-level checks, once per (consumer, report) pair under this route.
-    for (const consumer of consumers) {
-      const report = chosen.get(consumer)!;
+    for (const { consumer, report } of selection.consumers.flatMap((c) =>
+      c.reports.map((report) => ({ consumer: c.consumer, report })),
+    )) {
       const base = { consumer, source: report.source };
       if (expectedVersion !== undefined && report.candidateVersion !== expectedVersion)
         reasons.push({
@@ -252,6 +233,25 @@ export function decide(options: DecideOptions): GateDecision {
           code: 'wrong-provider',
           message: `${consumer}: ${report.source} verifies provider "${report.provider}", but the policy is about "${policy.provider}"`,
         });
+      // The header is one claim; each pact and result says which provider it was really about.
+      const provider = policy.provider ?? report.provider;
+      if (provider !== undefined) {
+        for (const [i, pact] of report.pacts.entries())
+          if (pact.provider !== provider)
+            reasons.push({
+              ...base,
+              code: 'wrong-provider',
+              message: `${consumer}: ${report.source} verified the pact ${pact.source} ($.pacts[${i}]) of ${pact.consumer} with provider "${pact.provider}", not "${provider}"`,
+            });
+        const foreign = report.results.filter((r) => r.consumer === consumer && r.provider !== provider);
+        if (foreign.length > 0)
+          reasons.push({
+            ...base,
+            code: 'wrong-provider',
+            interaction: foreign[0]!.description,
+            message: `${consumer}: ${foreign.length} result(s) in ${report.source} are for provider ${[...new Set(foreign.map((r) => `"${r.provider}"`))].join(', ')}, not "${provider}" (e.g. "${foreign[0]!.description}")`,
+          });
+      }
       const pact = latestPact.get(consumer);
       if (pact && pact.createdAt > Date.parse(report.startedAt))
         reasons.push({
@@ -259,9 +259,7 @@ export function decide(options: DecideOptions): GateDecision {
           code: 'stale-evidence',
           message: `${consumer}: the results in ${report.source} (started ${report.startedAt}) are older than the consumer's latest pact (${new Date(pact.createdAt).toISOString()}, ${pact.source}); verify again`,
         });
-      for (const current of (options.pacts ?? []).filter(
-        (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
-      )) {
+      for (const current of currentPactsOf(consumer, options.pacts, policy.provider)) {
         const verified = report.pacts.filter((p) => p.consumer === consumer && p.provider === current.provider);
         if (verified.some((p) => p.sha256 === current.sha256)) continue;
         reasons.push({
@@ -275,10 +273,7 @@ export function decide(options: DecideOptions): GateDecision {
       }
       // Whether "results older than the latest pact" could be checked at all for this consumer.
       const fingerprinted =
-        report.kind === 'broker' ||
-        (options.pacts ?? []).some(
-          (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
-        );
+        report.kind === 'broker' || currentPactsOf(consumer, options.pacts, policy.provider).length > 0;
       if (!fingerprinted && rules.requirePactFingerprints)
         reasons.push({
           ...base,
@@ -457,6 +452,11 @@ export function decide(options: DecideOptions): GateDecision {
       }
     }
 
+    for (const consumerEvidence of selection.consumers)
+      reasons.push(...interactionCoverage(route, consumerEvidence, under, options.pacts, policy.provider));
+    const { coverage, reasons: coverageReasons } = methodCoverage(route, under);
+    reasons.push(...coverageReasons);
+
     if (under.length === 0 && !reasons.some((r) => r.code === 'evidence-unavailable'))
       reasons.push({
         code: 'no-interactions',
@@ -469,7 +469,7 @@ export function decide(options: DecideOptions): GateDecision {
         reasons.some((r) => r.code === 'consumer-missing' && r.consumer === current.consumer)
       )
         continue;
-      const touching = current.requests.filter((req) => resultUnder(route, { route: req } as InteractionResult));
+      const touching = current.requests.filter((req) => requestUnder(route, req.method, req.path));
       if (touching.length > 0)
         reasons.push({
           code: 'consumer-missing',
@@ -528,6 +528,7 @@ export function decide(options: DecideOptions): GateDecision {
       forced: outcome === 'allowed' && options.force !== undefined,
       interactions: under.length,
       consumers,
+      coverage,
       reasons,
       notes,
     };

@@ -224,7 +224,7 @@ describe('readPactFingerprints', () => {
       provider: 'logistics',
       source: join(pacts, 'web-app-logistics.json'),
       sha256: createHash('sha256').update(text).digest('hex'),
-      requests: [{ method: 'GET', path: '/api/tracking/A' }],
+      requests: [{ index: 0, description: 'a', method: 'GET', path: '/api/tracking/A' }],
     });
   });
 

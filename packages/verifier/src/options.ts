@@ -1,4 +1,4 @@
-import type { TargetName } from '@cutover/core';
+import type { TargetName, VerificationFilters } from '@cutover/core';
 import type { NoiseConfig } from './noise.js';
 
 /** A Pact consumer version selector, as the Pact Broker defines them. */
@@ -73,16 +73,8 @@ export interface TargetOptions {
   rewritePaths?: PathRewrite[];
 }
 
-export interface VerifyFilters {
-  /** Consumer names to keep (exact). */
-  consumers?: string[];
-  /** Keep interactions whose description contains one of these strings. */
-  descriptions?: string[];
-  /** Keep interactions that have a provider state with one of these names. */
-  states?: string[];
-  /** Route patterns such as `GET /shipments/*` or `/shipments/**` (method optional). */
-  routes?: string[];
-}
+/** Which interactions to verify; recorded in the report as `filters`. */
+export type VerifyFilters = VerificationFilters;
 
 export interface VerifyOptions {
   /** Pact files, folders and globs (relative to `cwd`). */

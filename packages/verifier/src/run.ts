@@ -4,13 +4,17 @@ import {
   CutoverError,
   describeError,
   ErrorCodes,
+  interactionStatus,
   matchHttpResponse,
   observedResponse,
   parseRoutePattern,
   RESULTS_FORMAT,
   routeMatches,
+  summarizeResults,
   UsageError,
 } from '@cutover/core';
+
+export { interactionStatus, monolithOnly } from '@cutover/core';
 import type {
   HttpInteraction,
   HttpRequest,
@@ -29,7 +33,14 @@ import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 import type { RouteNoise } from './noise.js';
-import type { OutgoingRequest, PathRewrite, RequestHook, TargetOptions, VerifyOptions } from './options.js';
+import type {
+  OutgoingRequest,
+  PathRewrite,
+  RequestHook,
+  TargetOptions,
+  VerifyFilters,
+  VerifyOptions,
+} from './options.js';
 import { diffResponses, judgeParity } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { loadSchemaChecker, splitBaseline } from './schema.js';
@@ -62,6 +73,12 @@ function describeFilters(filters: VerifyOptions['filters']): string[] {
     filters?.states?.length ? `provider state ${list(filters.states)}` : '',
     filters?.routes?.length ? `route ${list(filters.routes)}` : '',
   ].filter(Boolean);
+}
+
+/** The filters that select anything, for the report: evidence must say it covers part of the pacts. */
+function recordedFilters(filters: VerifyOptions['filters']): VerifyFilters | undefined {
+  const kept = Object.entries(filters ?? {}).filter(([, values]) => Array.isArray(values) && values.length > 0);
+  return kept.length > 0 ? (Object.fromEntries(kept) as VerifyFilters) : undefined;
 }
 
 /** Extra knobs for programmatic use and tests. */
@@ -382,6 +399,7 @@ async function evaluate(
 
   const result: InteractionResult = {
     pact: item.pactIndex,
+    index: interaction.index,
     consumer: loaded.pact.consumer.name,
     provider: loaded.pact.provider.name,
     description: interaction.description,
@@ -480,6 +498,7 @@ function skippedResult(
   }
   const result: InteractionResult = {
     pact: item.pactIndex,
+    index: item.interaction.index,
     consumer: item.loaded.pact.consumer.name,
     provider: item.loaded.pact.provider.name,
     description: item.interaction.description,
@@ -493,25 +512,6 @@ function skippedResult(
   return result;
 }
 
-/** How one interaction came out overall. */
-export function interactionStatus(result: InteractionResult): 'passed' | 'failed' | 'errored' | 'skipped' {
-  const outcomes = Object.values(result.targets);
-  if (outcomes.length > 0 && outcomes.every((o) => o.outcome === 'skipped')) return 'skipped';
-  if (outcomes.some((o) => o.outcome === 'error')) return 'errored';
-  if (outcomes.some((o) => o.outcome === 'fail')) return 'failed';
-  if (result.parity.status === 'differs') return 'failed';
-  if ((result.schema?.regressions.length ?? 0) > 0) return 'failed';
-  // With the monolith as the only target there is nothing to share a violation with: its
-  // violations are not a baseline but the finding of the run.
-  if (monolithOnly(result) && (result.schema?.monolith.length ?? 0) > 0) return 'failed';
-  return 'passed';
-}
-
-/** True when the monolith was the only target verified for this interaction. */
-export function monolithOnly(result: InteractionResult): boolean {
-  return result.targets.monolith !== undefined && result.targets.candidate === undefined;
-}
-
 /**
  * True when the run must fail: an errored interaction (pending or not: pending forgives the
  * contract, not a dead target or a broken tool), or a failed interaction that is not pending.
@@ -521,25 +521,6 @@ export function verificationFailed(report: VerificationReport): boolean {
     const status = interactionStatus(r);
     return status === 'errored' || (status === 'failed' && !r.pending);
   });
-}
-
-function summarize(results: InteractionResult[]): VerificationReport['summary'] {
-  const summary: VerificationReport['summary'] = {
-    interactions: results.length,
-    passed: 0,
-    failed: 0,
-    errored: 0,
-    skipped: 0,
-    parity: { identical: 0, noiseOnly: 0, differs: 0, notCompared: 0 },
-  };
-  for (const result of results) {
-    summary[interactionStatus(result)]++;
-    const key = (
-      { identical: 'identical', 'noise-only': 'noiseOnly', differs: 'differs', 'not-compared': 'notCompared' } as const
-    )[result.parity.status];
-    summary.parity[key]++;
-  }
-  return summary;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -678,10 +659,12 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       targets: Object.fromEntries(targets.map((t) => [t.name, { url: t.options.url }])),
       pacts: pacts.map((p) => p.reference),
       results,
-      summary: summarize(results),
+      summary: summarizeResults(results),
     };
     if (options.provider?.version !== undefined) report.provider.version = options.provider.version;
     if (options.provider?.branch !== undefined) report.provider.branch = options.provider.branch;
+    const filters = recordedFilters(options.filters);
+    if (filters) report.filters = filters;
     if (schema) report.openapi = { source: schema.source };
     return report;
   } finally {
