@@ -6,7 +6,7 @@ import {
   type SchemaViolation,
 } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
-import type { Evidence, EvidenceReport, PactFingerprint, ReasonCode } from './evidence.js';
+import type { Evidence, PactFingerprint, ReasonCode } from './evidence.js';
 import { templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
 import { currentPactsOf, interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
