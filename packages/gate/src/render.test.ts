@@ -36,6 +36,15 @@ describe('renderConsole', () => {
     );
   });
 
+  it('says which paths the evidence covers, per method', () => {
+    expect(renderConsole(decisionWith(false))).toContain(
+      '    evidence covers: GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
+    );
+    expect(renderMarkdown(decisionWith(false))).toContain(
+      '- tracking: evidence covers GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
+    );
+  });
+
   it('lists every reason of a blocked route with its code', () => {
     const text = renderConsole(decisionWith(true));
     expect(text).toContain('✘ blocked  tracking  GET /api/tracking/**  stays at 0%');
