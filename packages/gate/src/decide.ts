@@ -9,7 +9,8 @@ import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
 import type { Evidence, PactFingerprint, ReasonCode } from './evidence.js';
 import { templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
-import { currentPactsOf, interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
+import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
+import { reportReasons, type ReportContext } from './report-checks.js';
 import { selectEvidence, under as requestUnder } from './select.js';
 
 export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
@@ -150,11 +151,6 @@ function nextWeight(route: PolicyRoute, force: number | undefined): number {
   return Math.min(next, route.requestedWeight);
 }
 
-function formatAge(ms: number): string {
-  const h = ms / 3_600_000;
-  return h >= 48 ? `${Math.round(h / 24)}d` : h >= 1 ? `${Math.round(h)}h` : `${Math.max(1, Math.round(ms / 60_000))}m`;
-}
-
 /**
  * Decides, per route, whether traffic may move (further) to the candidate. Fails closed: missing,
  * stale, errored, partial or foreign evidence blocks, with a reason citing consumer and interaction.
@@ -186,6 +182,16 @@ export function decide(options: DecideOptions): GateDecision {
   const expectedVersion = options.candidateVersion;
 
   const unchecked = new Set<string>();
+  const context: ReportContext = {
+    policy,
+    expectedVersion,
+    versions,
+    latestPact,
+    pacts: options.pacts,
+    now,
+    clockSkewMs,
+    unchecked,
+  };
   const routes = policy.routes.map((route, routeIndex): RouteDecision => {
     const reasons: BlockReason[] = [];
     const notes: string[] = [];
@@ -208,93 +214,8 @@ export function decide(options: DecideOptions): GateDecision {
     const consumers = selection.consumers.map((c) => c.consumer);
 
     // Report-level checks, once per (consumer, report) pair under this route.
-    for (const { consumer, report } of selection.consumers.flatMap((c) =>
-      c.reports.map((report) => ({ consumer: c.consumer, report })),
-    )) {
-      const base = { consumer, source: report.source };
-      if (expectedVersion !== undefined && report.candidateVersion !== expectedVersion)
-        reasons.push({
-          ...base,
-          code: 'wrong-candidate-version',
-          message:
-            report.candidateVersion === undefined
-              ? `${consumer}: the results in ${report.source} do not say which candidate version was verified; expected ${expectedVersion}`
-              : `${consumer}: the results in ${report.source} are for candidate version ${report.candidateVersion}, not ${expectedVersion}`,
-        });
-      else if (expectedVersion === undefined && versions.size > 1)
-        reasons.push({
-          ...base,
-          code: 'mixed-candidate-versions',
-          message: `${consumer}: the evidence mixes candidate versions (${[...versions].join(', ')}); ${report.source} is for ${report.candidateVersion ?? '(none)'}; pass the candidate version to decide on`,
-        });
-      if (policy.provider !== undefined && report.provider !== undefined && report.provider !== policy.provider)
-        reasons.push({
-          ...base,
-          code: 'wrong-provider',
-          message: `${consumer}: ${report.source} verifies provider "${report.provider}", but the policy is about "${policy.provider}"`,
-        });
-      // The header is one claim; each pact and result says which provider it was really about.
-      const provider = policy.provider ?? report.provider;
-      if (provider !== undefined) {
-        for (const [i, pact] of report.pacts.entries())
-          if (pact.provider !== provider)
-            reasons.push({
-              ...base,
-              code: 'wrong-provider',
-              message: `${consumer}: ${report.source} verified the pact ${pact.source} ($.pacts[${i}]) of ${pact.consumer} with provider "${pact.provider}", not "${provider}"`,
-            });
-        const foreign = report.results.filter((r) => r.consumer === consumer && r.provider !== provider);
-        if (foreign.length > 0)
-          reasons.push({
-            ...base,
-            code: 'wrong-provider',
-            interaction: foreign[0]!.description,
-            message: `${consumer}: ${foreign.length} result(s) in ${report.source} are for provider ${[...new Set(foreign.map((r) => `"${r.provider}"`))].join(', ')}, not "${provider}" (e.g. "${foreign[0]!.description}")`,
-          });
-      }
-      const pact = latestPact.get(consumer);
-      if (pact && pact.createdAt > Date.parse(report.startedAt))
-        reasons.push({
-          ...base,
-          code: 'stale-evidence',
-          message: `${consumer}: the results in ${report.source} (started ${report.startedAt}) are older than the consumer's latest pact (${new Date(pact.createdAt).toISOString()}, ${pact.source}); verify again`,
-        });
-      for (const current of currentPactsOf(consumer, options.pacts, policy.provider)) {
-        const verified = report.pacts.filter((p) => p.consumer === consumer && p.provider === current.provider);
-        if (verified.some((p) => p.sha256 === current.sha256)) continue;
-        reasons.push({
-          ...base,
-          code: 'stale-evidence',
-          message:
-            verified.length > 0 && verified.every((p) => p.sha256 !== undefined)
-              ? `${consumer}: the pact ${current.source} changed since ${report.source} verified it (sha256 ${current.sha256.slice(0, 12)}… now, ${verified.map((p) => `${p.sha256!.slice(0, 12)}…`).join(', ')} verified); verify again`
-              : `${consumer}: ${report.source} does not show that it verified the current pact ${current.source} (no matching sha256); verify again`,
-        });
-      }
-      // Whether "results older than the latest pact" could be checked at all for this consumer.
-      const fingerprinted =
-        report.kind === 'broker' || currentPactsOf(consumer, options.pacts, policy.provider).length > 0;
-      if (!fingerprinted && rules.requirePactFingerprints)
-        reasons.push({
-          ...base,
-          code: 'pact-not-fingerprinted',
-          message: `${consumer}: nothing shows that ${report.source} verified the current pact (no current pact file of ${consumer} given with --pact); the policy requires pact fingerprints (requirePactFingerprints)`,
-        });
-      else if (!fingerprinted && !pact) unchecked.add(`${consumer} (${report.source})`);
-      const ageMs = now.getTime() - Date.parse(report.finishedAt);
-      if (-ageMs > clockSkewMs)
-        reasons.push({
-          ...base,
-          code: 'evidence-from-future',
-          message: `${consumer}: the results in ${report.source} finished at ${report.finishedAt}, ${formatAge(-ageMs)} after now (${now.toISOString()}); evidence cannot come from the future (clock skew allowed: ${formatAge(clockSkewMs)}); check the clocks and verify again`,
-        });
-      if (rules.maxEvidenceAgeMs !== undefined && ageMs > rules.maxEvidenceAgeMs)
-        reasons.push({
-          ...base,
-          code: 'evidence-too-old',
-          message: `${consumer}: the results in ${report.source} are ${formatAge(ageMs)} old (finished ${report.finishedAt}); the policy accepts at most ${rules.maxEvidenceAge}`,
-        });
-    }
+    for (const { consumer, reports } of selection.consumers)
+      for (const report of reports) reasons.push(...reportReasons(context, rules, consumer, report));
 
     for (const { result, report } of under) {
       const base = { consumer: result.consumer, interaction: result.description, source: report.source };
