@@ -375,7 +375,7 @@ async function pactFiles(path: string): Promise<string[]> {
 
 /**
  * Reads the current pact files (files or folders of `*.json`), so the gate can tell whether the
- * evidence verified exactly this content and covers every consumer whose pact touches a route.
+ * evidence verified exactly this content and has a result for every request of it under a route.
  *
  * @example
  * const pacts = await readPactFingerprints(['contracts/pacts']);

@@ -195,7 +195,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           describe: 'Pact Broker to fetch pacts from [env PACT_BROKER_BASE_URL]',
         })
-        .option('provider', { type: 'string', describe: 'Provider name (for the broker and the report)' })
+        .option('provider', {
+          type: 'string',
+          describe: 'Provider name: every pact must name it (also for the broker and the report)',
+        })
         .option('consumer-version-selector', {
           type: 'string',
           array: true,
