@@ -84,7 +84,8 @@ export interface DecideOptions {
   operations?: DocumentedOperation[];
   /**
    * The pact files as they are now (`readPactFingerprints`). Evidence that verified other content
-   * is stale, and a consumer whose pact has requests under a route but no results there is missing.
+   * is stale, a consumer whose pact has requests under a route but no results there is missing, and
+   * so is each request under a route without a result (`interaction-missing`).
    */
   pacts?: PactFingerprint[];
   /** Clock for evidence age; default now. */
