@@ -1,5 +1,6 @@
 import { CutoverError, ErrorCodes, type PactReference } from '@cutover/core';
 import { checkInteractionResult, type Evidence, type EvidenceProblem, type EvidenceReport } from './evidence.js';
+import { requestCoverage } from './coverage.js';
 
 /** Pact Broker credentials: a bearer token, or basic auth. */
 export interface BrokerAuth {
@@ -252,14 +253,9 @@ export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Pro
           : [],
       );
       // A filtered run publishes results for part of the pact; the broker still shows it verified.
+      const covers = requestCoverage(results);
       for (const req of entries.length > 0 ? requests : []) {
-        const found = results.some((r) =>
-          r.index !== undefined
-            ? r.index === req.index
-            : r.description === req.description &&
-              r.route.method.toUpperCase() === req.method &&
-              r.route.path === req.path,
-        );
+        const found = covers(req);
         if (!found)
           problems.push({
             code: 'interaction-missing',

@@ -2,6 +2,8 @@
  * Whether the evidence under a route covers what the route moves: every method, the breadth of its
  * path pattern, and (with the current pacts) every request of every pact under it.
  */
+import type { InteractionResult } from '@cutover/core';
+import type { PactRequest } from './broker.js';
 import type { BlockReason } from './decide.js';
 import type { PactFingerprint } from './evidence.js';
 import type { PolicyRoute } from './policy.js';
@@ -72,6 +74,24 @@ export function methodCoverage(
   return { coverage, reasons };
 }
 
+const requestKey = (description: string, method: string, path: string): string =>
+  `${description}\u0000${method.toUpperCase()}\u0000${path}`;
+
+/**
+ * Which requests of one pact the results stand for: by the interaction's position where a result
+ * records it, else by description, method and path.
+ */
+export function requestCoverage(
+  results: Pick<InteractionResult, 'index' | 'description' | 'route'>[],
+): (request: PactRequest) => boolean {
+  const seen = new Set(
+    results.map((r) =>
+      r.index !== undefined ? `#${r.index}` : requestKey(r.description, r.route.method, r.route.path),
+    ),
+  );
+  return (req) => seen.has(`#${req.index}`) || seen.has(requestKey(req.description, req.method, req.path));
+}
+
 /** The current pacts the gate checks a consumer's evidence against. */
 export function currentPactsOf(
   consumer: string,
@@ -115,18 +135,17 @@ export function interactionCoverage(
       report.pacts.some((p) => p.consumer === consumer && p.provider === pact.provider && p.sha256 === pact.sha256),
     );
     if (verifying.length === 0) continue;
-    for (const req of requests) {
-      const found = selected.some(({ result, report }) => {
-        if (result.consumer !== consumer || !verifying.includes(report)) return false;
+    const covers = requestCoverage(
+      selected.flatMap(({ result, report }) => {
+        if (result.consumer !== consumer || !verifying.includes(report)) return [];
         const from = result.pact === undefined ? undefined : report.pacts[result.pact];
-        if (from !== undefined && from.sha256 !== pact.sha256) return false;
-        if (result.index !== undefined && from !== undefined) return result.index === req.index;
-        return (
-          result.description === req.description &&
-          result.route.method.toUpperCase() === req.method &&
-          result.route.path === req.path
-        );
-      });
+        if (from !== undefined && from.sha256 !== pact.sha256) return [];
+        // A position means something only in the pact it points at.
+        return [from === undefined ? { ...result, index: undefined } : result];
+      }),
+    );
+    for (const req of requests) {
+      const found = covers(req);
       if (!found)
         reasons.push({
           code: 'interaction-missing',

@@ -58,6 +58,23 @@ function newest(reports: EvidenceReport[]): EvidenceReport[] {
   return reports.filter((r) => Date.parse(r.finishedAt) === latest);
 }
 
+/** Each result with its method and path worked out once, however many routes look at it. */
+const prepared = new WeakMap<EvidenceReport, Map<string, SelectedResult[]>>();
+function entriesOf(report: EvidenceReport): Map<string, SelectedResult[]> {
+  let byConsumer = prepared.get(report);
+  if (!byConsumer) {
+    byConsumer = new Map();
+    for (const result of report.results) {
+      const entry = { result, report, method: result.route.method.toUpperCase(), path: requestPath(result.route.path) };
+      const list = byConsumer.get(result.consumer);
+      if (list) list.push(entry);
+      else byConsumer.set(result.consumer, [entry]);
+    }
+    prepared.set(report, byConsumer);
+  }
+  return byConsumer;
+}
+
 /**
  * Chooses, per consumer, the reports whose results count under a route. A complete run speaks for
  * the consumer: the newest complete one wins, and a partial (filtered) run never replaces it, older
@@ -70,15 +87,18 @@ export function selectEvidence(
 ): { consumers: ConsumerEvidence[]; results: SelectedResult[] } {
   const byConsumer = new Map<string, EvidenceReport[]>();
   for (const report of reports)
-    for (const consumer of new Set(report.results.map((r) => r.consumer)))
+    for (const consumer of entriesOf(report).keys())
       byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), report]);
 
+  const methods = new Set<string>(route.methods);
+  const underRoute = (report: EvidenceReport, consumer: string): SelectedResult[] =>
+    (entriesOf(report).get(consumer) ?? []).filter((e) => methods.has(e.method) && pathMatches(route.path, e.path));
   const consumers: ConsumerEvidence[] = [];
   const results: SelectedResult[] = [];
   for (const consumer of [...byConsumer.keys()].sort()) {
     const own = byConsumer.get(consumer)!;
-    const touches = (report: EvidenceReport) =>
-      report.results.some((r) => r.consumer === consumer && under(route, r.route.method, r.route.path));
+    const found = new Map(own.map((report) => [report, underRoute(report, consumer)]));
+    const touches = (report: EvidenceReport) => found.get(report)!.length > 0;
     const complete = own.filter((r) => !partialFor(r, consumer));
     const latestComplete = complete.length > 0 ? newest(complete) : [];
     const since = latestComplete.length > 0 ? Date.parse(latestComplete[0]!.finishedAt) : -Infinity;
@@ -89,15 +109,7 @@ export function selectEvidence(
     }
     if (chosen.length === 0) continue;
     consumers.push({ consumer, reports: chosen });
-    for (const report of chosen)
-      for (const result of report.results)
-        if (result.consumer === consumer && under(route, result.route.method, result.route.path))
-          results.push({
-            result,
-            report,
-            method: result.route.method.toUpperCase(),
-            path: requestPath(result.route.path),
-          });
+    for (const report of chosen) results.push(...found.get(report)!);
   }
   return { consumers, results };
 }
