@@ -3,7 +3,7 @@
  * path pattern, and (with the current pacts) every request of every pact under it.
  */
 import type { InteractionResult } from '@cutover/core';
-import type { PactRequest } from './broker.js';
+import type { PactRequest } from './broker-evidence.js';
 import type { BlockReason } from './decide.js';
 import type { PactFingerprint } from './evidence.js';
 import type { PolicyRoute } from './policy.js';

@@ -12,7 +12,12 @@ import {
   type VerificationFilters,
   type VerificationReport,
 } from '@cutover/core';
-import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions, type PactRequest } from './broker.js';
+import {
+  collectBrokerEvidence,
+  pactRequests,
+  type BrokerEvidenceOptions,
+  type PactRequest,
+} from './broker-evidence.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =
