@@ -123,6 +123,28 @@ describe('noise', () => {
     expect(parity(json({ id: 1, n: 'a' }), json({ id: 1, n: 'b' }), [json({ id: 1, n: 'a' })]).status).toBe('differs');
   });
 
+  it('counts a header the candidate leaves out when the monolith varies only its value, and says so', () => {
+    const at = (n: number) => json({}, 201, { location: [`http://m.example/shipments/${n}`] });
+    const dropped = json({}, 201);
+    const result = parity(at(1), dropped, [at(2)]);
+    expect(result.status).toBe('differs');
+    expect(result.differences).toEqual([
+      expect.objectContaining({
+        kind: 'header',
+        path: 'location',
+        candidate: undefined,
+        message:
+          "Header location is missing on the candidate (monolith: http://m.example/shipments/1): the monolith's own samples vary in this header's value but always send it",
+      }),
+    ]);
+    expect(result.differences[0]!.message).not.toMatch(/candidate's is not/);
+  });
+
+  it('treats a header the monolith itself sometimes leaves out as sampled noise when the candidate leaves it out', () => {
+    const sent = json({}, 200, { 'x-cache': ['HIT'] });
+    expect(parity(sent, json({}), [json({})]).status).toBe('noise-only');
+  });
+
   it('detects obvious formats', () => {
     expect(formatOf('2026-01-01T10:00:00Z')).toBe('date-time');
     expect(formatOf('2026-01-01')).toBe('date');

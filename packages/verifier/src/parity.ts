@@ -294,6 +294,18 @@ export function formatOf(value: unknown): string | undefined {
   return FORMATS.find(([, pattern]) => pattern.test(value))?.[0];
 }
 
+/** Whether a header difference is one the candidate leaves out, adds, or sends with another value. */
+function presence(d: Difference): 'missing' | 'extra' | 'changed' {
+  return d.candidate === undefined ? 'missing' : d.monolith === undefined ? 'extra' : 'changed';
+}
+
+function presenceReason(d: Difference): string {
+  const shape = presence(d);
+  if (shape === 'missing') return "the monolith's own samples vary in this header's value but always send it";
+  if (shape === 'extra') return "the monolith's own samples vary in this header's value but never send it";
+  return "the monolith's own samples vary only in whether they send this header, never in its value";
+}
+
 /**
  * Decides, difference by difference, what counts and what is noise.
  *
@@ -340,7 +352,14 @@ export function judgeParity(differences: Diff[], samples: Diff[][], noise: Route
         continue;
       }
     }
-    const seen = sampled.get(`${d.kind === 'header' ? 'h' : 'b'}:${d.path}`)?.filter((s) => s.kind === d.kind);
+    const atPath = sampled.get(`${d.kind === 'header' ? 'h' : 'b'}:${d.path}`)?.filter((s) => s.kind === d.kind);
+    // A header the candidate leaves out (or adds) is noise only when the monolith's own samples
+    // leave it out (or add it) too; a value that varies says nothing about presence.
+    const seen = d.kind === 'header' ? atPath?.filter((s) => presence(s) === presence(d)) : atPath;
+    if (d.kind === 'header' && atPath && atPath.length > 0 && seen?.length === 0) {
+      counted.push({ ...difference, message: `${difference.message}: ${presenceReason(d)}` });
+      continue;
+    }
     if (seen && seen.length > 0 && d.kind !== 'status') {
       if (d.kind === 'value' || d.kind === 'header') {
         const monolithFormats = new Set([formatOf(d.monolith), ...seen.map((s) => formatOf(s.candidate))]);
