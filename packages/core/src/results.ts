@@ -55,6 +55,11 @@ export interface ParityResult {
   differences: Difference[];
   /** Differences explained as noise: reported, never silently dropped. */
   noise: Difference[];
+  /**
+   * Why the monolith was not replayed for noise samples although the responses differ (an unsafe
+   * method with no provider state to isolate a second request): every difference counts as found.
+   */
+  notSampled?: string;
 }
 
 export interface SchemaResult {

@@ -353,6 +353,7 @@ async function evaluate(
   noise: RouteNoise,
   schema: SchemaChecker | undefined,
   sampleMonolith?: () => Promise<CapturedResponse[]>,
+  notSampled?: string,
 ): Promise<InteractionResult> {
   const { interaction, loaded } = item;
   const observed: Partial<Record<TargetName, HttpResponse[]>> = {};
@@ -412,6 +413,9 @@ async function evaluate(
       }
     }
     result.parity = judgeParity(differences, samples, noise);
+    if (!sampleMonolith && notSampled !== undefined && result.parity.differences.length > 0) {
+      result.parity.notSampled = notSampled;
+    }
   }
 
   if (schema) {
@@ -642,8 +646,14 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
         }),
       );
       const monolith = targets.find((t) => t.name === 'monolith');
+      const { method, path } = item.interaction.request;
+      // A stateful interaction gets a fresh state cycle per sample; anything else unsafe would be a second write.
+      const resendable = stateful || SAFE_METHODS.has(method.toUpperCase()) || options.sampleUnsafeMethods === true;
+      const notSampled = resendable
+        ? undefined
+        : `${method.toUpperCase()} is not a safe method and no provider state isolates a second request, so the monolith was not replayed for noise samples and every difference counts (sampleUnsafeMethods / --sample-unsafe-methods re-sends it)`;
       const sampleMonolith =
-        monolith && options.candidate && noiseSamples > 1
+        monolith && options.candidate && noiseSamples > 1 && resendable
           ? async () => {
               const schedule = stateful ? lanes.get('monolith')! : pools.get('monolith')!;
               const run = await schedule(() => runOnTarget(monolith, item, noiseSamples - 1));
@@ -651,8 +661,15 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
               return run.responses;
             }
           : undefined;
-      const { method, path } = item.interaction.request;
-      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
+      results[item.slot] = await evaluate(
+        item,
+        runs,
+        targets,
+        noise.forRoute(method, path),
+        schema,
+        sampleMonolith,
+        notSampled,
+      );
       options.onProgress?.(++done, results.length);
     };
     let next = 0;

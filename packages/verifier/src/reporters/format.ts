@@ -25,6 +25,7 @@ export function problems(result: InteractionResult, limit = Infinity): string[] 
     for (const m of outcome.mismatches) lines.push(`${name}: pact mismatch at ${m.path}: ${m.message}`);
   }
   for (const d of result.parity.differences) lines.push(`parity: ${d.kind} at ${d.path}: ${d.message}`);
+  if (result.parity.notSampled) lines.push(`parity: no noise sample: ${result.parity.notSampled}`);
   const schema = schemaFindings(result);
   lines.push(...schema.failing, ...schema.notes);
   return lines.slice(0, limit);

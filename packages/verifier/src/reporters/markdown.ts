@@ -147,6 +147,7 @@ function interactionBlock(result: InteractionResult, limit: number): string[] {
       '',
       ...differencesTable(result.parity.differences, limit),
     );
+    if (result.parity.notSampled) out.push('', `No noise sample: ${text(result.parity.notSampled)}`);
   }
   const schema = schemaFindings(result);
   if (schema.failing.length > 0) {
