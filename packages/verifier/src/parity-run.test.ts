@@ -104,3 +104,35 @@ describe('noise sampling of unsafe requests', () => {
     expect(monolith.seen).toEqual(['POST']);
   });
 });
+
+describe('Content-Type parity', () => {
+  const get: V3Interaction = {
+    description: 'get shipment 1',
+    request: { method: 'GET', path: '/shipments/1' },
+    response: { status: 200 },
+  };
+  const answering = (contentType: string) => ({
+    'GET /shipments/1': () => ({ headers: { 'content-type': contentType }, body: '{"id":1}' }),
+  });
+
+  it('is identical when only case, parameter order or JSON’s charset=utf-8 differ', async () => {
+    const report = await verifyPair(answering('application/json'), answering('Application/JSON; charset=UTF-8'), [get]);
+    expect(report.results[0]!.parity).toEqual({ status: 'identical', differences: [], noise: [] });
+  });
+
+  it('says exactly which part of the Content-Type differs', async () => {
+    const report = await verifyPair(
+      answering('application/vnd.shipment+json; version=2'),
+      answering('application/vnd.shipment+json; charset=utf-8; version=3'),
+      [get],
+    );
+    expect(report.results[0]!.parity.differences).toEqual([
+      expect.objectContaining({
+        kind: 'header',
+        path: 'content-type',
+        message:
+          'Header content-type differs: the parameter version is 2 on the monolith but 3 on the candidate ("application/vnd.shipment+json; version=2" on the monolith, "application/vnd.shipment+json; charset=utf-8; version=3" on the candidate)',
+      }),
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { describeMediaTypeDifference } from '@cutover/core';
 import type { Difference, HttpBody, ParityResult } from '@cutover/core';
 import { isJsonContentType } from './http.js';
 import { findRule } from './noise.js';
@@ -231,12 +232,15 @@ export function diffResponses(monolith: ComparableResponse, candidate: Comparabl
     const m = monolith.headers[name]?.join(', ');
     const c = candidate.headers[name]?.join(', ');
     if (m === c) continue;
-    const message =
-      m === undefined
-        ? `Header ${name} is extra on the candidate (${c})`
-        : c === undefined
-          ? `Header ${name} is missing on the candidate (monolith: ${m})`
-          : `Header ${name} is ${JSON.stringify(m)} on the monolith but ${JSON.stringify(c)} on the candidate`;
+    let message: string;
+    if (m === undefined) message = `Header ${name} is extra on the candidate (${c})`;
+    else if (c === undefined) message = `Header ${name} is missing on the candidate (monolith: ${m})`;
+    else if (name === 'content-type') {
+      // `application/json` and `application/json; charset=UTF-8` are one media type to a consumer.
+      const what = describeMediaTypeDifference(m, c);
+      if (what === undefined) continue;
+      message = `Header content-type differs: ${what} (${JSON.stringify(m)} on the monolith, ${JSON.stringify(c)} on the candidate)`;
+    } else message = `Header ${name} is ${JSON.stringify(m)} on the monolith but ${JSON.stringify(c)} on the candidate`;
     out.push({ kind: 'header', path: name, segments: [], monolith: m, candidate: c, message });
   }
   const mb = monolith.body;
