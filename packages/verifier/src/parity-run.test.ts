@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VerificationReport } from '@cutover/core';
 import { renderConsole } from './reporters/console.js';
@@ -133,6 +135,102 @@ describe('Content-Type parity', () => {
         message:
           'Header content-type differs: the parameter version is 2 on the monolith but 3 on the candidate ("application/vnd.shipment+json; version=2" on the monolith, "application/vnd.shipment+json; charset=utf-8; version=3" on the candidate)',
       }),
+    ]);
+  });
+});
+
+describe('parity of JSON as written', () => {
+  const get: V3Interaction = {
+    description: 'get shipment 1',
+    request: { method: 'GET', path: '/shipments/1' },
+    response: {
+      status: 200,
+      body: { id: 1 },
+      matchingRules: { body: { '$.id': { matchers: [{ match: 'type' }] } } },
+    },
+  };
+  const sending = (text: string) => ({
+    'GET /shipments/1': () => ({ headers: { 'content-type': 'application/json' }, body: text }),
+  });
+
+  it('finds an id the candidate rounded to a double, and reports both as written', async () => {
+    const report = await verifyPair(sending('{"id":9007199254740993}'), sending('{"id":9007199254740992}'), [get]);
+    const [result] = report.results;
+    expect(result!.parity.status).toBe('differs');
+    expect(result!.parity.differences).toEqual([
+      expect.objectContaining({
+        kind: 'value',
+        path: '$.id',
+        monolith: '9007199254740993',
+        candidate: '9007199254740992',
+        message: '$.id is 9007199254740993 on the monolith but 9007199254740992 on the candidate',
+      }),
+    ]);
+    expect(renderConsole(report)).toContain('9007199254740993 on the monolith but 9007199254740992 on the candidate');
+  });
+
+  it('finds a key the candidate writes twice, though JSON.parse keeps the same value', async () => {
+    const report = await verifyPair(sending('{"id":1}'), sending('{"id":999,"id":1}'), [get]);
+    expect(report.results[0]!.parity.differences).toEqual([
+      expect.objectContaining({
+        kind: 'duplicate-key',
+        path: '$.id',
+        monolith: 1,
+        candidate: 2,
+        message:
+          '$.id is written 2 times in one object on the candidate but once on the monolith: JSON parsers disagree on which copy counts',
+      }),
+    ]);
+  });
+
+  it('tells 10.0 from 10 but not 1.50 from 1.5', async () => {
+    const report = await verifyPair(
+      sending('{"id":1,"price":10.0,"rate":1.50}'),
+      sending('{"id":1,"price":10,"rate":1.5}'),
+      [get],
+    );
+    expect(report.results[0]!.parity.differences).toEqual([
+      expect.objectContaining({
+        path: '$.price',
+        monolith: '10.0',
+        candidate: '10',
+        message:
+          '$.price is 10.0 on the monolith but 10 on the candidate: the same value, written as a decimal on the monolith and as an integer on the candidate',
+      }),
+    ]);
+  });
+
+  it('compares numbers beyond the double range as written', async () => {
+    const same = await verifyPair(sending('{"id":1,"big":1e400}'), sending('{"id":1,"big":1E+400}'), [get]);
+    expect(same.results[0]!.parity.status).toBe('identical');
+    const other = await verifyPair(sending('{"id":1,"big":1e400}'), sending('{"id":1,"big":2e400}'), [get]);
+    expect(other.results[0]!.parity.differences).toEqual([
+      expect.objectContaining({ path: '$.big', monolith: '1e400', candidate: '2e400' }),
+    ]);
+  });
+});
+
+describe('pact numbers a double does not hold', () => {
+  it('reports a pact number as the pact wrote it (1e400, not null) and the answer as the target sent it', async () => {
+    const { dir } = await writePacts([]);
+    const file = join(dir, 'web-app-logistics.json');
+    const body = '{"id": 1e400, "ref": 9007199254740993}';
+    await writeFile(
+      file,
+      `{"consumer":{"name":"web-app"},"provider":{"name":"logistics"},"metadata":{"pactSpecification":{"version":"3.0.0"}},
+      "interactions":[{"description":"get shipment 1","request":{"method":"GET","path":"/shipments/1"},
+      "response":{"status":200,"headers":{"Content-Type":"application/json"},"body":${body}}}]}`,
+    );
+    const target = await serve({
+      'GET /shipments/1': () => ({
+        headers: { 'content-type': 'application/json' },
+        body: '{"id": 5, "ref": 9007199254740992}',
+      }),
+    });
+    const report = await runVerify({ pacts: [file], monolith: { url: target.url }, timeoutMs: 2000 });
+    expect(report.results[0]!.targets.monolith!.mismatches.map((m) => m.message)).toEqual([
+      'Expected $.id to equal 1e400, but got 5',
+      'Expected $.ref to equal 9007199254740993, but got 9007199254740992',
     ]);
   });
 });

@@ -309,10 +309,15 @@ function observe(captured: CapturedResponse, url: string): HttpResponse {
   return response;
 }
 
-function comparable(response: HttpResponse): ComparableResponse {
+function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
-  return { status: response.status, headers, body: response.body };
+  const out: ComparableResponse = { status: response.status, headers, body: response.body };
+  // A parsed JSON body keeps its text: parity compares numbers and repeated keys as written.
+  const body = response.body;
+  if (captured && body.kind === 'present' && typeof body.content !== 'string')
+    out.text = captured.body.toString('utf8');
+  return out;
 }
 
 function schemaBody(body: HttpResponse['body']): unknown {
@@ -399,15 +404,15 @@ async function evaluate(
   const monolith = observed.monolith;
   const candidate = observed.candidate;
   if (monolith && candidate) {
-    const base = comparable(monolith[0]!);
-    const differences = diffResponses(base, comparable(candidate[0]!), noise);
+    const base = comparable(monolith[0]!, runs.monolith!.responses[0]);
+    const differences = diffResponses(base, comparable(candidate[0]!, runs.candidate!.responses[0]), noise);
     let samples: ReturnType<typeof diffResponses>[] = [];
     // Noise samples only ever explain differences, so the monolith is sampled again only when
     // there is a difference to explain. A sample that fails explains nothing: differences count.
     if (sampleMonolith && differences.some((d) => !d.noise)) {
       const url = targets.find((t) => t.name === 'monolith')!.options.url;
       try {
-        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url)), noise));
+        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url), r), noise));
       } catch {
         samples = [];
       }

@@ -5,3 +5,4 @@ export { observedResponse } from './observed.js';
 export { parseRulePath, pathMatches, formatPath, type PathToken } from './path.js';
 export { validateMatchingRules } from './rules.js';
 export { describeMediaTypeDifference } from './media.js';
+export { decimalKey, keyCount, numberLiteral, parseJsonKeepingNumbers, scanJsonKeys } from './body/numbers.js';
