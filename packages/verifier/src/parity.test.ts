@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpBody } from '@cutover/core';
-import { diffResponses, formatOf, formatPath, judgeParity } from './parity.js';
+import { formatOf, judgeParity } from './judge.js';
+import { diffResponses, formatPath } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { NoiseRules, validateNoiseConfig } from './noise.js';
 
@@ -63,6 +64,34 @@ describe('structural diff', () => {
       body: { kind: 'present', content: 'ok' },
     };
     expect(diffResponses(json({ ok: true }), text, none).map((d) => d.kind)).toEqual(['header', 'body-type']);
+  });
+
+  it('ranks the status first, then the body, then headers consumers act on, then the other headers', () => {
+    const m = json({ id: 7, name: 'a' }, 200, {
+      'access-control-allow-origin': ['*'],
+      pragma: ['no-cache'],
+      vary: ['Origin'],
+      location: ['/a'],
+      'x-b': ['1'],
+    });
+    const c: ComparableResponse = {
+      status: 201,
+      headers: { 'content-type': ['text/plain'], 'x-a': ['2'], 'set-cookie': ['s=1'] },
+      body: { kind: 'present', content: { id: '7', name: 'a' }, contentType: 'application/json' },
+    };
+    const result = parity(m, c);
+    expect(result.differences.map((d) => d.path)).toEqual([
+      '$',
+      '$.id',
+      'content-type',
+      'location',
+      'set-cookie',
+      'access-control-allow-origin',
+      'pragma',
+      'vary',
+      'x-a',
+      'x-b',
+    ]);
   });
 
   it('writes paths in matching-rule syntax', () => {
