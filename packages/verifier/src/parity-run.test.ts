@@ -234,3 +234,78 @@ describe('pact numbers a double does not hold', () => {
     ]);
   });
 });
+
+describe('verdicts people can act on', () => {
+  const items = [1, 2, 3].map((n): V3Interaction => ({
+    description: `get item ${n}`,
+    request: { method: 'GET', path: `/items/${n}` },
+    response: { status: 200 },
+  }));
+  const legacyHeaders = {
+    'access-control-allow-credentials': 'true',
+    pragma: 'no-cache',
+    vary: 'Origin, Accept-Encoding',
+    expires: '-1',
+  };
+  const monolith = {
+    'GET /items/*': (req: { path: string }) => ({
+      headers: legacyHeaders,
+      body: { id: Number(req.path.split('/')[2]), a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 },
+    }),
+  };
+  const candidate = {
+    'GET /items/*': (req: { path: string }) => ({
+      body: { id: req.path.split('/')[2], a: 10, b: 20, c: 30, d: 40, e: 50, f: 60 },
+    }),
+  };
+
+  it('puts the body first and states headers that differ on every interaction once for the run', async () => {
+    const report = await verifyPair(monolith, candidate, items);
+    const first = report.results[0]!.parity.differences;
+    expect(first[0]).toMatchObject({ kind: 'type', path: '$.id' });
+    expect(first.map((d) => d.path).slice(-4)).toEqual([
+      'expires',
+      'access-control-allow-credentials',
+      'pragma',
+      'vary',
+    ]);
+
+    const console = renderConsole(report);
+    const block = console.slice(console.indexOf('FAIL GET /items/1'), console.indexOf('FAIL GET /items/2'));
+    expect(block.split('\n')[1]).toBe(
+      '  parity: type at $.id: $.id is number 1 on the monolith but string "1" on the candidate',
+    );
+    expect(block).not.toContain('pragma');
+    expect(block).toContain('parity: and 4 header differences common to the run (listed once, below)');
+    expect(console.match(/never sends pragma/g)).toHaveLength(1);
+    expect(console).toContain(
+      'the candidate never sends pragma (the monolith sends "no-cache") on every one of the 3 compared interactions',
+    );
+
+    const markdown = renderMarkdown(report);
+    expect(markdown.match(/### Header differences common to the run/g)).toHaveLength(1);
+    expect(markdown).toContain('- the candidate never sends expires (the monolith sends "-1") on every one of the 3');
+    expect(markdown).toContain(
+      'Parity: 7 difference(s), and 4 header difference(s) common to the run (listed once above)',
+    );
+    // The top differences in a table, the whole list folded away.
+    const table = markdown.indexOf('| type | `$.id` |');
+    const details = markdown.indexOf('<details><summary>All 7 differences</summary>');
+    expect(table).toBeGreaterThan(-1);
+    expect(details).toBeGreaterThan(table);
+    expect(markdown.slice(details)).toContain('- value at `$.f`: $.f is 6 on the monolith but 60 on the candidate');
+  });
+
+  it('keeps a header difference under its interaction when it is found on one interaction only', async () => {
+    const once = {
+      'GET /items/*': (req: { path: string }) => ({
+        headers: req.path === '/items/2' ? { 'cache-control': 'no-store' } : {},
+        body: { id: 1 },
+      }),
+    };
+    const report = await verifyPair(once, { 'GET /items/*': () => ({ body: { id: 1 } }) }, items);
+    const console = renderConsole(report);
+    expect(console).toContain('parity: header at cache-control: Header cache-control is missing on the candidate');
+    expect(console).not.toContain('common to the run');
+  });
+});
