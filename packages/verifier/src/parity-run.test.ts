@@ -299,7 +299,7 @@ describe('verdicts people can act on', () => {
   it('keeps a header difference under its interaction when it is found on one interaction only', async () => {
     const once = {
       'GET /items/*': (req: { path: string }) => ({
-        headers: req.path === '/items/2' ? { 'cache-control': 'no-store' } : {},
+        headers: (req.path === '/items/2' ? { 'cache-control': 'no-store' } : {}) as Record<string, string>,
         body: { id: 1 },
       }),
     };
@@ -307,5 +307,29 @@ describe('verdicts people can act on', () => {
     const console = renderConsole(report);
     expect(console).toContain('parity: header at cache-control: Header cache-control is missing on the candidate');
     expect(console).not.toContain('common to the run');
+  });
+});
+
+describe('pact request bodies replayed as written', () => {
+  it('sends a request body number a double does not hold exactly as the pact has it', async () => {
+    const { dir } = await writePacts([]);
+    const file = join(dir, 'web-app-logistics.json');
+    const body = '{"ref":9007199254740993,"weight":2.0,"limit":1e400}';
+    await writeFile(
+      file,
+      `{"consumer":{"name":"web-app"},"provider":{"name":"logistics"},"metadata":{"pactSpecification":{"version":"3.0.0"}},
+      "interactions":[{"description":"create","request":{"method":"POST","path":"/shipments","headers":{"Content-Type":"application/json"},"body":${body}},
+      "response":{"status":201}}]}`,
+    );
+    const received: string[] = [];
+    const target = await serve({
+      'POST /shipments': (req) => {
+        received.push(req.body);
+        return { status: 201 };
+      },
+    });
+    const report = await runVerify({ pacts: [file], monolith: { url: target.url }, timeoutMs: 2000 });
+    expect(report.summary.passed).toBe(1);
+    expect(received).toEqual([body]);
   });
 });

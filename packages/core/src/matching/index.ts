@@ -5,4 +5,11 @@ export { observedResponse } from './observed.js';
 export { parseRulePath, pathMatches, formatPath, type PathToken } from './path.js';
 export { validateMatchingRules } from './rules.js';
 export { describeMediaTypeDifference } from './media.js';
-export { decimalKey, keyCount, numberLiteral, parseJsonKeepingNumbers, scanJsonKeys } from './body/numbers.js';
+export {
+  decimalKey,
+  keyCount,
+  numberLiteral,
+  parseJsonKeepingNumbers,
+  scanJsonKeys,
+  stringifyJsonKeepingNumbers,
+} from './body/numbers.js';

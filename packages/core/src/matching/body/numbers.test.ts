@@ -4,7 +4,14 @@ import { observedResponse } from '../observed.js';
 import { matchHttpResponse } from '../response.js';
 import { openPact } from '../../pact/load.js';
 import type { HttpInteraction } from '../../model.js';
-import { decimalKey, keyCount, numberLiteral, parseJsonKeepingNumbers, scanJsonKeys } from './numbers.js';
+import {
+  decimalKey,
+  keyCount,
+  numberLiteral,
+  parseJsonKeepingNumbers,
+  scanJsonKeys,
+  stringifyJsonKeepingNumbers,
+} from './numbers.js';
 
 describe('parseJsonKeepingNumbers', () => {
   it('remembers the number literals JSON.parse changes, where they were written', () => {
@@ -34,6 +41,15 @@ describe('parseJsonKeepingNumbers', () => {
     scanJsonKeys(text, value);
     expect(keyCount(value, 'id')).toBe(2);
     expect(keyCount(value, 'a')).toBe(2);
+  });
+});
+
+describe('stringifyJsonKeepingNumbers', () => {
+  it('writes the numbers JSON.parse changed as they were written, the rest like JSON.stringify', () => {
+    const text = '{"id":9007199254740993,"big":1e400,"price":10.0,"list":[1.0,2,"x",null],"nested":{"n":0.1}}';
+    expect(stringifyJsonKeepingNumbers(parseJsonKeepingNumbers(text))).toBe(text);
+    const plain = { a: 1, b: [true, { c: 'd' }], skipped: undefined, when: new Date(0) };
+    expect(stringifyJsonKeepingNumbers(plain)).toBe(JSON.stringify(plain));
   });
 });
 

@@ -80,6 +80,36 @@ export function keepNumberLiterals(text: string, parsed: unknown): void {
   if (typeof parsed === 'object' && parsed !== null && CANDIDATE.test(text)) scan(text, parsed, false);
 }
 
+/**
+ * JSON.stringify that writes each number JSON.parse changed as it was written (`1e400`, not `null`;
+ * `9007199254740993`, not its rounding), so a pact's request body is replayed as the pact has it.
+ */
+export function stringifyJsonKeepingNumbers(value: unknown): string {
+  try {
+    return write(value, undefined) ?? 'null';
+  } catch (error) {
+    // Deeper than the stack allows: JSON.stringify's own limits apply, with numbers as doubles.
+    if (error instanceof RangeError) return JSON.stringify(value);
+    throw error;
+  }
+}
+
+function write(value: unknown, literal: string | undefined): string | undefined {
+  if (typeof value === 'number') return literal ?? JSON.stringify(value);
+  if (typeof value !== 'object' || value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item, i) => write(item, numberLiteral(value, i)) ?? 'null').join(',')}]`;
+  }
+  const parts: string[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const text = write(item, numberLiteral(value, key));
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 interface Frame {
   /** The parsed object/array this part of the text became; undefined for a copy JSON.parse dropped. */
   node: Record<string | number, unknown> | undefined;
