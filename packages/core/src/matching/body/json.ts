@@ -1,5 +1,12 @@
 import type { Mismatch } from '../../model.js';
-import { applyMatcher, applyRuleList, deepEqual, failureMessage, type ValueMode } from '../matchers/apply.js';
+import {
+  applyMatcher,
+  applyRuleList,
+  deepEqual,
+  failureMessage,
+  type NumberLiterals,
+  type ValueMode,
+} from '../matchers/apply.js';
 import type { CompiledRuleList, CompiledRules, Matcher } from '../matchers/types.js';
 import { describeValue, mismatch, show, typeName } from '../mismatch.js';
 import { formatPath, type PathToken } from '../path.js';
@@ -44,10 +51,7 @@ export function compareJson(path: Path, expected: unknown, actual: unknown, ctx:
 }
 
 /** Number literals JSON.parse changed (`10.0`, `9007199254740993`, `1e400`) at `key` of each side's container. */
-interface Literals {
-  expected?: string | undefined;
-  actual?: string | undefined;
-}
+type Literals = NumberLiterals;
 
 function literalsAt(
   expected: unknown,
@@ -124,13 +128,23 @@ function walkItem(
 }
 
 /** True when the value satisfies the list (AND: every matcher, OR: one), without building failures. */
-function satisfies(list: CompiledRuleList, expected: unknown, actual: unknown, cascaded: boolean, mode: ValueMode) {
+function satisfies(
+  list: CompiledRuleList,
+  expected: unknown,
+  actual: unknown,
+  cascaded: boolean,
+  mode: ValueMode,
+  literals?: NumberLiterals,
+) {
   if (list.combine === 'OR') {
     if (list.matchers.length === 0) return true;
-    for (const matcher of list.matchers) if (!applyMatcher(matcher, expected, actual, cascaded, mode)) return true;
+    for (const matcher of list.matchers) {
+      if (!applyMatcher(matcher, expected, actual, cascaded, mode, literals)) return true;
+    }
     return false;
   }
-  for (const matcher of list.matchers) if (applyMatcher(matcher, expected, actual, cascaded, mode)) return false;
+  for (const matcher of list.matchers)
+    if (applyMatcher(matcher, expected, actual, cascaded, mode, literals)) return false;
   return true;
 }
 
@@ -154,9 +168,9 @@ function compareValues(
     // `10.0` is a decimal to the matchers however JSON.parse stored it.
     const mode: ValueMode =
       typeof actual === 'number' && aLit !== undefined && /[.eE]/.test(aLit) ? 'json-decimal' : 'json';
-    if (satisfies(selected.list, expected, actual, selected.cascaded, mode)) return;
+    if (satisfies(selected.list, expected, actual, selected.cascaded, mode, literals)) return;
     const where = formatPath(path);
-    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode);
+    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode, literals);
     for (const f of failures) {
       const found = f.found ?? (aLit === undefined ? undefined : describeNumber(actual, aLit));
       push(ctx, where, expected, actual, failureMessage(where, found === undefined ? f : { ...f, found }, actual));

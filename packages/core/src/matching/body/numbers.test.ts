@@ -88,6 +88,20 @@ describe('numbers a double does not hold, in pact messages', () => {
     ]);
   });
 
+  it('applies equality and regex matchers to a number as written', () => {
+    const withRule = (rule: string) =>
+      openPact(
+        `{"consumer":{"name":"c"},"provider":{"name":"p"},"metadata":{"pactSpecification":{"version":"3.0.0"}},"interactions":[{"description":"d","request":{"method":"GET","path":"/"},"response":{"status":200,"headers":{"Content-Type":"application/json"},"body":{"id":9007199254740993},"matchingRules":{"body":{"$.id":{"matchers":[${rule}]}}}}}]}`,
+      ).interaction(0) as HttpInteraction;
+    const equality = withRule('{"match":"equality"}').response;
+    expect(matchHttpResponse(equality, answer('{"id": 9007199254740993}')).ok).toBe(true);
+    expect(matchHttpResponse(equality, answer('{"id": 9007199254740992}')).mismatches.map((m) => m.message)).toEqual([
+      'Expected $.id to equal 9007199254740993, but got the number 9007199254740992',
+    ]);
+    const regex = withRule('{"match":"regex","regex":"^9007199254740993$"}').response;
+    expect(matchHttpResponse(regex, answer('{"id": 9007199254740993}')).ok).toBe(true);
+  });
+
   it('passes a long number sent exactly as the pact wrote it', () => {
     expect(matchHttpResponse(pact('[9007199254740993]').response, answer('[9007199254740993]')).ok).toBe(true);
   });
