@@ -15,7 +15,6 @@ export type {
   TargetOptions,
   StateConfig,
   BrokerOptions,
-  ConsumerVersionSelector,
   VerifyFilters,
   PathRewrite,
   RequestHook,
@@ -29,12 +28,6 @@ export { judgeParity, formatOf, rankDifferences } from './judge.js';
 export { TargetClient, TargetError } from './http.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
-export {
-  BrokerError,
-  fetchPactsForVerification,
-  validateConsumerVersionSelectors,
-  CONSUMER_VERSION_SELECTOR_KEYS,
-} from './broker.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
