@@ -35,13 +35,28 @@ export interface TargetOutcome {
 }
 
 export type DifferenceKind =
-  'status' | 'header' | 'missing' | 'extra' | 'type' | 'value' | 'array-length' | 'array-order' | 'body-type';
+  | 'status'
+  | 'header'
+  | 'missing'
+  | 'extra'
+  | 'type'
+  | 'value'
+  | 'array-length'
+  | 'array-order'
+  | 'body-type'
+  /** A key written a different number of times in one object (`{"id":999,"id":1}`). */
+  | 'duplicate-key';
 
 /** One way the candidate's response differs from the monolith's. */
 export interface Difference {
   kind: DifferenceKind;
   /** `$.a.b[0]` for bodies; the header name for headers; `$` for status. */
   path: string;
+  /**
+   * Each side's value. In a number difference where a side holds a number JSON.parse would change
+   * (`10.0`, `9007199254740993`, `1e400`), both sides are given as their text, as the targets wrote
+   * them; for `duplicate-key`, how many times each side wrote the key.
+   */
   monolith: unknown;
   candidate: unknown;
   message: string;
@@ -55,6 +70,11 @@ export interface ParityResult {
   differences: Difference[];
   /** Differences explained as noise: reported, never silently dropped. */
   noise: Difference[];
+  /**
+   * Why the monolith was not replayed for noise samples although the responses differ (an unsafe
+   * method with no provider state to isolate a second request): every difference counts as found.
+   */
+  notSampled?: string;
 }
 
 export interface SchemaResult {

@@ -87,6 +87,13 @@ export interface VerifyOptions {
   noise?: string | NoiseConfig;
   /** How many times the monolith is replayed to detect noise (default 2; 1 disables sampling). */
   noiseSamples?: number;
+  /**
+   * Re-send unsafe requests (POST, PUT, PATCH, DELETE…) to the monolith for noise samples even when
+   * no provider state isolates them. Off by default: a second POST is a second write. Without it,
+   * such an interaction is not sampled and its differences are judged strictly
+   * (`parity.notSampled` says why).
+   */
+  sampleUnsafeMethods?: boolean;
   /** OpenAPI document path or URL. */
   openapi?: string;
   /** Parallel requests per target for stateless interactions (default 8). */

@@ -41,7 +41,8 @@ import type {
   VerifyFilters,
   VerifyOptions,
 } from './options.js';
-import { diffResponses, judgeParity } from './parity.js';
+import { judgeParity } from './judge.js';
+import { diffResponses } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { loadSchemaChecker, splitBaseline } from './schema.js';
 import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
@@ -326,10 +327,15 @@ function observe(captured: CapturedResponse, url: string): HttpResponse {
   return response;
 }
 
-function comparable(response: HttpResponse): ComparableResponse {
+function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
-  return { status: response.status, headers, body: response.body };
+  const out: ComparableResponse = { status: response.status, headers, body: response.body };
+  // A parsed JSON body keeps its text: parity compares numbers and repeated keys as written.
+  const body = response.body;
+  if (captured && body.kind === 'present' && typeof body.content !== 'string')
+    out.text = captured.body.toString('utf8');
+  return out;
 }
 
 function schemaBody(body: HttpResponse['body']): unknown {
@@ -370,6 +376,7 @@ async function evaluate(
   noise: RouteNoise,
   schema: SchemaChecker | undefined,
   sampleMonolith?: () => Promise<CapturedResponse[]>,
+  notSampled?: string,
 ): Promise<InteractionResult> {
   const { interaction, loaded } = item;
   const observed: Partial<Record<TargetName, HttpResponse[]>> = {};
@@ -416,20 +423,23 @@ async function evaluate(
   const monolith = observed.monolith;
   const candidate = observed.candidate;
   if (monolith && candidate) {
-    const base = comparable(monolith[0]!);
-    const differences = diffResponses(base, comparable(candidate[0]!), noise);
+    const base = comparable(monolith[0]!, runs.monolith!.responses[0]);
+    const differences = diffResponses(base, comparable(candidate[0]!, runs.candidate!.responses[0]), noise);
     let samples: ReturnType<typeof diffResponses>[] = [];
     // Noise samples only ever explain differences, so the monolith is sampled again only when
     // there is a difference to explain. A sample that fails explains nothing: differences count.
     if (sampleMonolith && differences.some((d) => !d.noise)) {
       const url = targets.find((t) => t.name === 'monolith')!.options.url;
       try {
-        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url)), noise));
+        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url), r), noise));
       } catch {
         samples = [];
       }
     }
     result.parity = judgeParity(differences, samples, noise);
+    if (!sampleMonolith && notSampled !== undefined && result.parity.differences.length > 0) {
+      result.parity.notSampled = notSampled;
+    }
   }
 
   if (schema) {
@@ -623,8 +633,14 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
         }),
       );
       const monolith = targets.find((t) => t.name === 'monolith');
+      const { method, path } = item.interaction.request;
+      // A stateful interaction gets a fresh state cycle per sample; anything else unsafe would be a second write.
+      const resendable = stateful || SAFE_METHODS.has(method.toUpperCase()) || options.sampleUnsafeMethods === true;
+      const notSampled = resendable
+        ? undefined
+        : `${method.toUpperCase()} is not a safe method and no provider state isolates a second request, so the monolith was not replayed for noise samples and every difference counts (sampleUnsafeMethods / --sample-unsafe-methods re-sends it)`;
       const sampleMonolith =
-        monolith && options.candidate && noiseSamples > 1
+        monolith && options.candidate && noiseSamples > 1 && resendable
           ? async () => {
               const schedule = stateful ? lanes.get('monolith')! : pools.get('monolith')!;
               const run = await schedule(() => runOnTarget(monolith, item, noiseSamples - 1));
@@ -632,8 +648,15 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
               return run.responses;
             }
           : undefined;
-      const { method, path } = item.interaction.request;
-      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
+      results[item.slot] = await evaluate(
+        item,
+        runs,
+        targets,
+        noise.forRoute(method, path),
+        schema,
+        sampleMonolith,
+        notSampled,
+      );
       options.onProgress?.(++done, results.length);
     };
     let next = 0;
