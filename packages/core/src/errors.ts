@@ -1,3 +1,5 @@
+import { redactCredentials } from './text.js';
+
 /**
  * One registry of coded errors. Every failure kind cutover reports has a stable `CUTOVER_…` code,
  * a message that names the file, path or URL involved, and keeps the real cause.
@@ -51,10 +53,16 @@ export class CutoverError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages and details are printed and published: credentials in a URL never reach them.
+    super(redactCredentials(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = Object.fromEntries(
+      Object.entries(options.details ?? {}).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? redactCredentials(value) : value,
+      ]),
+    );
   }
 
   toJSON(): { code: ErrorCode; name: string; message: string; details: Record<string, unknown> } {
@@ -122,8 +130,10 @@ export class OutputError extends CutoverError {
 export function describeError(error: unknown): { code?: string; message: string } {
   if (isCutoverError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) {
+    // Not ours (a library's, the runtime's): its message may quote a URL with credentials.
+    const message = redactCredentials(error.message);
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
+    return typeof code === 'string' ? { code, message } : { message };
   }
-  return { message: String(error) };
+  return { message: redactCredentials(String(error)) };
 }

@@ -1,4 +1,4 @@
-import { CutoverError, ErrorCodes, type PactReference } from '@cutover/core';
+import { CutoverError, ErrorCodes, redactCredentials, type PactReference } from '@cutover/core';
 import { checkInteractionResult, type Evidence, type EvidenceProblem, type EvidenceReport } from './evidence.js';
 
 /** Pact Broker credentials: a bearer token, or basic auth. */
@@ -129,6 +129,26 @@ function absolute(base: string, href: string): string {
  * so a pact that changed after the verification shows up as `not-verified`.
  */
 export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Promise<Evidence> {
+  return redactSources(await brokerEvidence(options));
+}
+
+/** Sources and messages are printed and published: a broker URL's credentials must not reach them. */
+function redactSources(evidence: Evidence): Evidence {
+  return {
+    reports: evidence.reports.map((report) => ({
+      ...report,
+      source: redactCredentials(report.source),
+      pacts: report.pacts.map((pact) => ({ ...pact, source: redactCredentials(pact.source) })),
+    })),
+    problems: evidence.problems.map((problem) => ({
+      ...problem,
+      message: redactCredentials(problem.message),
+      source: redactCredentials(problem.source),
+    })),
+  };
+}
+
+async function brokerEvidence(options: BrokerEvidenceOptions): Promise<Evidence> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const base = options.brokerUrl.replace(/\/+$/, '');
   const get = (url: string) => request(url, { auth: options.auth, timeoutMs });
@@ -274,9 +294,10 @@ export async function recordDecision(
   decision: unknown,
   options: { auth?: BrokerAuth; timeoutMs?: number } = {},
 ): Promise<RecordOutcome> {
-  const url = `${brokerUrl.replace(/\/+$/, '')}/cutover/decisions`;
+  const target = `${brokerUrl.replace(/\/+$/, '')}/cutover/decisions`;
+  const url = redactCredentials(target);
   try {
-    const { location } = await request(url, {
+    const { location } = await request(target, {
       method: 'POST',
       body: JSON.stringify(decision),
       auth: options.auth,

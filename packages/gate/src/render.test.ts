@@ -61,7 +61,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith or pact | Candidate | Detail |');
     const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
     expect(row).toContain(
-      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
+      '| web-app | tracking \\<SHP-1001\\> \\& "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
     );
     // a table row keeps its column count: escaped pipes do not split cells
     expect(row.split(/(?<!\\)\|/).length).toBe(9);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { RESULTS_FORMAT, UsageError } from '@cutover/core';
+import { redactCredentials, RESULTS_FORMAT, UsageError } from '@cutover/core';
 import type { InteractionResult, VerificationReport } from '@cutover/core';
 import { BrokerError, brokerJson, halLink, resolveHref } from './broker.js';
 import type { BrokerAuth } from './broker.js';
@@ -161,7 +161,11 @@ export async function publishVerificationResults(
   for (const { index, url } of targets) {
     const body = verificationBody(report, byPact.get(index)!, options.providerVersion, options.buildUrl);
     await brokerJson('POST', url, options, body);
-    published.push({ pact: report.pacts[index]!.source, url, success: body.success as boolean });
+    published.push({
+      pact: report.pacts[index]!.source,
+      url: redactCredentials(url),
+      success: body.success as boolean,
+    });
   }
   return published;
 }

@@ -8,6 +8,7 @@ import {
   observedResponse,
   parseRoutePattern,
   RESULTS_FORMAT,
+  redactCredentials,
   routeMatches,
   UsageError,
 } from '@cutover/core';
@@ -675,14 +676,14 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       startedAt,
       finishedAt: new Date().toISOString(),
       provider: { name: options.provider?.name ?? pacts[0]?.pact.provider.name ?? 'unknown' },
-      targets: Object.fromEntries(targets.map((t) => [t.name, { url: t.options.url }])),
+      targets: Object.fromEntries(targets.map((t) => [t.name, { url: redactCredentials(t.options.url) }])),
       pacts: pacts.map((p) => p.reference),
       results,
       summary: summarize(results),
     };
     if (options.provider?.version !== undefined) report.provider.version = options.provider.version;
     if (options.provider?.branch !== undefined) report.provider.branch = options.provider.branch;
-    if (schema) report.openapi = { source: schema.source };
+    if (schema) report.openapi = { source: redactCredentials(schema.source) };
     return report;
   } finally {
     await Promise.all(targets.flatMap((t) => [t.client.close(), t.states?.close()]));

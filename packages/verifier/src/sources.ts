@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openPact, PactLoadError, UsageError } from '@cutover/core';
+import { openPact, PactLoadError, redactCredentials, UsageError } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { fetchPactsForVerification } from './broker.js';
 import type { VerifyOptions } from './options.js';
@@ -82,14 +82,16 @@ export async function loadPacts(
   if (options.broker) {
     for (const fetched of await fetchPactsForVerification(options.broker)) {
       const pactIndex = loaded.length;
+      // The source is printed and published; the broker URL may carry credentials.
+      const source = redactCredentials(fetched.url);
       const pact = openPact(fetched.content, {
-        source: fetched.url,
+        source,
         onInteraction: (i, header) => visit(pactIndex, i, header),
       });
       const reference: PactReference = {
         consumer: pact.consumer.name,
         provider: pact.provider.name,
-        source: fetched.url,
+        source,
         sha256: sha256(JSON.stringify(fetched.content)),
       };
       const links = fetched.content._links as Record<string, { name?: unknown; href?: unknown }> | undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '@cutover/core';
 import type { InteractionResult, SchemaViolation, VerificationReport } from '@cutover/core';
 import { interactionStatus, verificationFailed } from '../run.js';
 import { renderConsole } from './console.js';
@@ -135,7 +136,7 @@ describe('reporters', () => {
     expect(md).toContain('| type | `$.id` | `2` | `"2"` |');
     expect(md).toContain('- **candidate**: error `CUTOVER_TARGET_UNREACHABLE`');
     expect(md).toContain('OpenAPI violations that fail it:');
-    expect(md).toContain('- schema regression (candidate) at /id: /id must be integer [response.body.type]');
+    expect(md).toContain('- schema regression (candidate) at /id: /id must be integer \\[response.body.type\\]');
   });
 
   it('markdown: stays a postable pull-request comment however many interactions fail', () => {
@@ -214,7 +215,7 @@ describe('reporters: OpenAPI violations', () => {
     const md = renderMarkdown(notedReport);
     expect(md).toContain('## ✅');
     expect(md).toContain('### OpenAPI violations that do not fail the run');
-    for (const line of [baseline, monolithOnly, request]) expect(md).toContain(line);
+    for (const line of [baseline, monolithOnly, request]) expect(md).toContain(escapeMarkdown(line));
     const xml = renderJunit(notedReport);
     expect(xml).toMatch(/<system-out>schema baseline \(shared with the monolith\) at \/eta/);
     for (const line of [monolithOnly, request]) expect(xml).toContain(line);

@@ -1,0 +1,93 @@
+/**
+ * Text from outside (pact descriptions and values, provider states, response bodies, policy and
+ * document contents, URLs) made safe for the place it is printed: a terminal, a Markdown comment,
+ * XML, a config comment. Every reporter of every package uses these, so each format has one escaper.
+ */
+
+/**
+ * Characters a reader must see rather than have interpreted: C0 and C1 controls and DEL (ESC starts
+ * terminal sequences, BEL rings, CR rewrites the line), line and paragraph separators, bidirectional
+ * overrides and isolates (text that reads differently from what it is), lone surrogates and the
+ * noncharacters U+FFFE/U+FFFF (which XML cannot carry).
+ */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|\p{Cs}/gu;
+
+function escapeCode(ch: string): string {
+  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Shows control and other invisible characters as `\u001b`-style escapes, so they reach neither
+ * the terminal nor a rendered page as themselves. Tab is kept; newlines too with `keepNewlines`.
+ *
+ * @example
+ * visibleControls('ok\u001b[2Jgone') // 'ok\\u001b[2Jgone'
+ */
+export function visibleControls(text: string, options: { keepNewlines?: boolean } = {}): string {
+  return text.replace(INVISIBLE, (ch) => (options.keepNewlines && (ch === '\n' || ch === '\r') ? ch : escapeCode(ch)));
+}
+
+/**
+ * Inline Markdown text: characters that would start emphasis, links, images, HTML, entities, code,
+ * strikethrough, math or break a table cell are backslash-escaped; a line break becomes a space (a
+ * field never starts a block); other controls are shown visibly.
+ *
+ * @example
+ * escapeMarkdown('**urgent** [click](http://x)') // '\\*\\*urgent\\*\\* \\[click\\](http://x)'
+ */
+export function escapeMarkdown(text: string): string {
+  return visibleControls(text.replace(/\r?\n/g, ' ')).replace(/[\\`*_|<>[\]&~$]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A Markdown code span holding `text` verbatim (shown as typed, never rendered): the fence is longer
+ * than any run of backticks inside, controls are shown visibly and `|` is escaped for table cells
+ * (GitHub removes that backslash inside a table; keep `table: false` outside one).
+ *
+ * @example
+ * markdownCode('a`b|c') // '`` a`b\\|c ``'
+ */
+export function markdownCode(text: string, options: { table?: boolean } = {}): string {
+  let body = visibleControls(text.replace(/\r?\n/g, ' '));
+  if (options.table !== false) body = body.replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  // A span that starts or ends with a backtick (or is blank) needs padding; one space each side is stripped.
+  const pad = longest > 0 || /^ | $/.test(body) || body === '' ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/**
+ * Text for XML content and attribute values: the five special characters as entities, and
+ * characters XML 1.0 cannot carry at all (most controls, lone surrogates) shown visibly instead of
+ * dropped. Tab, CR and LF stay.
+ *
+ * @example
+ * escapeXml('a < b & "c"\u0007') // 'a &lt; b &amp; &quot;c&quot;\\u0007'
+ */
+export function escapeXml(text: string): string {
+  return visibleControls(text, { keepNewlines: true }).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+}
+
+/** `scheme://userinfo@`, where userinfo runs to the last `@` before the host. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>`\\]*)@/gi;
+
+/**
+ * Hides credentials written into URLs anywhere in `text`: `http://user:secret@host` becomes
+ * `http://user:***@host`, and a lone user part (often a token, `https://ghp_x@host`) `https://***@host`.
+ * Every message, report and error that prints a target, state or broker URL goes through it.
+ *
+ * @example
+ * redactCredentials('GET http://ci:s3cret@broker/pacts failed') // 'GET http://ci:***@broker/pacts failed'
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}@`;
+  });
+}
