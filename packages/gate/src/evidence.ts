@@ -11,6 +11,7 @@ import {
   type VerificationReport,
 } from '@cutover/core';
 import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker.js';
+import { versionProblem } from './values.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =
@@ -212,6 +213,11 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
     '$.provider.name',
     'must be a string',
   );
+  if (report.provider.version !== undefined) {
+    // The version is written into the routing artifacts' comments and reports.
+    const problem = typeof report.provider.version === 'string' ? versionProblem(report.provider.version) : 'is not a string';
+    needString(problem === undefined, '$.provider.version', `${problem ?? ''}`);
+  }
   needString(
     Date.parse(report.startedAt) <= Date.parse(report.finishedAt),
     '$.finishedAt',

@@ -17,4 +17,5 @@ export * from './openapi.js';
 export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
+export * from './values.js';
 export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
