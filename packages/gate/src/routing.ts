@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
 import { ConfigError, UsageError, visibleControls } from '@cutover/core';
 import type { GateDecision, RouteDecision } from './decide.js';
@@ -24,8 +25,17 @@ export interface RenderRoutingOptions {
 
 export const ROUTING_FORMAT = 'cutover.routing/v1' as const;
 
+/**
+ * The nginx variable prefix of a route: one per route name (`_` → `_u`, `-` → `_d`, anything else
+ * `_x` and its code, so `a-b` and `a_b` never share variables), and short enough for nginx's
+ * default `variables_hash_bucket_size` (a long name is cut and suffixed with its hash).
+ */
 function varName(route: RouteDecision): string {
-  return `cutover_${route.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const encoded = route.name.replace(/[^A-Za-z0-9]/g, (c) =>
+    c === '_' ? '_u' : c === '-' ? '_d' : `_x${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (encoded.length <= 23) return `cutover_${encoded}`;
+  return `cutover_${encoded.slice(0, 14)}_${createHash('sha256').update(route.name).digest('hex').slice(0, 8)}`;
 }
 
 /**
