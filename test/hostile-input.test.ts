@@ -127,7 +127,11 @@ describe('hostile input through the CLI', { timeout: 120_000 }, () => {
       join(out, 'verify.xml'),
     ]);
     expect(run.code, run.stderr).toBe(1);
-    const [json, markdown, junit] = ['verify.json', 'verify.md', 'verify.xml'].map((f) => read(join(out, f)));
+    const [json, markdown, junit] = ['verify.json', 'verify.md', 'verify.xml'].map((f) => read(join(out, f))) as [
+      string,
+      string,
+      string,
+    ];
     const everything = { stdout: run.stdout, stderr: run.stderr, json, markdown, junit };
     for (const [where, text] of Object.entries(everything)) expect(text, where).not.toContain(SECRET);
     // The URLs are still named, with the password hidden: the state failure says where it went.

@@ -215,7 +215,8 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
   );
   if (report.provider.version !== undefined) {
     // The version is written into the routing artifacts' comments and reports.
-    const problem = typeof report.provider.version === 'string' ? versionProblem(report.provider.version) : 'is not a string';
+    const problem =
+      typeof report.provider.version === 'string' ? versionProblem(report.provider.version) : 'is not a string';
     needString(problem === undefined, '$.provider.version', `${problem ?? ''}`);
   }
   needString(

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,9 @@ import { isCutoverError } from '@cutover/core';
 import { decide, type GateDecision } from './decide.js';
 import { reportToEvidence } from './evidence.js';
 import { documentedOperations } from './openapi.js';
-import { parsePolicy } from './policy.js';
+import { parsePolicy, POLICY_SCHEMA_URL } from './policy.js';
 import { renderRouting } from './routing.js';
+import { MAX_NAME_LENGTH, SERVICE_NAME, UPSTREAM_NAME } from './values.js';
 import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
 import { nginxTest, requireNginx } from './__fixtures__/nginx.js';
 
@@ -167,6 +168,16 @@ describe('policy values written into artifacts', () => {
   it.for(Object.entries(PAYLOADS))('refuses a candidate service with %s, naming $.candidate.service', ([, value]) => {
     const text = `version: 1\ncandidate: { service: ${JSON.stringify(value)} }\nroutes:\n  - { name: t, match: { methods: [GET], path: /api/** }, currentWeight: 0 }\n`;
     expect(() => parsePolicy(text, 'cutover.yaml')).toThrow(/\$\.candidate\.service: must match pattern/);
+  });
+
+  it('uses the same service and upstream grammar in the published policy schema as in the gate', async () => {
+    const schema = JSON.parse(await readFile(POLICY_SCHEMA_URL, 'utf8')) as {
+      properties: { candidate: { properties: { service: { pattern: string; maxLength: number } } } };
+      definitions: { upstreamName: { pattern: string } };
+    };
+    expect(schema.properties.candidate.properties.service.pattern).toBe(SERVICE_NAME.source);
+    expect(schema.properties.candidate.properties.service.maxLength).toBe(MAX_NAME_LENGTH);
+    expect(schema.definitions.upstreamName.pattern).toBe(UPSTREAM_NAME.source);
   });
 
   it('accepts service names that are names or host:port, spaces included', () => {

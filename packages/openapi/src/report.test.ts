@@ -102,4 +102,22 @@ describe('reporters', () => {
       '### The document itself\n\n- warning `operation.ambiguous`: GET /pets/{id} and /pets/{name}',
     );
   });
+
+  it('Markdown and console: a description cannot format, link or reach the terminal as control characters', async () => {
+    const doc = await loadOpenApi(fixture('shipments-3.0.yaml'), { validate: false });
+    const description = '**urgent** [click](http://evil) `x\u001b[2J\u0007';
+    const hostile = checkPacts(doc, [
+      pact('web', [interaction(0, description, { method: 'GET', path: '/v1/nowhere`|' }, { status: 200 })], 'p.json'),
+    ]);
+    const markdown = formatMarkdownReport(hostile);
+    const console = formatConsoleReport(hostile);
+    for (const text of [markdown, console]) for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
+    const row = markdown.split('\n').find((l) => l.startsWith('| error'))!;
+    expect(row).toContain(
+      '| \\*\\*urgent\\*\\* \\[click\\](http://evil) \\`x\\\\u001b\\[2J\\\\u0007 (`` GET /v1/nowhere`\\| ``) |',
+    );
+    expect(console).toContain(
+      'web → logistics: **urgent** [click](http://evil) `x\\u001b[2J\\u0007 (GET /v1/nowhere`|)',
+    );
+  });
 });

@@ -285,3 +285,60 @@ describe('console summary table', () => {
     expect(tableLines[3]).toMatch(/^… 4 more routes\s+4\s+4/);
   });
 });
+
+describe('reporters: text from pacts, targets and URLs', () => {
+  const ESC = '\u001b';
+  const BEL = '\u0007';
+  const hostile: InteractionResult = {
+    ...failed,
+    description: `**urgent** [click](http://evil) ${ESC}[2J${BEL}`,
+    providerStates: [{ name: 'item <b>1</b> | exists', params: {} }],
+    parity: {
+      status: 'differs',
+      differences: [
+        {
+          kind: 'value',
+          path: '$.a`b|c',
+          monolith: 'x`y',
+          candidate: `${ESC}[31m|`,
+          message: 'differs',
+        },
+      ],
+      noise: [],
+    },
+  };
+  const hostileReport: VerificationReport = {
+    ...report,
+    targets: { monolith: { url: 'http://ci:secret@m' }, candidate: { url: 'https://token@c' } },
+    results: [hostile],
+  };
+
+  it('console: control characters are shown as \\u escapes and URL credentials are hidden', () => {
+    const text = renderConsole(hostileReport);
+    for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
+    expect(text).toContain('[click](http://evil) \\u001b[2J\\u0007');
+    expect(text).toContain('monolith http://ci:***@m, candidate https://***@c');
+    expect(text).not.toContain('secret');
+  });
+
+  it('markdown: descriptions and states cannot format, link or break the table; code spans hold backticks', () => {
+    const md = renderMarkdown(hostileReport);
+    for (const c of ['\u0007', '\u001b']) expect(md).not.toContain(c);
+    expect(md).toContain('#### web-app: \\*\\*urgent\\*\\* \\[click\\](http://evil) \\\\u001b\\[2J\\\\u0007');
+    expect(md).toContain('(given item \\<b\\>1\\</b\\> \\| exists)');
+    const row = md.split('\n').find((line) => line.startsWith('| value'))!;
+    expect(row).toBe('| value | `` $.a`b\\|c `` | `` "x`y" `` | `"\\u001b[31m\\|"` |');
+    expect(row.split(/(?<!\\)\|/).length).toBe(6);
+    expect(md).toContain('**monolith** http://ci:\\*\\*\\*@m');
+    expect(md).not.toContain('secret');
+  });
+
+  it('junit: stays well-formed XML and shows control characters instead of dropping them', () => {
+    const xml = renderJunit(hostileReport);
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).toContain(
+      'name="web-app: **urgent** [click](http://evil) \\u001b[2J\\u0007 (given item &lt;b&gt;1&lt;/b&gt; | exists)"',
+    );
+  });
+});
