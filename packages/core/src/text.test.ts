@@ -36,6 +36,10 @@ describe('markdownCode', () => {
     expect(markdownCode('plain')).toBe('`plain`');
   });
 
+  it('handles text with hundreds of thousands of backtick runs', () => {
+    expect(markdownCode('a`'.repeat(300_000))).toMatch(/^`` a`a`/);
+  });
+
   it('escapes pipes for a table cell only, and flattens newlines and controls', () => {
     expect(markdownCode('a|b')).toBe('`a\\|b`');
     expect(markdownCode('a|b', { table: false })).toBe('`a|b`');
@@ -73,6 +77,13 @@ describe('redactCredentials', () => {
   it('leaves URLs without credentials, e-mail addresses and already redacted text alone', () => {
     const text = 'http://host/path?u=a@b mail a@b.c http://u:***@h';
     expect(redactCredentials(text)).toBe(text);
+  });
+
+  it('takes linear time on text with many word boundaries or scheme-like runs', () => {
+    const started = performance.now();
+    for (const text of ['a.'.repeat(500_000), 'http://'.repeat(100_000), `${'x://a'.repeat(100_000)}@`])
+      redactCredentials(text);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('applies to every coded error message and its string details, and to any error described', () => {

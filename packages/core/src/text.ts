@@ -52,7 +52,7 @@ export function escapeMarkdown(text: string): string {
 export function markdownCode(text: string, options: { table?: boolean } = {}): string {
   let body = visibleControls(text.replace(/\r?\n/g, ' '));
   if (options.table !== false) body = body.replace(/\|/g, '\\|');
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = (body.match(/`+/g) ?? []).reduce((max, run) => Math.max(max, run.length), 0);
   const fence = '`'.repeat(longest + 1);
   // A span that starts or ends with a backtick (or is blank) needs padding; one space each side is stripped.
   const pad = longest > 0 || /^ | $/.test(body) || body === '' ? ' ' : '';
@@ -74,8 +74,11 @@ export function escapeXml(text: string): string {
   );
 }
 
-/** `scheme://userinfo@`, where userinfo runs to the last `@` before the host. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>`\\]*)@/gi;
+/**
+ * `scheme://userinfo@`, where userinfo runs to the last `@` before the host. The scheme is bounded
+ * so that text with many word boundaries (`a.a.a.…`) is scanned in linear time.
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/?#"'<>`\\]*)@/gi;
 
 /**
  * Hides credentials written into URLs anywhere in `text`: `http://user:secret@host` becomes
