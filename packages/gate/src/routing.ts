@@ -47,9 +47,11 @@ function comment(text: string): string {
 }
 
 /** An nginx double-quoted string: `\` and `"` escaped, so the value can neither end it nor change escapes inside it. */
-function nginxString(value: string): string {
+function nginxString(value: string, what: string): string {
   if (visibleControls(value) !== value)
-    throw new UsageError(`${JSON.stringify(value)} cannot be written into nginx config: it holds a control character`);
+    throw new UsageError(
+      `${what} ${JSON.stringify(value)} cannot be written into nginx config: it holds a control character`,
+    );
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -91,7 +93,7 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
     http.push('', comment(describe(route, candidate)));
     if (weight > 0 && weight < 100) {
       http.push(
-        `split_clients ${nginxString(splitKey)} $${v}_bucket {`,
+        `split_clients ${nginxString(splitKey, 'the nginx split key')} $${v}_bucket {`,
         `    ${weight}% candidate;`,
         `    * monolith;`,
         '}',
@@ -107,7 +109,7 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
     server.push(
       '',
       comment(describe(route, candidate)),
-      `location ~ ${nginxString(globToRegex(route.path))} {`,
+      `location ~ ${nginxString(globToRegex(route.path), `the path of route ${route.name}`)} {`,
       `    proxy_pass http://$${v}_upstream;`,
       '}',
     );
