@@ -7,7 +7,7 @@
  * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
  */
 export * from './errors.js';
-export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, visibleControls } from './text.js';
+export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, redactUrl, visibleControls } from './text.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';

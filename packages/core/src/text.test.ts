@@ -64,18 +64,22 @@ describe('escapeXml', () => {
 });
 
 describe('redactCredentials', () => {
-  it('hides the password of user:password URLs and a lone user part, everywhere in a text', () => {
+  it('hides user info and credential-like query parameters of every URL in a text', () => {
     expect(redactCredentials('GET http://ci:s3cret@broker:9292/pacts failed')).toBe(
-      'GET http://ci:***@broker:9292/pacts failed',
+      'GET http://***:***@broker:9292/pacts failed',
     );
-    expect(redactCredentials('https://ghp_token@github.com/x and ws://u:p@h')).toBe(
-      'https://***@github.com/x and ws://u:***@h',
+    expect(redactCredentials('https://ghp_token@github.com/x and ws://u:p@h/')).toBe(
+      'https://***@github.com/x and ws://***:***@h/',
     );
-    expect(redactCredentials('http://u:p@ss@host/')).toBe('http://u:***@host/');
+    expect(redactCredentials('http://u:p@ss@host/')).toBe('http://***:***@host/');
+    expect(redactCredentials('see "http://h/state?access_token=abc&page=2", then')).toBe(
+      'see "http://h/state?access_token=***&page=2", then',
+    );
+    expect(redactCredentials('http://u:p@h:99999: refused')).toBe('http://***@h:99999: refused');
   });
 
   it('leaves URLs without credentials, e-mail addresses and already redacted text alone', () => {
-    const text = 'http://host/path?u=a@b mail a@b.c http://u:***@h';
+    const text = 'http://host/path?q=1 mail a@b.c http://***:***@h/ http://h:1234';
     expect(redactCredentials(text)).toBe(text);
   });
 
@@ -88,8 +92,8 @@ describe('redactCredentials', () => {
 
   it('applies to every coded error message and its string details, and to any error described', () => {
     const error = new ConfigError('cannot reach http://u:secret@h/x', { details: { url: 'http://u:secret@h/x' } });
-    expect(error.message).toBe('cannot reach http://u:***@h/x');
-    expect(error.details.url).toBe('http://u:***@h/x');
-    expect(describeError(new TypeError('bad URL http://u:secret@h')).message).toBe('bad URL http://u:***@h');
+    expect(error.message).toBe('cannot reach http://***:***@h/x');
+    expect(error.details.url).toBe('http://***:***@h/x');
+    expect(describeError(new TypeError('bad URL http://u:secret@h')).message).toBe('bad URL http://***:***@h/');
   });
 });

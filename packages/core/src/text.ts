@@ -74,23 +74,43 @@ export function escapeXml(text: string): string {
   );
 }
 
-/**
- * `scheme://userinfo@`, where userinfo runs to the last `@` before the host. The scheme is bounded
- * so that text with many word boundaries (`a.a.a.…`) is scanned in linear time.
- */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/?#"'<>`\\]*)@/gi;
+const REDACTED = '***';
+// Query parameters that carry credentials in some setups (proxies, signed URLs).
+const SECRET_PARAMS = /token|password|passwd|secret|key|signature|auth/i;
 
 /**
- * Hides credentials written into URLs anywhere in `text`: `http://user:secret@host` becomes
- * `http://user:***@host`, and a lone user part (often a token, `https://ghp_x@host`) `https://***@host`.
- * Every message, report and error that prints a target, state or broker URL goes through it.
+ * A URL fit for a message: user info and credential-like query parameters replaced by `***`.
  *
  * @example
- * redactCredentials('GET http://ci:s3cret@broker/pacts failed') // 'GET http://ci:***@broker/pacts failed'
+ * redactUrl('https://ci:s3cret@broker.example/pacts?access_token=abc'); // 'https://***:***@broker.example/pacts?access_token=***'
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, `//${REDACTED}@`);
+  }
+  if (parsed.username) parsed.username = REDACTED;
+  if (parsed.password) parsed.password = REDACTED;
+  for (const name of [...parsed.searchParams.keys()])
+    if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, REDACTED);
+  return parsed.href;
+}
+
+/** A URL in running text; the scheme is bounded so that text like `a.a.a.…` is scanned in linear time. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`\\]+/gi;
+/** What {@link redactUrl} would change: user info, or a query parameter named like a credential. */
+const MAY_HOLD_SECRETS = /@|[?&][^=&#]*(token|password|passwd|secret|key|signature|auth)[^=&#]*=/i;
+
+/**
+ * Every URL in `text` through {@link redactUrl}: `GET http://ci:secret@broker/x failed` becomes
+ * `GET http://***:***@broker/x failed`. Coded errors, described errors and reports go through it,
+ * so credentials in a target, state, broker or document URL are never printed.
+ *
+ * @example
+ * redactCredentials('GET http://ci:s3cret@broker/pacts failed') // 'GET http://***:***@broker/pacts failed'
  */
 export function redactCredentials(text: string): string {
-  return text.replace(URL_CREDENTIALS, (_, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}@`;
-  });
+  return text.replace(URL_IN_TEXT, (url) => (MAY_HOLD_SECRETS.test(url) ? redactUrl(url) : url));
 }
