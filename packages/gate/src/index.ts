@@ -19,3 +19,4 @@ export * from './render.js';
 export * from './routing.js';
 export * from './values.js';
 export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
+export type { MethodCoverage } from './coverage.js';

@@ -9,9 +9,10 @@ import {
   schemaFindings,
   summaryLine,
 } from './format.js';
+import { sharedHeaderDifferences } from './shared.js';
 
 /** Lines for the terminal: what came from pacts and targets cannot move the cursor or ring the bell. */
-function lines(out: string[]): string {
+function terminalLines(out: string[]): string {
   return `${out.map((line) => visibleControls(line)).join('\n')}\n`;
 }
 
@@ -54,9 +55,10 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
   const limit = options.maxProblems ?? 10;
   const maxRoutes = options.maxRoutes ?? 30;
   const targets = TARGETS.filter((t) => report.targets[t]);
-  yield lines([
+  yield terminalLines([
     `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${redactCredentials(report.targets[t]!.url)}`).join(', ')}`,
   ]);
+  const { shared, isShared } = sharedHeaderDifferences(report.results);
   for (const result of report.results) {
     const out: string[] = [];
     const status = interactionStatus(result);
@@ -67,7 +69,7 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
       out.push('', `NOTE${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
       for (const line of notes.slice(0, limit)) out.push(`  ${line}`);
       if (notes.length > limit) out.push(`  … and ${notes.length - limit} more`);
-      yield lines(out);
+      yield terminalLines(out);
       continue;
     }
     const tag = status === 'skipped' ? 'SKIP' : status === 'errored' ? 'ERROR' : 'FAIL';
@@ -75,13 +77,17 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
     if (status === 'skipped') {
       out.push(`  ${Object.values(result.targets)[0]?.error?.message ?? 'not replayable'}`);
     } else {
-      const lines = problems(result);
+      const lines = problems(result, Infinity, isShared);
       for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
       if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
     }
-    yield lines(out);
+    yield terminalLines(out);
   }
   const out: string[] = [];
+  if (shared.length > 0) {
+    out.push('', 'Header differences common to the run (each listed once, not under every interaction):');
+    for (const h of shared) out.push(`  ${visibleControls(h.sentence)}`);
+  }
   const byRoute = new Map<string, number[]>();
   for (const result of report.results) {
     const key = routeLabel(result);
