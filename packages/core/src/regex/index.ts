@@ -1,0 +1,72 @@
+import { RE2JS } from 're2js';
+import { RegexIssue, rubyToRe2 } from './ruby.js';
+
+export { RegexIssue } from './ruby.js';
+
+/**
+ * A pact regex, compiled for a linear-time engine (RE2 semantics, via re2js): no pattern can make
+ * a match run longer than linear in the value's length.
+ */
+export interface PactRegex {
+  readonly source: string;
+  /** True when the whole value matches, as pact-reference's `Regex::is_match` (Oniguruma, whole string) decides. */
+  matches(value: string): boolean;
+}
+
+/** A JSON Schema / OpenAPI `pattern`: ECMA-262 syntax, found anywhere in the value. */
+export interface SchemaPattern {
+  readonly source: string;
+  test(value: string): boolean;
+}
+
+function compileRe2(source: string, re2: string, flags = 0): RE2JS {
+  try {
+    return RE2JS.compile(re2, flags);
+  } catch (cause) {
+    // What is left after translation is RE2's own limits (repeat counts over 1000, program size).
+    throw new RegexIssue('unsupported', source, `beyond the linear-time engine's limits: ${(cause as Error).message}`, 0);
+  }
+}
+
+const pactCache = new Map<string, PactRegex | RegexIssue>();
+
+/**
+ * Compiles a pact matcher's regex in the dialect pact-reference reads (Ruby/Oniguruma syntax).
+ * Throws {@link RegexIssue}: `invalid` when the reference verifier refuses the pattern too,
+ * `unsupported` when it is valid there but needs backtracking (backreferences, lookaround...).
+ *
+ * @example
+ * compilePactRegex('(?-mix:application\\/hal\\+json.*)').matches('application/hal+json') // true
+ */
+export function compilePactRegex(source: string): PactRegex {
+  let compiled = pactCache.get(source);
+  if (compiled === undefined) {
+    try {
+      const re = compileRe2(source, rubyToRe2(source));
+      compiled = { source, matches: (value) => re.matches(value) };
+    } catch (e) {
+      if (!(e instanceof RegexIssue)) throw e;
+      compiled = e;
+    }
+    // Pacts repeat the same few patterns; the cache is bounded so hostile input cannot grow it.
+    if (pactCache.size > 1000) pactCache.clear();
+    pactCache.set(source, compiled);
+  }
+  if (compiled instanceof RegexIssue) throw compiled;
+  return compiled;
+}
+
+/**
+ * Compiles an OpenAPI / JSON Schema `pattern` (ECMA-262 syntax, unanchored) for the linear-time
+ * engine. Throws {@link RegexIssue} for what RE2 cannot run (lookaround, backreferences).
+ */
+export function compileSchemaPattern(source: string): SchemaPattern {
+  let re2: string;
+  try {
+    re2 = RE2JS.translateRegExp(source);
+  } catch (cause) {
+    throw new RegexIssue('invalid', source, (cause as Error).message, 0);
+  }
+  const re = compileRe2(source, re2);
+  return { source, test: (value) => re.test(value) };
+}

@@ -1,0 +1,548 @@
+/**
+ * Translates a regular expression in Ruby/Oniguruma syntax (the dialect pact-reference compiles
+ * matchers with: Rust's `onig` crate, Ruby syntax, UTF-8) into RE2 syntax, so that a linear-time
+ * engine runs it. Constructs Oniguruma refuses are refused here too (`RegexSyntaxIssue`); constructs
+ * it accepts that no linear-time engine can run (backreferences, lookaround, atomic groups...) are
+ * reported as unsupported, naming the construct.
+ */
+
+import { RE2JS } from 're2js';
+
+/** Why a pattern cannot be run: `invalid` (the reference verifier refuses it too) or `unsupported`. */
+export class RegexIssue extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'unsupported',
+    readonly construct: string,
+    readonly reason: string,
+    readonly at: number,
+  ) {
+    super(`${reason} (at offset ${at}: ${JSON.stringify(construct)})`);
+  }
+}
+
+// Oniguruma's Unicode classes (ONIG_OPTION_NONE, UTF-8): \d is Decimal_Number, \w is letters,
+// marks, numbers and connector punctuation, \s is White_Space.
+const DIGIT = '\\p{Nd}';
+const WORD = '\\p{L}\\p{M}\\p{Nd}\\p{Nl}\\p{Pc}';
+const SPACE = '\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}';
+const HEX = '0-9a-fA-F';
+
+/** Class contents of POSIX bracket and `\p{…}` property names (normalised: lower case, no `_- `). */
+const PROPERTY_CLASSES: Record<string, string> = {
+  alpha: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}',
+  alphabetic: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}',
+  digit: DIGIT,
+  alnum: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}',
+  upper: '\\p{Lu}',
+  lower: '\\p{Ll}',
+  space: SPACE,
+  whitespace: SPACE,
+  blank: '\\t\\p{Zs}',
+  cntrl: '\\p{Cc}',
+  punct: '\\p{P}$+<=>^`|~',
+  xdigit: HEX,
+  word: WORD,
+  ascii: '\\x00-\\x7F',
+  any: '\\x00-\\x{10FFFF}',
+};
+
+const SHORT_CLASSES: Record<string, string> = { d: DIGIT, w: WORD, s: SPACE, h: HEX };
+
+const UNSUPPORTED_GROUPS: Record<string, string> = {
+  '=': 'a lookahead (?=…)',
+  '!': 'a negative lookahead (?!…)',
+  '<=': 'a lookbehind (?<=…)',
+  '<!': 'a negative lookbehind (?<!…)',
+  '>': 'an atomic group (?>…)',
+  '~': 'an absence operator (?~…)',
+  '(': 'a conditional (?(…)…)',
+};
+
+const UNSUPPORTED_ESCAPES: Record<string, string> = {
+  k: 'a named backreference \\k<…>',
+  g: 'a subroutine call \\g<…>',
+  K: 'a match-start reset \\K',
+  G: 'a search-start anchor \\G',
+  R: 'a linebreak escape \\R',
+  X: 'an extended grapheme cluster \\X',
+  y: 'a grapheme boundary \\y',
+  Y: 'a grapheme boundary \\Y',
+  N: 'a non-newline escape \\N',
+  O: 'an any-character escape \\O',
+};
+
+interface Flags {
+  extended: boolean;
+}
+
+/** One translated atom and whether a quantifier already applies to it. */
+interface Item {
+  text: string;
+  quantified: boolean;
+  /** Anchors and option switches cannot be repeated. */
+  repeatable: boolean;
+}
+
+function literal(cp: number): string {
+  if (cp < 0x80 && /[\\^$.|?*+()[\]{}\-/]/.test(String.fromCodePoint(cp))) return `\\${String.fromCodePoint(cp)}`;
+  if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) return `\\x{${cp.toString(16)}}`;
+  return String.fromCodePoint(cp);
+}
+
+class Translator {
+  private pos = 0;
+  private flags: Flags = { extended: false };
+
+  constructor(private readonly src: string) {}
+
+  translate(): string {
+    const out = this.alternation(false);
+    if (this.pos < this.src.length) this.invalid(')', 'unmatched close parenthesis');
+    return out;
+  }
+
+  private invalid(construct: string, reason: string, at = this.pos): never {
+    throw new RegexIssue('invalid', construct, reason, at);
+  }
+
+  private unsupported(construct: string, reason: string, at = this.pos): never {
+    throw new RegexIssue('unsupported', construct, reason, at);
+  }
+
+  private peek(offset = 0): string {
+    return this.src[this.pos + offset] ?? '';
+  }
+
+  private alternation(inGroup: boolean): string {
+    const branches: string[] = [];
+    let items: Item[] = [];
+    for (;;) {
+      if (this.pos >= this.src.length) {
+        if (inGroup) this.invalid('(', 'end pattern with unmatched parenthesis');
+        break;
+      }
+      const c = this.peek();
+      if (c === ')') {
+        if (!inGroup) this.invalid(')', 'unmatched close parenthesis');
+        break;
+      }
+      if (c === '|') {
+        this.pos++;
+        branches.push(items.map((i) => i.text).join(''));
+        items = [];
+        continue;
+      }
+      if (this.flags.extended && /\s/.test(c)) {
+        this.pos++;
+        continue;
+      }
+      if (this.flags.extended && c === '#') {
+        while (this.pos < this.src.length && this.peek() !== '\n') this.pos++;
+        continue;
+      }
+      if (this.quantifier(items)) continue;
+      const item = this.atom();
+      if (item) items.push(item);
+    }
+    branches.push(items.map((i) => i.text).join(''));
+    return branches.join('|');
+  }
+
+  /** Reads a quantifier onto the last item; false when the next token is not one. */
+  private quantifier(items: Item[]): boolean {
+    const start = this.pos;
+    const c = this.peek();
+    let q: string;
+    if (c === '*' || c === '+' || c === '?') {
+      q = c;
+      this.pos++;
+    } else if (c === '{') {
+      const m = /^\{(\d*)(,(\d*))?\}/.exec(this.src.slice(this.pos));
+      if (!m || (m[1] === '' && (m[2] === undefined || m[3] === ''))) return false; // a literal '{'
+      const min = m[1] === '' ? 0 : Number(m[1]);
+      const max = m[2] === undefined ? min : m[3] === '' ? undefined : Number(m[3]);
+      if (min > 100000 || (max !== undefined && max > 100000)) this.invalid(m[0], 'too big number for repeat range');
+      if (max !== undefined && max < min) this.invalid(m[0], 'upper bound must be greater than lower bound');
+      q = m[2] === undefined ? `{${min}}` : `{${min},${max ?? ''}}`;
+      this.pos += m[0].length;
+    } else return false;
+    const last = items[items.length - 1];
+    if (!last || !last.repeatable) this.invalid(this.src.slice(start, this.pos), 'target of repeat operator is not specified', start);
+    // Lazy `?` applies to every quantifier; possessive `+` only to ?, * and + in Ruby syntax
+    // (`{n,m}+` is a nested quantifier there).
+    if (this.peek() === '?') {
+      q += '?';
+      this.pos++;
+    } else if (this.peek() === '+' && q.length === 1) {
+      this.unsupported(this.src.slice(start, this.pos + 1), 'a possessive quantifier', start);
+    }
+    if (last.quantified) last.text = `(?:${last.text})`;
+    last.text += q;
+    last.quantified = true;
+    return true;
+  }
+
+  private atom(): Item | undefined {
+    const c = this.peek();
+    const at = this.pos;
+    const plain = (text: string): Item => ({ text, quantified: false, repeatable: true });
+    const anchor = (text: string): Item => ({ text, quantified: false, repeatable: false });
+    switch (c) {
+      case '(':
+        return this.group();
+      case '[':
+        return plain(this.charClass());
+      case '.':
+        this.pos++;
+        return plain('.');
+      // Ruby's ^ and $ are always line anchors; $ matches before any '\n'.
+      case '^':
+        this.pos++;
+        return anchor('(?m:^)');
+      case '$':
+        this.pos++;
+        return anchor('(?m:$)');
+      case '\\':
+        return this.escape();
+      case '*':
+      case '+':
+      case '?':
+        this.invalid(c, 'target of repeat operator is not specified', at);
+      // eslint-disable-next-line no-fallthrough
+      default: {
+        const cp = this.src.codePointAt(this.pos) ?? 0;
+        this.pos += cp > 0xffff ? 2 : 1;
+        return plain(literal(cp));
+      }
+    }
+  }
+
+  private group(): Item | undefined {
+    const start = this.pos;
+    this.pos++; // (
+    if (this.peek() !== '?') return this.groupBody('(?:', start);
+    this.pos++;
+    const c = this.peek();
+    if (c === '#') {
+      const end = this.src.indexOf(')', this.pos);
+      if (end < 0) this.invalid('(?#', 'end pattern in group', start);
+      this.pos = end + 1;
+      return undefined;
+    }
+    if (c === ':') {
+      this.pos++;
+      return this.groupBody('(?:', start);
+    }
+    const two = this.src.slice(this.pos, this.pos + 2);
+    const lookbehind = two === '<=' || two === '<!' ? two : undefined;
+    const unsupported = UNSUPPORTED_GROUPS[lookbehind ?? c];
+    if (unsupported) this.unsupported(`(?${lookbehind ?? c}`, unsupported, start);
+    if (c === '<' || c === "'") {
+      const close = c === '<' ? '>' : "'";
+      const end = this.src.indexOf(close, this.pos + 1);
+      const name = end < 0 ? '' : this.src.slice(this.pos + 1, end);
+      if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(name)) this.invalid(`(?${c}${name}`, 'invalid group name', start);
+      this.pos = end + 1;
+      // Only whether the whole value matches counts, so a named group needs no capture.
+      return this.groupBody('(?:', start);
+    }
+    // Option groups: (?imx-imx) or (?imx-imx:…). Ruby syntax knows no other option letter.
+    const m = /^([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(this.src.slice(this.pos));
+    if (!m) this.invalid(`(?${c}`, 'undefined group option', start);
+    const on = m[1] ?? '';
+    const off = m[2] ?? '';
+    for (const letter of on + off) if (!'imx'.includes(letter)) this.invalid(`(?${m[0]}`, 'undefined group option', start);
+    this.pos += m[0].length;
+    // Ruby's `m` is RE2's `s` (dot matches newline); `x` is handled here, not by the engine.
+    const re2 = (letters: string): string => letters.replace(/x/g, '').replace(/m/g, 's');
+    const set = re2(on);
+    const clear = re2(off);
+    const flagText = `${set}${clear ? `-${clear}` : ''}`;
+    const extended = on.includes('x') ? true : off.includes('x') ? false : this.flags.extended;
+    if (m[3] === ')') {
+      // An isolated option applies to the rest of the enclosing group.
+      this.flags = { extended };
+      return { text: flagText ? `(?${flagText})` : '', quantified: false, repeatable: false };
+    }
+    const saved = this.flags;
+    this.flags = { extended };
+    const body = this.alternation(true);
+    this.pos++; // )
+    this.flags = saved;
+    return { text: `(?${flagText}:${body})`, quantified: false, repeatable: true };
+  }
+
+  private groupBody(open: string, start: number): Item {
+    const saved = this.flags;
+    const body = this.alternation(true);
+    if (this.peek() !== ')') this.invalid('(', 'end pattern with unmatched parenthesis', start);
+    this.pos++;
+    this.flags = saved;
+    return { text: `${open}${body})`, quantified: false, repeatable: true };
+  }
+
+  /** An escape outside a class. */
+  private escape(): Item {
+    const start = this.pos;
+    const item = (text: string, repeatable = true): Item => ({ text, quantified: false, repeatable });
+    const c = this.src[this.pos + 1];
+    if (c === undefined) this.invalid('\\', 'end pattern at escape', start);
+    switch (c) {
+      case 'A':
+        this.pos += 2;
+        return item('\\A', false);
+      case 'z':
+        this.pos += 2;
+        return item('\\z', false);
+      case 'Z': {
+        this.pos += 2;
+        // Before a final '\n' too; only the end of the value can follow it when the whole value
+        // must match, unless the pattern goes on to consume that '\n'.
+        const next = this.peek();
+        if (next !== '' && next !== ')' && next !== '|')
+          this.unsupported('\\Z', 'an end-of-string anchor \\Z followed by more pattern', start);
+        return item('\\z', false);
+      }
+      case 'b':
+      case 'B':
+        this.pos += 2;
+        return item(`\\${c}`, false);
+      case 'D':
+      case 'W':
+      case 'S':
+      case 'H':
+        this.pos += 2;
+        return item(`[^${SHORT_CLASSES[c.toLowerCase()]}]`);
+      default: {
+        const inClass = this.classEscape();
+        if (inClass.kind === 'char') return item(literal(inClass.cp));
+        return item(inClass.negated ? `[^${inClass.text}]` : `[${inClass.text}]`);
+      }
+    }
+  }
+
+  /** An escape that stands for one character or a set of them (valid inside and outside classes). */
+  private classEscape(): { kind: 'char'; cp: number } | { kind: 'set'; text: string; negated: boolean } {
+    const start = this.pos;
+    const c = this.src[this.pos + 1] ?? '';
+    this.pos += 2;
+    const char = (cp: number) => ({ kind: 'char' as const, cp });
+    const hexRun = (re: RegExp): string => {
+      const m = re.exec(this.src.slice(this.pos));
+      if (!m) this.invalid(`\\${c}`, 'invalid code point value', start);
+      this.pos += m[0].length;
+      return m[1] ?? m[0];
+    };
+    const checked = (cp: number, construct: string): number => {
+      if (cp > 0x10ffff) this.invalid(construct, 'invalid code point value', start);
+      return cp;
+    };
+    switch (c) {
+      case 'd':
+      case 'w':
+      case 's':
+      case 'h':
+        return { kind: 'set', text: SHORT_CLASSES[c] ?? '', negated: false };
+      case 'D':
+      case 'W':
+      case 'S':
+      case 'H':
+        return { kind: 'set', text: SHORT_CLASSES[c.toLowerCase()] ?? '', negated: true };
+      case 'p':
+      case 'P':
+        return this.property(c === 'P', start);
+      case 't':
+        return char(9);
+      case 'n':
+        return char(10);
+      case 'r':
+        return char(13);
+      case 'f':
+        return char(12);
+      case 'v':
+        return char(11);
+      case 'a':
+        return char(7);
+      case 'e':
+        return char(27);
+      case 'x':
+        if (this.peek() === '{') return char(checked(parseInt(hexRun(/^\{([0-9a-fA-F]{1,8})\}/), 16), '\\x{'));
+        return char(parseInt(hexRun(/^[0-9a-fA-F]{1,2}/), 16));
+      case 'u':
+        return char(parseInt(hexRun(/^[0-9a-fA-F]{4}/), 16));
+      case 'o':
+        return char(checked(parseInt(hexRun(/^\{([0-7]{1,11})\}/), 8), '\\o{'));
+      case 'c': {
+        const next = this.src.codePointAt(this.pos);
+        if (next === undefined || next > 0x7f) this.invalid('\\c', 'invalid control-code syntax', start);
+        this.pos++;
+        return char(next & 0x1f);
+      }
+      case 'C':
+      case 'M':
+        this.unsupported(`\\${c}`, `a meta/control escape \\${c}-…`, start);
+      // eslint-disable-next-line no-fallthrough
+      case '0': {
+        const m = /^[0-7]{0,2}/.exec(this.src.slice(this.pos));
+        this.pos += m?.[0].length ?? 0;
+        return char(parseInt(`0${m?.[0] ?? ''}`, 8));
+      }
+      default:
+        break;
+    }
+    if (/[1-9]/.test(c)) {
+      // `\1`…`\9` (and any number of an existing group) is a backreference; a longer octal number is a character.
+      const m = /^[0-7]{1,2}/.exec(this.src.slice(this.pos));
+      if (m && /[1-7]/.test(c)) {
+        this.pos += m[0].length;
+        return char(parseInt(`${c}${m[0]}`, 8));
+      }
+      this.unsupported(`\\${c}`, 'a backreference', start);
+    }
+    const escapeKind = UNSUPPORTED_ESCAPES[c];
+    if (escapeKind) this.unsupported(`\\${c}`, escapeKind, start);
+    // Oniguruma reads any other escaped character as itself (`\/`, `\-`, `\Q` → 'Q').
+    const cp = this.src.codePointAt(start + 1) ?? 0;
+    this.pos = start + 1 + (cp > 0xffff ? 2 : 1);
+    return char(cp);
+  }
+
+  private property(upper: boolean, start: number): { kind: 'set'; text: string; negated: boolean } {
+    const m = /^\{(\^?)([^}]*)\}/.exec(this.src.slice(this.pos));
+    if (!m) this.invalid(`\\${upper ? 'P' : 'p'}`, 'invalid character property name', start);
+    this.pos += m[0].length;
+    const negated = upper !== (m[1] === '^');
+    return { kind: 'set', text: this.propertyClass(m[2] ?? '', m[0], start), negated };
+  }
+
+  /** Class contents for a property name, or an error naming it. */
+  private propertyClass(name: string, construct: string, start: number): string {
+    const key = name.toLowerCase().replace(/[\s_-]/g, '');
+    const known = PROPERTY_CLASSES[key];
+    if (known) return known;
+    // General categories (L, Lu, Nd...) and scripts (Greek, Old_Italic...) as RE2 spells them.
+    for (const spelled of [name, `${key.charAt(0).toUpperCase()}${key.slice(1)}`]) {
+      if (/^\w+$/.test(spelled) && KNOWN_PROPERTY(spelled)) return `\\p{${spelled}}`;
+    }
+    this.unsupported(construct, `a character property cutover does not know (${name})`, start);
+  }
+
+  /** A bracket class; returns RE2 text. */
+  private charClass(): string {
+    const start = this.pos;
+    this.pos++; // [
+    let negated = false;
+    if (this.peek() === '^') {
+      negated = true;
+      this.pos++;
+    }
+    const parts: string[] = [];
+    // Negated sets (`[:^alpha:]`, `\W`) kept apart: RE2 can negate only a whole class.
+    const negatedSets: { text: string; construct: string }[] = [];
+    let first = true;
+    // The previous single character, for ranges.
+    let prev: number | undefined;
+    for (;;) {
+      if (this.pos >= this.src.length) this.invalid('[', 'premature end of char-class', start);
+      const c = this.peek();
+      if (c === ']' && !first) {
+        this.pos++;
+        break;
+      }
+      first = false;
+      if (c === '&' && this.peek(1) === '&') this.unsupported('&&', 'a character class intersection', this.pos);
+      if (c === '[') {
+        const posix = /^\[:(\^?)([a-zA-Z]+):\]/.exec(this.src.slice(this.pos));
+        if (posix) {
+          const text = PROPERTY_CLASSES[(posix[2] ?? '').toLowerCase()];
+          if (!text || posix[2] === 'any' || posix[2] === 'alphabetic' || posix[2] === 'whitespace')
+            this.invalid(posix[0], 'invalid POSIX bracket type', this.pos);
+          this.pos += posix[0].length;
+          if (posix[1]) negatedSets.push({ text, construct: posix[0] });
+          else parts.push(text);
+          prev = undefined;
+          continue;
+        }
+        // A nested class is a union: only a positive one can be inlined.
+        const nested = this.charClass();
+        if (nested.startsWith('[^')) this.unsupported(nested, 'a negated class nested in a class', this.pos);
+        parts.push(nested.slice(1, -1));
+        prev = undefined;
+        continue;
+      }
+      if (c === '-' && prev !== undefined && this.peek(1) !== ']' && this.pos + 1 < this.src.length) {
+        const rangeAt = this.pos;
+        this.pos++;
+        const to = this.classChar();
+        if (to.kind !== 'char') this.invalid('-', 'unmatched range specifier in char-class', rangeAt);
+        if (to.cp < prev) this.invalid(this.src.slice(rangeAt - 1, this.pos), 'empty range in char class', rangeAt);
+        parts.push(`-${literal(to.cp)}`);
+        prev = undefined;
+        continue;
+      }
+      const at = this.pos;
+      const item = this.classChar();
+      if (item.kind === 'char') {
+        parts.push(literal(item.cp));
+        prev = item.cp;
+      } else {
+        if (this.peek() === '-' && this.peek(1) !== ']')
+          this.invalid(this.src.slice(at, this.pos + 1), 'unmatched range specifier in char-class', at);
+        if (item.negated) negatedSets.push({ text: item.text, construct: this.src.slice(at, this.pos) });
+        else parts.push(item.text);
+        prev = undefined;
+      }
+    }
+    const [only] = negatedSets;
+    if (only && negatedSets.length === 1 && parts.length === 0) return `[${negated ? '' : '^'}${only.text}]`;
+    for (const set of negatedSets) parts.push(this.negatedInClass(set.text, set.construct));
+    return `[${negated ? '^' : ''}${parts.join('')}]`;
+  }
+
+  /** A negated set inside a class: RE2 has `\P{…}` for one category, nothing for a union. */
+  private negatedInClass(text: string, construct: string): string {
+    const single = /^\\p\{(\w+)\}$/.exec(text);
+    if (single) return `\\P{${single[1]}}`;
+    this.unsupported(construct, 'a negated multi-category set inside a class', this.pos);
+  }
+
+  private classChar(): { kind: 'char'; cp: number } | { kind: 'set'; text: string; negated: boolean } {
+    if (this.peek() === '\\') {
+      const c = this.src[this.pos + 1];
+      if (c === 'b') {
+        this.pos += 2;
+        return { kind: 'char', cp: 8 };
+      }
+      return this.classEscape();
+    }
+    const cp = this.src.codePointAt(this.pos) ?? 0;
+    this.pos += cp > 0xffff ? 2 : 1;
+    return { kind: 'char', cp };
+  }
+}
+
+const propertyCache = new Map<string, boolean>();
+/** Whether RE2 knows `\p{name}` (a general category or script). */
+function KNOWN_PROPERTY(name: string): boolean {
+  let known = propertyCache.get(name);
+  if (known === undefined) {
+    try {
+      RE2JS.compile(`\\p{${name}}`);
+      known = true;
+    } catch {
+      known = false;
+    }
+    propertyCache.set(name, known);
+  }
+  return known;
+}
+
+/**
+ * RE2 syntax for a Ruby/Oniguruma pattern; throws {@link RegexIssue}.
+ *
+ * @example
+ * rubyToRe2('(?-mix:application\\/hal\\+json.*)') // '(?-is:application\\/hal\\+json.*)'
+ */
+export function rubyToRe2(source: string): string {
+  return new Translator(source).translate();
+}
