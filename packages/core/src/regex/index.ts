@@ -24,7 +24,7 @@ function compileRe2(source: string, re2: string, flags = 0): RE2JS {
     return RE2JS.compile(re2, flags);
   } catch (cause) {
     // What is left after translation is RE2's own limits (repeat counts over 1000, program size).
-    throw new RegexIssue('unsupported', source, `beyond the linear-time engine's limits: ${(cause as Error).message}`, 0);
+    throw new RegexIssue('unsupported', source, `more than the linear-time engine's limits allow (${(cause as Error).message})`, 0, source);
   }
 }
 
@@ -65,7 +65,7 @@ export function compileSchemaPattern(source: string): SchemaPattern {
   try {
     re2 = RE2JS.translateRegExp(source);
   } catch (cause) {
-    throw new RegexIssue('invalid', source, (cause as Error).message, 0);
+    throw new RegexIssue('invalid', source, (cause as Error).message, 0, source);
   }
   const re = compileRe2(source, re2);
   return { source, test: (value) => re.test(value) };

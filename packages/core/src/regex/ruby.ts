@@ -15,8 +15,9 @@ export class RegexIssue extends Error {
     readonly construct: string,
     readonly reason: string,
     readonly at: number,
+    readonly pattern: string,
   ) {
-    super(`${reason} (at offset ${at}: ${JSON.stringify(construct)})`);
+    super(`${reason}: ${JSON.stringify(construct)} at offset ${at} of ${JSON.stringify(pattern)}`);
   }
 }
 
@@ -102,11 +103,11 @@ class Translator {
   }
 
   private invalid(construct: string, reason: string, at = this.pos): never {
-    throw new RegexIssue('invalid', construct, reason, at);
+    throw new RegexIssue('invalid', construct, reason, at, this.src);
   }
 
   private unsupported(construct: string, reason: string, at = this.pos): never {
-    throw new RegexIssue('unsupported', construct, reason, at);
+    throw new RegexIssue('unsupported', construct, reason, at, this.src);
   }
 
   private peek(offset = 0): string {
