@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { RegexIssue, rubyToRe2 } from './ruby.js';
+import { ecmaToRe2, RegexIssue, rubyToRe2 } from './ruby.js';
 
 export { RegexIssue } from './ruby.js';
 
@@ -24,7 +24,7 @@ function compileRe2(source: string, re2: string, flags = 0): RE2JS {
     return RE2JS.compile(re2, flags);
   } catch (cause) {
     // What is left after translation is RE2's own limits (repeat counts over 1000, program size).
-    throw new RegexIssue('unsupported', source, `more than the linear-time engine's limits allow (${(cause as Error).message})`, 0, source);
+    throw new RegexIssue('unsupported', source, `a construct the linear-time engine does not run (${(cause as Error).message})`, 0, source);
   }
 }
 
@@ -57,16 +57,29 @@ export function compilePactRegex(source: string): PactRegex {
 }
 
 /**
+ * The groups of the first match of a Ruby/Oniguruma pattern anywhere in the value (index 0 is the
+ * whole match), or undefined when it does not match. Throws {@link RegexIssue}.
+ */
+export function searchPactRegex(source: string, value: string): (string | undefined)[] | undefined {
+  const re = compileRe2(source, rubyToRe2(source, { captures: true }));
+  const m = re.matcher(value);
+  if (!m.find()) return undefined;
+  const groups: (string | undefined)[] = [];
+  for (let i = 0; i <= re.groupCount(); i++) groups.push(m.group(i) ?? undefined);
+  return groups;
+}
+
+/**
  * Compiles an OpenAPI / JSON Schema `pattern` (ECMA-262 syntax, unanchored) for the linear-time
  * engine. Throws {@link RegexIssue} for what RE2 cannot run (lookaround, backreferences).
  */
 export function compileSchemaPattern(source: string): SchemaPattern {
-  let re2: string;
   try {
-    re2 = RE2JS.translateRegExp(source);
+    // Only compiled, never run: V8 parses in linear time; matching is what can backtrack.
+    new RegExp(source);
   } catch (cause) {
     throw new RegexIssue('invalid', source, (cause as Error).message, 0, source);
   }
-  const re = compileRe2(source, re2);
+  const re = compileRe2(source, ecmaToRe2(source));
   return { source, test: (value) => re.test(value) };
 }

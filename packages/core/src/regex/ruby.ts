@@ -49,6 +49,15 @@ const PROPERTY_CLASSES: Record<string, string> = {
 
 const SHORT_CLASSES: Record<string, string> = { d: DIGIT, w: WORD, s: SPACE, h: HEX };
 
+// ECMA-262 (JSON Schema / OpenAPI `pattern`s, no `u` flag): ASCII \d and \w, \s is WhiteSpace
+// and LineTerminator, `.` excludes the four line terminators.
+const ECMA_CLASSES: Record<string, string> = {
+  d: '0-9',
+  w: '0-9A-Za-z_',
+  s: '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}',
+};
+const ANY = '\\x00-\\x{10FFFF}';
+
 const UNSUPPORTED_GROUPS: Record<string, string> = {
   '=': 'a lookahead (?=…)',
   '!': 'a negative lookahead (?!…)',
@@ -94,7 +103,11 @@ class Translator {
   private pos = 0;
   private flags: Flags = { extended: false };
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly captures: boolean,
+    private readonly ecma: boolean,
+  ) {}
 
   translate(): string {
     const out = this.alternation(false);
@@ -159,7 +172,8 @@ class Translator {
       this.pos++;
     } else if (c === '{') {
       const m = /^\{(\d*)(,(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m || (m[1] === '' && (m[2] === undefined || m[3] === ''))) return false; // a literal '{'
+      // A '{' that starts no interval is literal; `{,n}` is an interval in Ruby only.
+      if (!m || (m[1] === '' && (this.ecma || m[2] === undefined || m[3] === ''))) return false;
       const min = m[1] === '' ? 0 : Number(m[1]);
       const max = m[2] === undefined ? min : m[3] === '' ? undefined : Number(m[3]);
       if (min > 100000 || (max !== undefined && max > 100000)) this.invalid(m[0], 'too big number for repeat range');
@@ -195,14 +209,15 @@ class Translator {
         return plain(this.charClass());
       case '.':
         this.pos++;
-        return plain('.');
-      // Ruby's ^ and $ are always line anchors; $ matches before any '\n'.
+        return plain(this.ecma ? '[^\\n\\r\\x{2028}\\x{2029}]' : '.');
+      // Ruby's ^ and $ are always line anchors ($ matches before any '\n'); ECMA's (without the
+      // `m` flag) are the ends of the value.
       case '^':
         this.pos++;
-        return anchor('(?m:^)');
+        return anchor(this.ecma ? '\\A' : '(?m:^)');
       case '$':
         this.pos++;
-        return anchor('(?m:$)');
+        return anchor(this.ecma ? '\\z' : '(?m:$)');
       case '\\':
         return this.escape();
       case '*':
@@ -221,7 +236,7 @@ class Translator {
   private group(): Item | undefined {
     const start = this.pos;
     this.pos++; // (
-    if (this.peek() !== '?') return this.groupBody('(?:', start);
+    if (this.peek() !== '?') return this.groupBody(this.captures ? '(' : '(?:', start);
     this.pos++;
     const c = this.peek();
     if (c === '#') {
@@ -244,9 +259,10 @@ class Translator {
       const name = end < 0 ? '' : this.src.slice(this.pos + 1, end);
       if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(name)) this.invalid(`(?${c}${name}`, 'invalid group name', start);
       this.pos = end + 1;
-      // Only whether the whole value matches counts, so a named group needs no capture.
-      return this.groupBody('(?:', start);
+      // Matchers only ask whether the whole value matches: their groups need no capture.
+      return this.groupBody(this.captures ? `(?P<${name}>` : '(?:', start);
     }
+    if (this.ecma) this.unsupported(`(?${c}`, 'a modifier group', start);
     // Option groups: (?imx-imx) or (?imx-imx:…). Ruby syntax knows no other option letter.
     const m = /^([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(this.src.slice(this.pos));
     if (!m) this.invalid(`(?${c}`, 'undefined group option', start);
@@ -288,7 +304,7 @@ class Translator {
     const item = (text: string, repeatable = true): Item => ({ text, quantified: false, repeatable });
     const c = this.src[this.pos + 1];
     if (c === undefined) this.invalid('\\', 'end pattern at escape', start);
-    switch (c) {
+    switch (this.ecma && c !== 'b' && c !== 'B' ? '' : c) {
       case 'A':
         this.pos += 2;
         return item('\\A', false);
@@ -328,6 +344,7 @@ class Translator {
     const c = this.src[this.pos + 1] ?? '';
     this.pos += 2;
     const char = (cp: number) => ({ kind: 'char' as const, cp });
+    if (this.ecma) return this.ecmaEscape(c, start);
     const hexRun = (re: RegExp): string => {
       const m = re.exec(this.src.slice(this.pos));
       if (!m) this.invalid(`\\${c}`, 'invalid code point value', start);
@@ -408,6 +425,31 @@ class Translator {
     return char(cp);
   }
 
+  /** An ECMA-262 escape without the `u` flag: unknown letters stand for themselves. */
+  private ecmaEscape(c: string, start: number): { kind: 'char'; cp: number } | { kind: 'set'; text: string; negated: boolean } {
+    const char = (cp: number) => ({ kind: 'char' as const, cp });
+    const lower = c.toLowerCase();
+    const set = ECMA_CLASSES[lower];
+    if (set !== undefined && (c === lower || 'DWS'.includes(c))) return { kind: 'set', text: set, negated: c !== lower };
+    const simple: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13 };
+    if (simple[c] !== undefined) return char(simple[c]);
+    const hex = c === 'x' ? /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos)) : c === 'u' ? /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos)) : null;
+    if (hex) {
+      this.pos += hex[0].length;
+      return char(parseInt(hex[0], 16));
+    }
+    if (c === 'c' && /[a-zA-Z]/.test(this.peek())) {
+      this.pos++;
+      return char((this.src.codePointAt(this.pos - 1) ?? 0) & 0x1f);
+    }
+    if (c === '0' && !/[0-9]/.test(this.peek())) return char(0);
+    if (/[0-9]/.test(c)) this.unsupported(`\\${c}`, 'a backreference or legacy octal escape', start);
+    if (c === 'k' && /\(\?<[^=!]/.test(this.src)) this.unsupported('\\k', 'a named backreference \\k<…>', start);
+    const cp = this.src.codePointAt(start + 1) ?? 0;
+    this.pos = start + 1 + (cp > 0xffff ? 2 : 1);
+    return char(cp);
+  }
+
   private property(upper: boolean, start: number): { kind: 'set'; text: string; negated: boolean } {
     const m = /^\{(\^?)([^}]*)\}/.exec(this.src.slice(this.pos));
     if (!m) this.invalid(`\\${upper ? 'P' : 'p'}`, 'invalid character property name', start);
@@ -446,12 +488,25 @@ class Translator {
     for (;;) {
       if (this.pos >= this.src.length) this.invalid('[', 'premature end of char-class', start);
       const c = this.peek();
+      if (this.ecma && c === ']') {
+        this.pos++;
+        // ECMA's `[]` matches nothing and `[^]` anything.
+        if (first) return negated ? `[${ANY}]` : `[^${ANY}]`;
+        break;
+      }
+      if (this.ecma && c === '[') {
+        this.pos++;
+        parts.push('\\[');
+        prev = 91;
+        first = false;
+        continue;
+      }
       if (c === ']' && !first) {
         this.pos++;
         break;
       }
       first = false;
-      if (c === '&' && this.peek(1) === '&') this.unsupported('&&', 'a character class intersection', this.pos);
+      if (!this.ecma && c === '&' && this.peek(1) === '&') this.unsupported('&&', 'a character class intersection', this.pos);
       if (c === '[') {
         const posix = /^\[:(\^?)([a-zA-Z]+):\]/.exec(this.src.slice(this.pos));
         if (posix) {
@@ -475,6 +530,14 @@ class Translator {
         const rangeAt = this.pos;
         this.pos++;
         const to = this.classChar();
+        if (to.kind !== 'char' && this.ecma) {
+          // `[a-\d]` without the `u` flag: a literal '-' beside the set.
+          parts.push('\\-');
+          if (to.negated) negatedSets.push({ text: to.text, construct: this.src.slice(rangeAt, this.pos) });
+          else parts.push(to.text);
+          prev = undefined;
+          continue;
+        }
         if (to.kind !== 'char') this.invalid('-', 'unmatched range specifier in char-class', rangeAt);
         if (to.cp < prev) this.invalid(this.src.slice(rangeAt - 1, this.pos), 'empty range in char class', rangeAt);
         parts.push(`-${literal(to.cp)}`);
@@ -487,7 +550,7 @@ class Translator {
         parts.push(literal(item.cp));
         prev = item.cp;
       } else {
-        if (this.peek() === '-' && this.peek(1) !== ']')
+        if (!this.ecma && this.peek() === '-' && this.peek(1) !== ']')
           this.invalid(this.src.slice(at, this.pos + 1), 'unmatched range specifier in char-class', at);
         if (item.negated) negatedSets.push({ text: item.text, construct: this.src.slice(at, this.pos) });
         else parts.push(item.text);
@@ -544,6 +607,14 @@ function KNOWN_PROPERTY(name: string): boolean {
  * @example
  * rubyToRe2('(?-mix:application\\/hal\\+json.*)') // '(?-is:application\\/hal\\+json.*)'
  */
-export function rubyToRe2(source: string): string {
-  return new Translator(source).translate();
+export function rubyToRe2(source: string, options: { captures?: boolean } = {}): string {
+  return new Translator(source, options.captures ?? false, false).translate();
+}
+
+/**
+ * RE2 syntax for an ECMA-262 pattern without flags (JSON Schema's dialect), which must already
+ * be known valid (`new RegExp` parses it); throws {@link RegexIssue} for what RE2 cannot run.
+ */
+export function ecmaToRe2(source: string): string {
+  return new Translator(source, false, true).translate();
 }
