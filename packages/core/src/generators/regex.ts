@@ -1,5 +1,6 @@
 import RandExp from 'randexp';
 import { compilePactRegex, RegexIssue, searchPactRegex } from '../regex/index.js';
+import { rubyToRe2 } from '../regex/ruby.js';
 
 /** The longest value a `Regex` generator may produce: a pattern is untrusted input. */
 export const MAX_GENERATED_LENGTH = 10_000;
@@ -44,6 +45,31 @@ function lengthBound(token: Token): number {
   }
 }
 
+// Stand-ins for Unicode categories, enough to draw candidates that the real engine then checks.
+const CATEGORY_SAMPLES: Record<string, string> = { Nd: '0-9', Lu: 'A-Z', Ll: 'a-z', Zs: ' ', Cc: '\\x00-\\x1f' };
+
+/**
+ * The translated (RE2) pattern in the JavaScript syntax randexp reads. Escapes are consumed pair
+ * by pair, so a literal `\\x{` or `\\(` is never taken for a construct.
+ */
+function randexpSyntax(re2: string): string {
+  return re2.replace(
+    /\\x\{([0-9a-fA-F]+)\}|\\([pP])\{(\w+)\}|\\A|\\z|\\.|\(\?s?m:([\^$])\)|\(\?[a-z]*(?:-[a-z]*)?(:|\))/gs,
+    (whole, hex?: string, p?: string, category?: string, anchor?: string, flagEnd?: string) => {
+      if (hex !== undefined) {
+        const cp = parseInt(hex, 16);
+        return cp <= 0xffff ? `\\u${hex.padStart(4, '0')}` : String.fromCodePoint(cp);
+      }
+      if (category !== undefined) return p === 'p' ? (CATEGORY_SAMPLES[category] ?? 'a-zA-Z') : '!-/';
+      if (whole === '\\A') return '^';
+      if (whole === '\\z') return '$';
+      if (anchor !== undefined) return anchor;
+      if (flagEnd !== undefined) return flagEnd === ':' ? '(?:' : '';
+      return whole;
+    },
+  );
+}
+
 /**
  * A value the pact regex matches as the reference verifier reads it (Ruby/Oniguruma syntax, whole
  * value), or an `Error` saying why none can be produced. randexp draws candidates; each is checked
@@ -60,7 +86,7 @@ export function generateFromRegex(pattern: string): string | Error {
   }
   let generator: RandExp;
   try {
-    generator = new RandExp(pattern);
+    generator = new RandExp(randexpSyntax(rubyToRe2(pattern)));
   } catch (cause) {
     return new Error(`no value can be generated from regex ${JSON.stringify(pattern)}: ${(cause as Error).message}`, { cause });
   }
