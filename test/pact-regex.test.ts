@@ -117,7 +117,9 @@ describe('pact regexes, cutover verify beside the stock pact-verifier', () => {
       cutover(['verify', '--pact', file, '--monolith', `http://127.0.0.1:${port}`, '--json', json]),
     ]);
     expect(ours.code, ours.stderr).toBe(1);
-    const failed = new Set([...stock.matchAll(/^\d+\) Verifying a pact between .* - case (\d+)$/gm)].map((m) => Number(m[1])));
+    const failed = new Set(
+      [...stock.matchAll(/^\d+\) Verifying a pact between .* - case (\d+)$/gm)].map((m) => Number(m[1])),
+    );
     expect(stock).toContain('is not a valid regular expression - Oniguruma error'); // the reference's own refusal
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     expect(report.results).toHaveLength(CASES.length);
@@ -195,13 +197,28 @@ describe('ReDoS', () => {
     const json = join(dir, 'redos-verify.json');
     const started = Date.now();
     const result = await cutover(
-      ['verify', '--pact', file, '--monolith', `http://127.0.0.1:${port}`, '--openapi', openapi, '--timeout', '2000', '--json', json],
+      [
+        'verify',
+        '--pact',
+        file,
+        '--monolith',
+        `http://127.0.0.1:${port}`,
+        '--openapi',
+        openapi,
+        '--timeout',
+        '2000',
+        '--json',
+        json,
+      ],
       { timeoutMs: 30_000 },
     );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      results: { targets: { monolith: TargetResult & { mismatches: { message: string }[] } }; schema?: { monolith: { rule: string }[] } }[];
+      results: {
+        targets: { monolith: TargetResult & { mismatches: { message: string }[] } };
+        schema?: { monolith: { rule: string }[] };
+      }[];
     };
     const [only] = report.results;
     expect(only?.targets.monolith.outcome).toBe('fail');

@@ -11,7 +11,13 @@ export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
-export { compilePactRegex, compileSchemaPattern, RegexIssue, type PactRegex, type SchemaPattern } from './regex/index.js';
+export {
+  compilePactRegex,
+  compileSchemaPattern,
+  RegexIssue,
+  type PactRegex,
+  type SchemaPattern,
+} from './regex/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
   isSegmentWildcard,

@@ -67,7 +67,11 @@ const schemaRegExp = Object.assign(
       return { test: (value) => compiled.test(value), toString: () => `/${pattern}/` };
     } catch (issue) {
       if (!(issue instanceof RegexIssue)) throw issue;
-      if (issue.kind === 'invalid') throw new OpenApiError(`invalid pattern ${JSON.stringify(pattern)}: ${issue.reason}`, { cause: issue, details: { pattern } });
+      if (issue.kind === 'invalid')
+        throw new OpenApiError(`invalid pattern ${JSON.stringify(pattern)}: ${issue.reason}`, {
+          cause: issue,
+          details: { pattern },
+        });
       throw new RegexUnsupportedError(
         `the pattern ${JSON.stringify(pattern)} uses ${issue.reason}, which cutover's linear-time regex engine does not run`,
         { cause: issue, details: { pattern, construct: issue.construct } },

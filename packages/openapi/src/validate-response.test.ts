@@ -368,7 +368,9 @@ describe('validateResponse: patterns run on the linear-time engine', () => {
     expect(() => check(d, 'a1')).toThrow(
       expect.objectContaining({
         code: 'CUTOVER_REGEX_UNSUPPORTED',
-        message: expect.stringMatching(/^cannot compile the schema at .*: the pattern "\^\(\?=\.\*\\\\d\)\.\+\$" uses a lookahead/),
+        message: expect.stringMatching(
+          /^cannot compile the schema at .*: the pattern "\^\(\?=\.\*\\\\d\)\.\+\$" uses a lookahead/,
+        ),
       }),
     );
   });

@@ -30,7 +30,11 @@ function lengthBound(token: Token): number {
     case GROUP: {
       const branches = token.options ?? [token.stack ?? []];
       let longest = 0;
-      for (const branch of branches) longest = Math.max(longest, branch.reduce((n, t) => n + lengthBound(t), 0));
+      for (const branch of branches)
+        longest = Math.max(
+          longest,
+          branch.reduce((n, t) => n + lengthBound(t), 0),
+        );
       return longest;
     }
     case REPETITION: {
@@ -81,14 +85,19 @@ export function generateFromRegex(pattern: string): string | Error {
     regex = compilePactRegex(pattern);
   } catch (issue) {
     if (issue instanceof RegexIssue)
-      return new Error(`regex ${JSON.stringify(pattern)} cannot be run: ${issue.reason} (${JSON.stringify(issue.construct)} at offset ${issue.at})`, { cause: issue });
+      return new Error(
+        `regex ${JSON.stringify(pattern)} cannot be run: ${issue.reason} (${JSON.stringify(issue.construct)} at offset ${issue.at})`,
+        { cause: issue },
+      );
     throw issue;
   }
   let generator: RandExp;
   try {
     generator = new RandExp(randexpSyntax(rubyToRe2(pattern)));
   } catch (cause) {
-    return new Error(`no value can be generated from regex ${JSON.stringify(pattern)}: ${(cause as Error).message}`, { cause });
+    return new Error(`no value can be generated from regex ${JSON.stringify(pattern)}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   generator.max = OPEN_REPEAT;
   const bound = lengthBound((generator as unknown as { tokens: Token }).tokens);
@@ -112,7 +121,10 @@ export function firstGroup(pattern: string, example: string): string | Error {
     return searchPactRegex(pattern, example)?.[1] ?? '';
   } catch (issue) {
     if (issue instanceof RegexIssue)
-      return new Error(`regex ${JSON.stringify(pattern)} cannot be run: ${issue.reason} (${JSON.stringify(issue.construct)} at offset ${issue.at})`, { cause: issue });
+      return new Error(
+        `regex ${JSON.stringify(pattern)} cannot be run: ${issue.reason} (${JSON.stringify(issue.construct)} at offset ${issue.at})`,
+        { cause: issue },
+      );
     throw issue;
   }
 }

@@ -24,7 +24,13 @@ function compileRe2(source: string, re2: string, flags = 0): RE2JS {
     return RE2JS.compile(re2, flags);
   } catch (cause) {
     // What is left after translation is RE2's own limits (repeat counts over 1000, program size).
-    throw new RegexIssue('unsupported', source, `a construct the linear-time engine does not run (${(cause as Error).message})`, 0, source);
+    throw new RegexIssue(
+      'unsupported',
+      source,
+      `a construct the linear-time engine does not run (${(cause as Error).message})`,
+      0,
+      source,
+    );
   }
 }
 

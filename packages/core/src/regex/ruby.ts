@@ -25,7 +25,8 @@ export class RegexIssue extends Error {
 // marks, numbers and connector punctuation, \s is White_Space.
 const DIGIT = '\\p{Nd}';
 const WORD = '\\p{L}\\p{M}\\p{Nd}\\p{Nl}\\p{Pc}';
-const SPACE = '\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}';
+const SPACE =
+  '\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}';
 const HEX = '0-9a-fA-F';
 
 /** Class contents of POSIX bracket and `\p{…}` property names (normalised: lower case, no `_- `). */
@@ -182,7 +183,8 @@ class Translator {
       this.pos += m[0].length;
     } else return false;
     const last = items[items.length - 1];
-    if (!last || !last.repeatable) this.invalid(this.src.slice(start, this.pos), 'target of repeat operator is not specified', start);
+    if (!last || !last.repeatable)
+      this.invalid(this.src.slice(start, this.pos), 'target of repeat operator is not specified', start);
     // Lazy `?` applies to every quantifier; possessive `+` only to ?, * and + in Ruby syntax
     // (`{n,m}+` is a nested quantifier there).
     if (this.peek() === '?') {
@@ -268,7 +270,8 @@ class Translator {
     if (!m) this.invalid(`(?${c}`, 'undefined group option', start);
     const on = m[1] ?? '';
     const off = m[2] ?? '';
-    for (const letter of on + off) if (!'imx'.includes(letter)) this.invalid(`(?${m[0]}`, 'undefined group option', start);
+    for (const letter of on + off)
+      if (!'imx'.includes(letter)) this.invalid(`(?${m[0]}`, 'undefined group option', start);
     this.pos += m[0].length;
     // Ruby's `m` is RE2's `s` (dot matches newline); `x` is handled here, not by the engine.
     const re2 = (letters: string): string => letters.replace(/x/g, '').replace(/m/g, 's');
@@ -426,14 +429,23 @@ class Translator {
   }
 
   /** An ECMA-262 escape without the `u` flag: unknown letters stand for themselves. */
-  private ecmaEscape(c: string, start: number): { kind: 'char'; cp: number } | { kind: 'set'; text: string; negated: boolean } {
+  private ecmaEscape(
+    c: string,
+    start: number,
+  ): { kind: 'char'; cp: number } | { kind: 'set'; text: string; negated: boolean } {
     const char = (cp: number) => ({ kind: 'char' as const, cp });
     const lower = c.toLowerCase();
     const set = ECMA_CLASSES[lower];
-    if (set !== undefined && (c === lower || 'DWS'.includes(c))) return { kind: 'set', text: set, negated: c !== lower };
+    if (set !== undefined && (c === lower || 'DWS'.includes(c)))
+      return { kind: 'set', text: set, negated: c !== lower };
     const simple: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13 };
     if (simple[c] !== undefined) return char(simple[c]);
-    const hex = c === 'x' ? /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos)) : c === 'u' ? /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos)) : null;
+    const hex =
+      c === 'x'
+        ? /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.pos))
+        : c === 'u'
+          ? /^[0-9a-fA-F]{4}/.exec(this.src.slice(this.pos))
+          : null;
     if (hex) {
       this.pos += hex[0].length;
       return char(parseInt(hex[0], 16));
@@ -506,7 +518,8 @@ class Translator {
         break;
       }
       first = false;
-      if (!this.ecma && c === '&' && this.peek(1) === '&') this.unsupported('&&', 'a character class intersection', this.pos);
+      if (!this.ecma && c === '&' && this.peek(1) === '&')
+        this.unsupported('&&', 'a character class intersection', this.pos);
       if (c === '[') {
         const posix = /^\[:(\^?)([a-zA-Z]+):\]/.exec(this.src.slice(this.pos));
         if (posix) {
