@@ -19,6 +19,10 @@ describe('pact regexes (Ruby/Oniguruma syntax, whole value)', () => {
     ['(?i)^abc$', 'ABC', true],
     ['(?i:a)b', 'Ab', true],
     ['(?i:a)b', 'AB', false],
+    ['a(?i)b|c', 'aC', true],
+    ['a(?i)b|c', 'C', false],
+    ['a{2}?', '', true],
+    ['\\Aabc\\Z', 'abc\n', false],
     ['\\Aabc\\z', 'abc', true],
     ['\\Aabc\\Z', 'abc', true],
     ['[[:digit:]]+', '123', true],
@@ -71,6 +75,7 @@ describe('pact regexes (Ruby/Oniguruma syntax, whole value)', () => {
     ['a++b', 'a++', 'a possessive quantifier'],
     ['[a-z&&[^b]]', '&&', 'a character class intersection'],
     ['\\R', '\\R', 'a linebreak escape'],
+    ['[[:graph:]]', '[:graph:]', 'the POSIX class'],
     ['a{1001}', 'a{1001}', 'a construct the linear-time engine does not run'],
   ])('%j is unsupported, naming %j', (pattern, construct, reason) => {
     const issue = (() => {

@@ -103,6 +103,8 @@ function literal(cp: number): string {
 class Translator {
   private pos = 0;
   private flags: Flags = { extended: false };
+  /** How many groups enclose the current position. */
+  private depth = 0;
 
   constructor(
     private readonly src: string,
@@ -129,6 +131,15 @@ class Translator {
   }
 
   private alternation(inGroup: boolean): string {
+    if (inGroup) this.depth++;
+    try {
+      return this.branches(inGroup);
+    } finally {
+      if (inGroup) this.depth--;
+    }
+  }
+
+  private branches(inGroup: boolean): string {
     const branches: string[] = [];
     let items: Item[] = [];
     for (;;) {
@@ -187,7 +198,8 @@ class Translator {
       this.invalid(this.src.slice(start, this.pos), 'target of repeat operator is not specified', start);
     // Lazy `?` applies to every quantifier; possessive `+` only to ?, * and + in Ruby syntax
     // (`{n,m}+` is a nested quantifier there).
-    if (this.peek() === '?') {
+    // In Ruby syntax `{n}?` is `{n}` made optional, not a lazy `{n}`.
+    if (this.peek() === '?' && !/^\{\d+\}$/.test(q)) {
       q += '?';
       this.pos++;
     } else if (this.peek() === '+' && q.length === 1) {
@@ -280,9 +292,11 @@ class Translator {
     const flagText = `${set}${clear ? `-${clear}` : ''}`;
     const extended = on.includes('x') ? true : off.includes('x') ? false : this.flags.extended;
     if (m[3] === ')') {
-      // An isolated option applies to the rest of the enclosing group.
+      // An isolated option takes the rest of the enclosing group, later alternatives included:
+      // Ruby reads `a(?i)b|c` as `a(?i:b|c)`.
       this.flags = { extended };
-      return { text: flagText ? `(?${flagText})` : '', quantified: false, repeatable: false };
+      const rest = this.alternation(this.depth > 0);
+      return { text: `(?${flagText}:${rest})`, quantified: false, repeatable: false };
     }
     const saved = this.flags;
     this.flags = { extended };
@@ -524,7 +538,9 @@ class Translator {
         const posix = /^\[:(\^?)([a-zA-Z]+):\]/.exec(this.src.slice(this.pos));
         if (posix) {
           const text = PROPERTY_CLASSES[(posix[2] ?? '').toLowerCase()];
-          if (!text || posix[2] === 'any' || posix[2] === 'alphabetic' || posix[2] === 'whitespace')
+          const name = (posix[2] ?? '').toLowerCase();
+          if (name === 'graph' || name === 'print') this.unsupported(posix[0], `the POSIX class [:${name}:]`, this.pos);
+          if (!text || name === 'any' || name === 'alphabetic' || name === 'whitespace')
             this.invalid(posix[0], 'invalid POSIX bracket type', this.pos);
           this.pos += posix[0].length;
           if (posix[1]) negatedSets.push({ text, construct: posix[0] });
