@@ -27,7 +27,7 @@ function compileRe2(source: string, re2: string, flags = 0): RE2JS {
     throw new RegexIssue(
       'unsupported',
       source,
-      `a construct the linear-time engine does not run (${(cause as Error).message})`,
+      `a construct beyond the engine's limits (${(cause as Error).message})`,
       0,
       source,
     );
