@@ -12,9 +12,11 @@ export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
 export {
+  compileGroupPattern,
   compilePactRegex,
   compileSchemaPattern,
   RegexIssue,
+  type GroupPattern,
   type PactRegex,
   type SchemaPattern,
 } from './regex/index.js';
