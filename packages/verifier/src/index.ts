@@ -15,7 +15,6 @@ export type {
   TargetOptions,
   StateConfig,
   BrokerOptions,
-  ConsumerVersionSelector,
   VerifyFilters,
   PathRewrite,
   RequestHook,
@@ -28,12 +27,6 @@ export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from '.
 export { TargetClient, TargetError } from './http.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
-export {
-  BrokerError,
-  fetchPactsForVerification,
-  validateConsumerVersionSelectors,
-  CONSUMER_VERSION_SELECTOR_KEYS,
-} from './broker.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
