@@ -1,6 +1,6 @@
 import RandExp from 'randexp';
 import { compilePactRegex, RegexIssue, searchPactRegex } from '../regex/index.js';
-import { rubyToRe2 } from '../regex/ruby.js';
+import { rubyToRe2 } from '../regex/translate.js';
 
 /** The longest value a `Regex` generator may produce: a pattern is untrusted input. */
 export const MAX_GENERATED_LENGTH = 10_000;

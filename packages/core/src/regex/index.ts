@@ -1,7 +1,8 @@
 import { RE2JS } from 're2js';
-import { ecmaToRe2, RegexIssue, rubyToRe2 } from './ruby.js';
+import { RegexIssue } from './syntax.js';
+import { ecmaToRe2, rubyToRe2 } from './translate.js';
 
-export { RegexIssue } from './ruby.js';
+export { RegexIssue } from './syntax.js';
 
 /**
  * A pact regex, compiled for a linear-time engine (RE2 semantics, via re2js): no pattern can make

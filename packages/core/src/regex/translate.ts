@@ -1,86 +1,22 @@
 /**
- * Translates a regular expression in Ruby/Oniguruma syntax (the dialect pact-reference compiles
- * matchers with: Rust's `onig` crate, Ruby syntax, UTF-8) into RE2 syntax, so that a linear-time
- * engine runs it. Constructs Oniguruma refuses are refused here too (`RegexSyntaxIssue`); constructs
- * it accepts that no linear-time engine can run (backreferences, lookaround, atomic groups...) are
- * reported as unsupported, naming the construct.
+ * Translates a regular expression into RE2 syntax, so that a linear-time engine runs it, from
+ * Ruby/Oniguruma syntax (the dialect pact-reference compiles matchers with: Rust's `onig` crate,
+ * Ruby syntax, UTF-8) or from ECMA-262 without flags (JSON Schema `pattern`s). Constructs
+ * Oniguruma refuses are refused here too (a `RegexIssue` of kind `invalid`); constructs it accepts
+ * that no linear-time engine can run (backreferences, lookaround, atomic groups...) are
+ * `unsupported`, naming the construct.
  */
-
-import { RE2JS } from 're2js';
-
-/** Why a pattern cannot be run: `invalid` (the reference verifier refuses it too) or `unsupported`. */
-export class RegexIssue extends Error {
-  constructor(
-    readonly kind: 'invalid' | 'unsupported',
-    readonly construct: string,
-    readonly reason: string,
-    readonly at: number,
-    readonly pattern: string,
-  ) {
-    super(`${reason}: ${JSON.stringify(construct)} at offset ${at} of ${JSON.stringify(pattern)}`);
-  }
-}
-
-// Oniguruma's Unicode classes (ONIG_OPTION_NONE, UTF-8): \d is Decimal_Number, \w is letters,
-// marks, numbers and connector punctuation, \s is White_Space.
-const DIGIT = '\\p{Nd}';
-const WORD = '\\p{L}\\p{M}\\p{Nd}\\p{Nl}\\p{Pc}';
-const SPACE =
-  '\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}';
-const HEX = '0-9a-fA-F';
-
-/** Class contents of POSIX bracket and `\p{…}` property names (normalised: lower case, no `_- `). */
-const PROPERTY_CLASSES: Record<string, string> = {
-  alpha: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}',
-  alphabetic: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}',
-  digit: DIGIT,
-  alnum: '\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}',
-  upper: '\\p{Lu}',
-  lower: '\\p{Ll}',
-  space: SPACE,
-  whitespace: SPACE,
-  blank: '\\t\\p{Zs}',
-  cntrl: '\\p{Cc}',
-  punct: '\\p{P}$+<=>^`|~',
-  xdigit: HEX,
-  word: WORD,
-  ascii: '\\x00-\\x7F',
-  any: '\\x00-\\x{10FFFF}',
-};
-
-const SHORT_CLASSES: Record<string, string> = { d: DIGIT, w: WORD, s: SPACE, h: HEX };
-
-// ECMA-262 (JSON Schema / OpenAPI `pattern`s, no `u` flag): ASCII \d and \w, \s is WhiteSpace
-// and LineTerminator, `.` excludes the four line terminators.
-const ECMA_CLASSES: Record<string, string> = {
-  d: '0-9',
-  w: '0-9A-Za-z_',
-  s: '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}',
-};
-const ANY = '\\x00-\\x{10FFFF}';
-
-const UNSUPPORTED_GROUPS: Record<string, string> = {
-  '=': 'a lookahead (?=…)',
-  '!': 'a negative lookahead (?!…)',
-  '<=': 'a lookbehind (?<=…)',
-  '<!': 'a negative lookbehind (?<!…)',
-  '>': 'an atomic group (?>…)',
-  '~': 'an absence operator (?~…)',
-  '(': 'a conditional (?(…)…)',
-};
-
-const UNSUPPORTED_ESCAPES: Record<string, string> = {
-  k: 'a named backreference \\k<…>',
-  g: 'a subroutine call \\g<…>',
-  K: 'a match-start reset \\K',
-  G: 'a search-start anchor \\G',
-  R: 'a linebreak escape \\R',
-  X: 'an extended grapheme cluster \\X',
-  y: 'a grapheme boundary \\y',
-  Y: 'a grapheme boundary \\Y',
-  N: 'a non-newline escape \\N',
-  O: 'an any-character escape \\O',
-};
+import {
+  ANY,
+  ECMA_CLASSES,
+  knownProperty,
+  literal,
+  PROPERTY_CLASSES,
+  RegexIssue,
+  SHORT_CLASSES,
+  UNSUPPORTED_ESCAPES,
+  UNSUPPORTED_GROUPS,
+} from './syntax.js';
 
 interface Flags {
   extended: boolean;
@@ -92,12 +28,6 @@ interface Item {
   quantified: boolean;
   /** Anchors and option switches cannot be repeated. */
   repeatable: boolean;
-}
-
-function literal(cp: number): string {
-  if (cp < 0x80 && /[\\^$.|?*+()[\]{}\-/]/.test(String.fromCodePoint(cp))) return `\\${String.fromCodePoint(cp)}`;
-  if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) return `\\x{${cp.toString(16)}}`;
-  return String.fromCodePoint(cp);
 }
 
 class Translator {
@@ -491,7 +421,7 @@ class Translator {
     if (known) return known;
     // General categories (L, Lu, Nd...) and scripts (Greek, Old_Italic...) as RE2 spells them.
     for (const spelled of [name, `${key.charAt(0).toUpperCase()}${key.slice(1)}`]) {
-      if (/^\w+$/.test(spelled) && KNOWN_PROPERTY(spelled)) return `\\p{${spelled}}`;
+      if (/^\w+$/.test(spelled) && knownProperty(spelled)) return `\\p{${spelled}}`;
     }
     this.unsupported(construct, `a character property cutover does not know (${name})`, start);
   }
@@ -612,22 +542,6 @@ class Translator {
     this.pos += cp > 0xffff ? 2 : 1;
     return { kind: 'char', cp };
   }
-}
-
-const propertyCache = new Map<string, boolean>();
-/** Whether RE2 knows `\p{name}` (a general category or script). */
-function KNOWN_PROPERTY(name: string): boolean {
-  let known = propertyCache.get(name);
-  if (known === undefined) {
-    try {
-      RE2JS.compile(`\\p{${name}}`);
-      known = true;
-    } catch {
-      known = false;
-    }
-    propertyCache.set(name, known);
-  }
-  return known;
 }
 
 /**
