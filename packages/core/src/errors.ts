@@ -44,6 +44,8 @@ export const ErrorCodes = {
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
   /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */
   NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
+  /** A pact names another provider than the one being verified (`--provider`, or the run's other pacts). */
+  PACT_PROVIDER_MISMATCH: 'CUTOVER_PACT_PROVIDER_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
