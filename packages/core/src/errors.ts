@@ -15,6 +15,12 @@ export const ErrorCodes = {
   PACT_SPEC_UNSUPPORTED: 'CUTOVER_PACT_SPEC_UNSUPPORTED',
   /** A matching rule is malformed (unknown matcher, bad regex, bad path expression...). */
   MATCHING_RULE_INVALID: 'CUTOVER_MATCHING_RULE_INVALID',
+  /**
+   * A regular expression is valid in its dialect but uses a construct cutover's linear-time engine
+   * does not run (backreference, lookaround, atomic group, possessive quantifier...): the
+   * interactions or schemas that use it end in an error, never in an unbounded match.
+   */
+  REGEX_UNSUPPORTED: 'CUTOVER_REGEX_UNSUPPORTED',
   /** A generator is malformed or cannot produce a value. */
   GENERATOR_INVALID: 'CUTOVER_GENERATOR_INVALID',
   /** An OpenAPI document could not be loaded or is invalid. */
@@ -97,6 +103,13 @@ export class UnsupportedSpecError extends CutoverError {
 export class MatchingRuleError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.MATCHING_RULE_INVALID, message, options);
+  }
+}
+
+/** A regex uses a construct the linear-time engine does not run. `details` carries `jsonPath`, `pattern`, `construct`. */
+export class RegexUnsupportedError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.REGEX_UNSUPPORTED, message, options);
   }
 }
 

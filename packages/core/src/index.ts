@@ -12,6 +12,15 @@ export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
+export {
+  compileGroupPattern,
+  compilePactRegex,
+  compileSchemaPattern,
+  RegexIssue,
+  type GroupPattern,
+  type PactRegex,
+  type SchemaPattern,
+} from './regex/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
   isSegmentWildcard,
