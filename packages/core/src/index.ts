@@ -7,6 +7,7 @@
  * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
  */
 export * from './errors.js';
+export { ensureOutputDir, writeOutputFile } from './output.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
