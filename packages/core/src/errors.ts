@@ -35,6 +35,11 @@ export const ErrorCodes = {
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
   /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */
   NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
+  /**
+   * A target's answer is beyond a safety limit: a body larger than the body limit (`maxBodyBytes`,
+   * `--max-body`), or JSON nested deeper than {@link MAX_JSON_DEPTH}. The interaction errors; the run goes on.
+   */
+  LIMIT_EXCEEDED: 'CUTOVER_LIMIT_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -109,6 +114,13 @@ export class ConfigError extends CutoverError {
 export class UsageError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.USAGE, message, options);
+  }
+}
+
+/** A value is beyond a safety limit; `details` carries `limit` and what was found. */
+export class LimitExceededError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.LIMIT_EXCEEDED, message, options);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 export * from './errors.js';
 export { ensureOutputDir, writeOutputFile } from './output.js';
+export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';

@@ -26,6 +26,9 @@ export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
 export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
 export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from './parity.js';
 export { TargetClient, TargetError } from './http.js';
+export type { TargetClientOptions } from './http.js';
+export { VERIFY_LIMITS, checkedOption, parseByteSize, formatByteSize } from './limits.js';
+export type { NumericLimit } from './limits.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
 export {

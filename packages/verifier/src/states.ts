@@ -44,7 +44,7 @@ export class UrlStateRunner implements StateRunner {
   private readonly client: TargetClient;
   constructor(
     private readonly url: string,
-    options: { timeoutMs: number; retries: number },
+    options: { timeoutMs: number; retries: number; maxBodyBytes?: number },
   ) {
     this.client = new TargetClient(url, { connections: 2, ...options });
   }

@@ -1,8 +1,11 @@
 import { UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
+  checkedOption,
   createProgress,
+  formatByteSize,
   NothingVerifiedError,
+  parseByteSize,
   publishVerificationResults,
   renderConsoleChunks,
   renderJunitChunks,
@@ -11,9 +14,11 @@ import {
   runVerify,
   validateConsumerVersionSelectors,
   verificationFailed,
+  VERIFY_LIMITS,
 } from '@cutover/verifier';
 import type {
   ConsumerVersionSelector,
+  NumericLimit,
   PathRewrite,
   StateConfig,
   TargetOptions,
@@ -57,6 +62,7 @@ interface VerifyArgs {
   concurrency?: number;
   timeout?: number;
   retries?: number;
+  'max-body'?: number;
   json?: string;
   junit?: string;
   markdown?: string;
@@ -65,6 +71,18 @@ interface VerifyArgs {
   branch?: string;
   'build-url'?: string;
   'allow-empty': boolean;
+}
+
+/**
+ * A numeric option checked against its range as it is parsed, so a usage error names the flag. A
+ * repeated option (an array) is left to refuseRepeated.
+ */
+function integerOption(flag: string, limit: NumericLimit, describe: string, show: (n: number) => string = String) {
+  return {
+    type: 'number' as const,
+    describe: `${describe} (${show(limit.min)} to ${show(limit.max)}, default ${show(limit.default)})`,
+    coerce: (value: number | number[]) => (Array.isArray(value) ? value : checkedOption(`--${flag}`, value, limit)),
+  };
 }
 
 function parseHeaders(values: string[] | undefined, flag: string): Record<string, string> {
@@ -160,6 +178,7 @@ const SINGLE_VALUED = [
   'concurrency',
   'timeout',
   'retries',
+  'max-body',
   'json',
   'junit',
   'markdown',
@@ -237,11 +256,32 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           describe: 'Only routes like "GET /shipments/*" (* or {id}: one segment, **: any depth)',
         })
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
-        .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
+        .option(
+          'noise-samples',
+          integerOption('noise-samples', VERIFY_LIMITS.noiseSamples, 'Monolith samples for noise detection'),
+        )
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
-        .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
-        .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
-        .option('retries', { type: 'number', describe: 'Retries on connection failures (default 2)' })
+        .option('concurrency', integerOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
+        .option('timeout', integerOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
+        .option('retries', integerOption('retries', VERIFY_LIMITS.retries, 'Retries on connection failures'))
+        .option('max-body', {
+          ...integerOption(
+            'max-body',
+            VERIFY_LIMITS.maxBodyBytes,
+            'Largest response body to read, e.g. 10MB or 512KB; a larger one errors its interaction',
+            formatByteSize,
+          ),
+          type: 'string',
+          coerce: (value: string | string[]) =>
+            Array.isArray(value)
+              ? value
+              : checkedOption(
+                  '--max-body',
+                  parseByteSize('--max-body', value),
+                  VERIFY_LIMITS.maxBodyBytes,
+                  formatByteSize,
+                ),
+        })
         .option('json', { type: 'string', describe: 'Write the results (cutover.verification/v1) here' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown PR comment here' })
@@ -307,6 +347,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
+      if (args['max-body'] !== undefined) options.maxBodyBytes = args['max-body'];
       if (args['allow-empty']) options.allowEmpty = true;
       const provider = {
         ...(args.provider ? { name: args.provider } : {}),

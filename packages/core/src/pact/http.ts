@@ -1,4 +1,11 @@
-import { GeneratorError, PactLoadError, MatchingRuleError, UnsupportedSpecError } from '../errors.js';
+import {
+  GeneratorError,
+  LimitExceededError,
+  PactLoadError,
+  MatchingRuleError,
+  UnsupportedSpecError,
+} from '../errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
 import { canonicalGeneratorType } from '../generators/generate.js';
 import { formatJavaDate } from '../generators/datetime.js';
 import type {
@@ -114,7 +121,30 @@ function headerContentType(headers: Record<string, string[]>): string | undefine
   return undefined;
 }
 
+/** Reads a body; JSON nested deeper than MAX_JSON_DEPTH is refused here, before anything walks it. */
 function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string, string[]>, at: Location): HttpBody {
+  const tooDeep = () =>
+    loadError(at, '.body', `JSON nested at most ${MAX_JSON_DEPTH} levels deep`, new Found('JSON nested deeper'));
+  let body: HttpBody;
+  try {
+    body = readBody(part, specMajor, headers, at);
+  } catch (error) {
+    throw error instanceof LimitExceededError ? tooDeep() : error;
+  }
+  if (body.kind === 'present' && exceedsJsonDepth(body.encoded === 'json' ? parsedOrNull(body.content) : body.content))
+    throw tooDeep();
+  return body;
+}
+
+function parsedOrNull(text: unknown): unknown {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readBody(part: Json, specMajor: SpecMajor, headers: Record<string, string[]>, at: Location): HttpBody {
   if (!Object.hasOwn(part, 'body')) return { kind: 'absent' };
   const raw = part.body;
   const headerType = headerContentType(headers);
@@ -149,7 +179,8 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
       try {
         return withType({ kind: 'present', content: parseJsonKeepingDecimals(content), encoded: false }, contentType);
-      } catch {
+      } catch (error) {
+        if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content, encoded: 'json' }, contentType);
       }
     }
@@ -164,7 +195,8 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     if (raw !== '' && type && contentFamily(type) === 'json') {
       try {
         return withType({ kind: 'present', content: parseJsonKeepingDecimals(raw) }, type);
-      } catch {
+      } catch (error) {
+        if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content: raw }, type);
       }
     }

@@ -1,3 +1,5 @@
+import { exceedsJsonDepth, jsonDepthError } from '../../json-depth.js';
+
 /**
  * JSON.parse turns `10.0` into `10`, so a decimal written by a JVM service would look like an
  * integer to the `decimal` and `integer` matchers. When a JSON body is parsed from text, the paths
@@ -15,9 +17,13 @@ export function decimalLiteralPaths(parsed: unknown): Set<string> | undefined {
 // decimal; most bodies have neither and skip the scan.
 const CANDIDATE = /\d\.0+(?![0-9])|\d[eE]/;
 
-/** Parses JSON text like JSON.parse, remembering whole-valued decimal literals (see above). */
+/**
+ * Parses JSON text like JSON.parse, remembering whole-valued decimal literals (see above). JSON
+ * nested deeper than MAX_JSON_DEPTH is a LimitExceededError (a SyntaxError means not JSON).
+ */
 export function parseJsonKeepingDecimals(text: string): unknown {
   const value: unknown = JSON.parse(text);
+  if (exceedsJsonDepth(value)) throw jsonDepthError('the body');
   if (typeof value === 'object' && value !== null && CANDIDATE.test(text)) {
     const paths = scan(text);
     if (paths.size > 0) hints.set(value, paths);
