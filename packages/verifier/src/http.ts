@@ -175,7 +175,8 @@ export class TargetClient {
           onResponseStart: (c, statusCode, responseHeaders) => {
             status = statusCode;
             headers = responseHeaders;
-            const length = Number(responseHeaders['content-length']);
+            const name = Object.keys(responseHeaders).find((key) => key.toLowerCase() === 'content-length');
+            const length = name === undefined ? 0 : Number(responseHeaders[name]);
             if (length > this.maxBodyBytes) refuse(c, tooLarge(`${length} bytes (Content-Length)`));
           },
           onResponseData: (c, chunk) => {
