@@ -6,7 +6,7 @@ import {
   UnsupportedSpecError,
 } from '../errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
-import { canonicalGeneratorType } from '../generators/generate.js';
+import { canonicalGeneratorType, generatorProblem } from '../generators/generate.js';
 import { formatJavaDate } from '../generators/datetime.js';
 import type {
   GeneratorDefinition,
@@ -312,6 +312,8 @@ function validateGenerator(def: unknown, at: Location, suffix: string): void {
       new Found(`the unknown generator '${def.type}'`),
     );
   }
+  const limit = generatorProblem(def as GeneratorDefinition);
+  if (limit) throw generatorError(at, `${suffix}.${limit.key}`, limit.expected, def[limit.key]);
   if ((type === 'Date' || type === 'Time' || type === 'DateTime') && def.format !== undefined) {
     if (typeof def.format !== 'string')
       throw generatorError(at, `${suffix}.format`, 'a date/time format string', def.format);
