@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
@@ -7,6 +8,7 @@ import { renderConsole } from './reporters/console.js';
 import { renderJsonChunks } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
 import { renderMarkdown } from './reporters/markdown.js';
+import { REPORT_VALUE_LIMIT, reportValue } from './report-values.js';
 import { interactionStatus, runVerify } from './run.js';
 import { startServer, v3Pact, writePacts } from './testing/index.js';
 import type { FixtureHandler, Running, V3Interaction } from './testing/index.js';
@@ -152,5 +154,38 @@ describe('option helpers', () => {
     expect(() => checkedOption('--timeout', Number.NaN, VERIFY_LIMITS.timeoutMs)).toThrow(
       '--timeout must be an integer from 1 to 2147483647, got something that is not a number',
     );
+  });
+});
+
+describe('large values in results', () => {
+  it('keeps a report small when the targets answer large bodies: values truncated with their size and sha256', async () => {
+    const monolithBody = 'a'.repeat(500_000);
+    const candidateBody = 'b'.repeat(600_000);
+    const report = await verify(
+      [{ description: 'GET /text', request: { method: 'GET', path: '/text' }, response: { status: 200, body: 'c' } }],
+      { 'GET /text': () => ({ headers: { 'content-type': 'text/plain' }, body: monolithBody }) },
+      { 'GET /text': () => ({ headers: { 'content-type': 'text/plain' }, body: candidateBody }) },
+      { noiseSamples: 1 },
+    );
+    const [result] = report.results;
+    const [difference] = result!.parity.differences;
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(difference!.monolith).toBe(`${'a'.repeat(256)}… [truncated: 500000 bytes, sha256 ${sha(monolithBody)}]`);
+    expect(difference!.candidate).toBe(`${'b'.repeat(256)}… [truncated: 600000 bytes, sha256 ${sha(candidateBody)}]`);
+    const mismatch = result!.targets.candidate!.mismatches.find((m) => m.kind === 'body');
+    expect(mismatch?.actual).toMatch(/^b+… \[truncated: 600000 bytes, sha256 [0-9a-f]{64}\]$/);
+    expect([...renderJsonChunks(report)].join('').length).toBeLessThan(20_000);
+  });
+
+  it('leaves values up to REPORT_VALUE_LIMIT bytes whole, and summarises larger JSON and bytes', () => {
+    const small = { id: 1, name: 'x'.repeat(100) };
+    expect(reportValue(small)).toBe(small);
+    expect(reportValue('é'.repeat(REPORT_VALUE_LIMIT / 2))).toBe('é'.repeat(REPORT_VALUE_LIMIT / 2));
+    expect(reportValue('é'.repeat(REPORT_VALUE_LIMIT / 2 + 1))).toMatch(/\[truncated: 4098 bytes, sha256 /);
+    const list = Array.from({ length: 2000 }, (_, i) => i);
+    expect(reportValue(list)).toMatch(/^\[0,1,2,.*… \[truncated: \d+ bytes, sha256 [0-9a-f]{64}\]$/);
+    expect(reportValue(new Uint8Array(5000))).toMatch(/^<5000 bytes> \[truncated: 5000 bytes, sha256 [0-9a-f]{64}\]$/);
+    expect(reportValue(null)).toBeNull();
+    expect(reportValue(undefined)).toBeUndefined();
   });
 });

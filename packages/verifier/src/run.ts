@@ -27,6 +27,7 @@ import type {
 import { TargetClient, TargetError, toOutgoing } from './http.js';
 import type { CapturedResponse } from './http.js';
 import { checkedOption, VERIFY_LIMITS } from './limits.js';
+import { boundResultValues } from './report-values.js';
 import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
@@ -669,7 +670,8 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
             }
           : undefined;
       const { method, path } = item.interaction.request;
-      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
+      const result = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
+      results[item.slot] = boundResultValues(result);
       options.onProgress?.(++done, results.length);
     };
     let next = 0;
