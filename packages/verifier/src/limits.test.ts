@@ -48,10 +48,10 @@ async function verify(
   const { dir } = await writePacts([v3Pact('web-app', 'logistics', interactions)]);
   return runVerify({
     pacts: [dir],
-    monolith: { url: await url(monolith) },
-    candidate: { url: await url(candidate) },
     timeoutMs: 5000,
     ...extra,
+    monolith: { ...extra.monolith, url: await url(monolith) },
+    candidate: { ...extra.candidate, url: await url(candidate) },
   });
 }
 
@@ -117,6 +117,23 @@ describe('runVerify safety limits', () => {
     expect(tooBig!.targets.candidate!.outcome).toBe('pass');
     expect(interactionStatus(tooBig!)).toBe('errored');
     expect(interactionStatus(ok!)).toBe('passed');
+  });
+
+  it('errors an interaction whose state setup answers JSON nested deeper than the limit', async () => {
+    const states = await url({ 'POST /state': () => ({ headers: json, body: `{"id":${nested(5000)}}` }) });
+    const stateful: V3Interaction = { ...get('/ok'), providerStates: [{ name: 'a shipment exists' }] };
+    const report = await verify(
+      [stateful],
+      { 'GET /ok': () => ({ body: 'ok' }) },
+      { 'GET /ok': () => ({ body: 'ok' }) },
+      {
+        monolith: { url: 'replaced', states: { url: `${states}/state` } },
+      },
+    );
+    expect(report.results[0]!.targets.monolith!.error).toEqual({
+      code: 'CUTOVER_PROVIDER_STATE_FAILED',
+      message: `State setup of "a shipment exists" at ${states}/state answered JSON nested deeper than 256 levels`,
+    });
   });
 
   it('refuses numeric options out of range with a usage error naming the option and its range', async () => {
