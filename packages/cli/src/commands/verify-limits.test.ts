@@ -110,6 +110,30 @@ describe('cutover verify limits', () => {
     );
   });
 
+  it('exits 2 on a RandomString generator of 2,000,000,000 characters, naming the JSON path, without building it', async () => {
+    const { files } = await writePacts([
+      v3Pact('web-app', 'logistics', [
+        {
+          description: 'huge',
+          request: {
+            method: 'POST',
+            path: '/ok',
+            body: { name: 'x' },
+            generators: { body: { '$.name': { type: 'RandomString', size: 2_000_000_000 } } },
+          },
+          response: { status: 200 },
+        },
+      ]),
+    ]);
+    const started = Date.now();
+    const result = await cli(['verify', '--pact', files[0]!, '--monolith', target.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${files[0]}: $.interactions[0].request.generators.body['$.name'].size: expected an integer from 0 to 1000000, got the number 2000000000`,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it.runIf(process.platform === 'linux')(
     'exits 2 at once on a report path under /proc, naming it',
     async () => {
