@@ -37,7 +37,8 @@ export const ErrorCodes = {
   NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
   /**
    * A target's answer is beyond a safety limit: a body larger than the body limit (`maxBodyBytes`,
-   * `--max-body`), or JSON nested deeper than {@link MAX_JSON_DEPTH}. The interaction errors; the run goes on.
+   * `--max-body`), or a JSON (or XML) body nested deeper than `MAX_JSON_DEPTH`. The interaction
+   * errors; the run goes on.
    */
   LIMIT_EXCEEDED: 'CUTOVER_LIMIT_EXCEEDED',
 } as const;
