@@ -189,7 +189,8 @@ describe('cutover gate', () => {
       expect(code).toBe(2);
       expect(stderr).toContain('[CUTOVER_OUTPUT_FAILED] /proc/cutover-report/gate.md: cannot write');
       expect(stderr).toContain("kernel's proc filesystem");
-      expect(existsSync(join(dir, 'routing-proc/cutover-weights.json'))).toBe(false);
+      // Artifacts come after the reports: the failed report stopped the run before the folder was made.
+      expect(existsSync(join(dir, 'routing-proc'))).toBe(false);
       expect(Date.now() - started).toBeLessThan(4000);
     },
     5000,
