@@ -67,6 +67,7 @@ function bodyJson(body: HttpBody): unknown {
     try {
       return parseJsonKeepingDecimals(text);
     } catch (e) {
+      if (e instanceof LimitExceededError) throw e;
       throw new JsonBodyError((e as Error).message);
     }
   }
