@@ -164,6 +164,16 @@ describe('TargetClient', () => {
     expect(requests).toBe(1);
   });
 
+  it('accepts a HEAD answer whose Content-Length is over the limit: it sends no body', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': String(150 * 2 ** 20) });
+      res.end();
+    });
+    const response = await client(url, { maxBodyBytes: 1024 }).send({ method: 'HEAD', path: '/', headers: {} });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
+  });
+
   it('reads a body of exactly maxBodyBytes', async () => {
     const url = await serve((_req, res) => res.end(Buffer.alloc(1000, 'x')));
     const response = await client(url, { maxBodyBytes: 1000 }).send({ method: 'GET', path: '/', headers: {} });

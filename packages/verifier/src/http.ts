@@ -175,6 +175,8 @@ export class TargetClient {
           onResponseStart: (c, statusCode, responseHeaders) => {
             status = statusCode;
             headers = responseHeaders;
+            // A HEAD, 204 or 304 answer states the size of a body it does not send.
+            if (request.method === 'HEAD' || statusCode === 204 || statusCode === 304) return;
             const name = Object.keys(responseHeaders).find((key) => key.toLowerCase() === 'content-length');
             const length = name === undefined ? 0 : Number(responseHeaders[name]);
             if (length > this.maxBodyBytes) refuse(c, tooLarge(`${length} bytes (Content-Length)`));
