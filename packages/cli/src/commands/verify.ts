@@ -74,14 +74,20 @@ interface VerifyArgs {
 }
 
 /**
- * A numeric option checked against its range as it is parsed, so a usage error names the flag. A
- * repeated option (an array) is left to refuseRepeated.
+ * A numeric option checked against its range (from VERIFY_LIMITS) as it is parsed, so a usage error
+ * names the flag; a `size` option takes `10MB`-style byte sizes. A repeated option (an array) is
+ * left to refuseRepeated.
  */
-function integerOption(flag: string, limit: NumericLimit, describe: string, show: (n: number) => string = String) {
+function rangedOption(flag: string, limit: NumericLimit, describe: string, kind: 'integer' | 'size' = 'integer') {
+  const show = kind === 'size' ? formatByteSize : String;
   return {
-    type: 'number' as const,
+    type: kind === 'size' ? ('string' as const) : ('number' as const),
     describe: `${describe} (${show(limit.min)} to ${show(limit.max)}, default ${show(limit.default)})`,
-    coerce: (value: number | number[]) => (Array.isArray(value) ? value : checkedOption(`--${flag}`, value, limit)),
+    coerce: (value: unknown) => {
+      if (Array.isArray(value)) return value;
+      const number = kind === 'size' ? parseByteSize(`--${flag}`, String(value)) : (value as number);
+      return checkedOption(`--${flag}`, number, limit, show);
+    },
   };
 }
 
@@ -258,30 +264,21 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
         .option(
           'noise-samples',
-          integerOption('noise-samples', VERIFY_LIMITS.noiseSamples, 'Monolith samples for noise detection'),
+          rangedOption('noise-samples', VERIFY_LIMITS.noiseSamples, 'Monolith samples for noise detection'),
         )
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
-        .option('concurrency', integerOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
-        .option('timeout', integerOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
-        .option('retries', integerOption('retries', VERIFY_LIMITS.retries, 'Retries on connection failures'))
-        .option('max-body', {
-          ...integerOption(
+        .option('concurrency', rangedOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
+        .option('timeout', rangedOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
+        .option('retries', rangedOption('retries', VERIFY_LIMITS.retries, 'Retries on connection failures'))
+        .option(
+          'max-body',
+          rangedOption(
             'max-body',
             VERIFY_LIMITS.maxBodyBytes,
             'Largest response body to read, e.g. 10MB or 512KB; a larger one errors its interaction',
-            formatByteSize,
+            'size',
           ),
-          type: 'string',
-          coerce: (value: string | string[]) =>
-            Array.isArray(value)
-              ? value
-              : checkedOption(
-                  '--max-body',
-                  parseByteSize('--max-body', value),
-                  VERIFY_LIMITS.maxBodyBytes,
-                  formatByteSize,
-                ),
-        })
+        )
         .option('json', { type: 'string', describe: 'Write the results (cutover.verification/v1) here' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown PR comment here' })
