@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
@@ -85,17 +88,37 @@ describe('runVerify safety limits', () => {
 
   it('judges JSON nested exactly MAX_JSON_DEPTH deep: pact matching, parity and every report', async () => {
     const pactBody = JSON.parse(nested(MAX_JSON_DEPTH)) as unknown;
+    // A recursive schema makes the OpenAPI validator walk the whole depth too.
+    const openapi = join(await mkdtemp(join(tmpdir(), 'cutover-limits-')), 'api.yaml');
+    await writeFile(
+      openapi,
+      `openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /deep:
+    get:
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { $ref: '#/components/schemas/Node' } } }
+components:
+  schemas:
+    Node: { oneOf: [{ type: integer }, { type: array, items: { $ref: '#/components/schemas/Node' } }] }
+`,
+    );
     const report = await verify(
       [get('/deep', pactBody)],
       { 'GET /deep': () => ({ headers: json, body: nested(MAX_JSON_DEPTH) }) },
       { 'GET /deep': () => ({ headers: json, body: nested(MAX_JSON_DEPTH, '"1"') }) },
-      { noiseSamples: 1 },
+      { noiseSamples: 1, openapi },
     );
     const [result] = report.results;
     expect(result!.targets.monolith!.outcome).toBe('pass');
     expect(result!.targets.candidate!.outcome).toBe('fail');
     expect(result!.parity.status).toBe('differs');
     expect(result!.parity.differences[0]).toMatchObject({ kind: 'type', path: `$${'[0]'.repeat(MAX_JSON_DEPTH)}` });
+    expect(result!.schema!.monolith).toEqual([]);
+    expect(result!.schema!.regressions.length).toBeGreaterThan(0);
     expect(() => renderAll(report)).not.toThrow();
   });
 
