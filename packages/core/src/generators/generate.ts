@@ -211,7 +211,7 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
       if (typeof def.regex !== 'string') throw fail('needs a "regex" string');
       try {
         const generator = new RandExp(def.regex);
-        generator.max = 10;
+        generator.max = OPEN_REPEAT;
         return generator.gen();
       } catch (cause) {
         throw fail(`invalid regex ${JSON.stringify(def.regex)}`, cause);
