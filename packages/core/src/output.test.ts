@@ -28,7 +28,8 @@ describe('writeOutputFile', () => {
       await expect(ensureOutputDir('/proc/self/cutover')).rejects.toMatchObject({ code: 'CUTOVER_OUTPUT_FAILED' });
       await expect(ensureOutputDir('/sys/cutover')).rejects.toMatchObject({ code: 'CUTOVER_OUTPUT_FAILED' });
     },
-    3000,
+    // An endless mkdir fails the test by this timeout.
+    10_000,
   );
 
   it.runIf(linux)('refuses a kernel file reached through a symbolic link, leaving it untouched', async () => {

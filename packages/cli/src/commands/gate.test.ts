@@ -175,7 +175,6 @@ describe('cutover gate', () => {
   it.runIf(process.platform === 'linux')(
     'exits 2 on a report path under /proc, without writing routing artifacts or hanging',
     async () => {
-      const started = Date.now();
       const { code, stderr } = await cli([
         '--policy',
         'cutover.yaml',
@@ -191,9 +190,9 @@ describe('cutover gate', () => {
       expect(stderr).toContain("kernel's proc filesystem");
       // Artifacts come after the reports: the failed report stopped the run before the folder was made.
       expect(existsSync(join(dir, 'routing-proc'))).toBe(false);
-      expect(Date.now() - started).toBeLessThan(4000);
     },
-    5000,
+    // An endless mkdir fails the test by this timeout.
+    15_000,
   );
 
   it('exits 1 when blocked, citing the difference, and removes earlier routing artifacts', async () => {

@@ -206,7 +206,7 @@ describe('generator limits', () => {
       MAX_GENERATED_LENGTH,
     );
     expect(Number.isFinite(generateValue({ type: 'RandomDecimal', digits: 300 }, 0))).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(() => generateValue({ type: 'RandomString', size: MAX_GENERATED_LENGTH + 1 }, '')).toThrow(
       'RandomString generator: "size" must be an integer from 0 to 1000000, got 1000001',
     );
