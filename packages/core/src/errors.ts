@@ -29,7 +29,10 @@ export const ErrorCodes = {
   EVIDENCE_INVALID: 'CUTOVER_EVIDENCE_INVALID',
   /** Writing a report or artifact failed (full disk, permissions...). */
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
-  /** A broker request failed. */
+  /**
+   * A broker request failed: unreachable, timed out, refused (the HTTP status is in `details.status`),
+   * or answered something that is not the expected JSON (the Pact Broker client, `@cutover/broker/client`).
+   */
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
   /** A request/response handed to the matcher as the observed (actual) one is malformed; the pact is not at fault. */
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',

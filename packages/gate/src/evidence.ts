@@ -10,7 +10,7 @@ import {
   type SchemaViolation,
   type VerificationReport,
 } from '@cutover/core';
-import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker.js';
+import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker-evidence.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =

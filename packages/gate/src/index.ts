@@ -12,7 +12,7 @@
  */
 export * from './policy.js';
 export * from './evidence.js';
-export * from './broker.js';
+export * from './broker-evidence.js';
 export * from './openapi.js';
 export * from './decide.js';
 export * from './render.js';

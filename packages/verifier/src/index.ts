@@ -15,7 +15,6 @@ export type {
   TargetOptions,
   StateConfig,
   BrokerOptions,
-  ConsumerVersionSelector,
   VerifyFilters,
   PathRewrite,
   RequestHook,
@@ -31,12 +30,6 @@ export { VERIFY_LIMITS, checkedOption, parseByteSize, formatByteSize } from './l
 export type { NumericLimit } from './limits.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
-export {
-  BrokerError,
-  fetchPactsForVerification,
-  validateConsumerVersionSelectors,
-  CONSUMER_VERSION_SELECTOR_KEYS,
-} from './broker.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';

@@ -1,21 +1,6 @@
 import type { TargetName } from '@cutover/core';
+import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { NoiseConfig } from './noise.js';
-
-/** A Pact consumer version selector, as the Pact Broker defines them. */
-export interface ConsumerVersionSelector {
-  mainBranch?: boolean;
-  branch?: string;
-  matchingBranch?: boolean;
-  fallbackBranch?: string;
-  deployed?: boolean;
-  released?: boolean;
-  deployedOrReleased?: boolean;
-  environment?: string;
-  consumer?: string;
-  tag?: string;
-  fallbackTag?: string;
-  latest?: boolean;
-}
 
 export interface BrokerOptions {
   url: string;
@@ -26,9 +11,19 @@ export interface BrokerOptions {
   username?: string;
   password?: string;
   token?: string;
-  /** Sent as `providerVersionBranch`, so the broker can compute pending pacts. */
+  /** Sent as `providerVersionBranch`, so the broker can compute pending and WIP pacts. */
   providerVersionBranch?: string;
+  /** Default: true when `providerVersionBranch` is given. */
   includePendingStatus?: boolean;
+  /** Also verify work-in-progress pacts published since this date (needs `providerVersionBranch`). */
+  includeWipPactsSince?: string;
+  /** Per-request deadline for the broker (default 30,000 ms). */
+  timeoutMs?: number;
+  /**
+   * Called with what the broker says about each selected pact before verification (why it was
+   * selected, whether it is pending or WIP), as stock verifiers print it.
+   */
+  onNotice?: (notice: { pact: string; text: string }) => void;
 }
 
 /** A request as the verifier is about to send it; a request hook may return a changed copy. */

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { openPact, PactLoadError, UsageError } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
-import { fetchPactsForVerification } from './broker.js';
+import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */
@@ -80,24 +80,37 @@ export async function loadPacts(
     loaded.push(entry);
   }
   if (options.broker) {
-    for (const fetched of await fetchPactsForVerification(options.broker)) {
+    const { url, provider, timeoutMs, onNotice, ...query } = options.broker;
+    const client = new BrokerClient({ url, auth: brokerAuth(query), timeoutMs });
+    const selected = await pactsForVerification(client, {
+      provider,
+      ...(query.consumerVersionSelectors ? { consumerVersionSelectors: query.consumerVersionSelectors } : {}),
+      ...(query.providerVersionBranch !== undefined ? { providerVersionBranch: query.providerVersionBranch } : {}),
+      ...(query.includePendingStatus !== undefined ? { includePendingStatus: query.includePendingStatus } : {}),
+      ...(query.includeWipPactsSince !== undefined ? { includeWipPactsSince: query.includeWipPactsSince } : {}),
+    });
+    for (const entry of selected) {
+      // Notices for later (after verification, after publishing) describe what the broker will do with results.
+      for (const notice of entry.notices)
+        if (notice.when === undefined || notice.when === 'before_verification')
+          onNotice?.({ pact: entry.url, text: notice.text });
+      const content = await fetchPact(client, entry.url);
       const pactIndex = loaded.length;
-      const pact = openPact(fetched.content, {
-        source: fetched.url,
+      const pact = openPact(content, {
+        source: entry.url,
         onInteraction: (i, header) => visit(pactIndex, i, header),
       });
       const reference: PactReference = {
         consumer: pact.consumer.name,
         provider: pact.provider.name,
-        source: fetched.url,
-        sha256: sha256(JSON.stringify(fetched.content)),
+        source: entry.url,
+        sha256: sha256(JSON.stringify(content)),
       };
-      const links = fetched.content._links as Record<string, { name?: unknown; href?: unknown }> | undefined;
-      const consumerVersion = links?.['pb:consumer-version']?.name;
-      if (typeof consumerVersion === 'string') reference.consumerVersion = consumerVersion;
-      const createdAt = fetched.content.createdAt;
+      const consumerVersion = halLink(content, 'pb:consumer-version')?.name;
+      if (consumerVersion !== undefined) reference.consumerVersion = consumerVersion;
+      const createdAt = content.createdAt;
       if (typeof createdAt === 'string') reference.createdAt = createdAt;
-      loaded.push({ pact, reference, pending: fetched.pending });
+      loaded.push({ pact, reference, pending: entry.pending });
     }
   }
   return loaded;

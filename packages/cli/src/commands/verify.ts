@@ -12,18 +12,12 @@ import {
   renderJsonChunks,
   renderMarkdown,
   runVerify,
-  validateConsumerVersionSelectors,
   verificationFailed,
   VERIFY_LIMITS,
 } from '@cutover/verifier';
-import type {
-  ConsumerVersionSelector,
-  NumericLimit,
-  PathRewrite,
-  StateConfig,
-  TargetOptions,
-  VerifyOptions,
-} from '@cutover/verifier';
+import type { NumericLimit, PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
+import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
+import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -33,6 +27,7 @@ interface VerifyArgs {
   'broker-url'?: string;
   provider?: string;
   'consumer-version-selector'?: string[];
+  'include-wip-pacts-since'?: string;
   'broker-token'?: string;
   'broker-username'?: string;
   'broker-password'?: string;
@@ -191,7 +186,20 @@ const SINGLE_VALUED = [
   'provider-version',
   'branch',
   'build-url',
+  'include-wip-pacts-since',
 ] as const;
+
+/** WIP pacts are computed for a provider branch; a date the broker cannot read would fail only there. */
+function checkWipSince(args: VerifyArgs, brokerUrl: string | undefined): void {
+  const since = args['include-wip-pacts-since'];
+  if (since === undefined) return;
+  if (!brokerUrl)
+    throw new UsageError('--include-wip-pacts-since needs a broker (--broker-url or PACT_BROKER_BASE_URL)');
+  if (!args.branch)
+    throw new UsageError('--include-wip-pacts-since needs --branch: WIP pacts are computed per provider branch');
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) || Number.isNaN(Date.parse(since)))
+    throw new UsageError(`--include-wip-pacts-since ${JSON.stringify(since)}: expected a date, YYYY-MM-DD or ISO 8601`);
+}
 
 function refuseRepeated(args: VerifyArgs): void {
   for (const name of SINGLE_VALUED) {
@@ -225,6 +233,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           array: true,
           describe: 'Consumer version selector as JSON, e.g. \'{"mainBranch":true}\' (repeatable)',
+        })
+        .option('include-wip-pacts-since', {
+          type: 'string',
+          describe: 'Also verify work-in-progress pacts published since this date, YYYY-MM-DD (needs --branch)',
         })
         .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
         .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
@@ -299,32 +311,40 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         throw new UsageError("--rewrite-path rewrites the candidate's paths: give --candidate too");
       }
       const env = io.env;
-      const brokerUrl = args['broker-url'] ?? (args.pact?.length ? undefined : env.PACT_BROKER_BASE_URL);
-      const auth = {
-        ...((args['broker-token'] ?? env.PACT_BROKER_TOKEN)
-          ? { token: args['broker-token'] ?? env.PACT_BROKER_TOKEN }
-          : {}),
-        ...((args['broker-username'] ?? env.PACT_BROKER_USERNAME)
-          ? {
-              username: args['broker-username'] ?? env.PACT_BROKER_USERNAME,
-              password: args['broker-password'] ?? env.PACT_BROKER_PASSWORD,
-            }
-          : {}),
-      };
+      const broker = resolveBrokerConnection(
+        {
+          url: args['broker-url'],
+          token: args['broker-token'],
+          username: args['broker-username'],
+          password: args['broker-password'],
+        },
+        env,
+      );
+      // PACT_BROKER_BASE_URL is where pacts come from only when no --pact names them; it is always where results go.
+      const brokerUrl = broker.urlFrom === 'env' && args.pact?.length ? undefined : broker.url;
+      const auth = broker.auth ?? {};
       if (args.publish && (!args['provider-version'] || !args.branch)) {
         throw new UsageError('--publish needs --provider-version and --branch');
       }
       if (brokerUrl && !args.provider) throw new UsageError('--broker-url needs --provider');
-      const publishUrl = brokerUrl ?? env.PACT_BROKER_BASE_URL;
+      checkWipSince(args, brokerUrl);
+      const publishUrl = broker.url;
       if (args.publish && !publishUrl) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
 
       const options: VerifyOptions = { cwd: io.cwd };
       if (args.pact?.length) options.pacts = args.pact;
       if (brokerUrl) {
-        options.broker = { url: brokerUrl, provider: args.provider!, ...auth };
+        options.broker = {
+          url: brokerUrl,
+          provider: args.provider!,
+          ...auth,
+          onNotice: ({ text }) => io.stderr.write(`broker: ${text}\n`),
+        };
         const selectors = parseSelectors(args['consumer-version-selector']);
         if (selectors) options.broker.consumerVersionSelectors = selectors;
         if (args.branch) options.broker.providerVersionBranch = args.branch;
+        const wipSince = args['include-wip-pacts-since'];
+        if (wipSince !== undefined) options.broker.includeWipPactsSince = wipSince;
       }
       const monolith = targetOptions(args, 'monolith');
       const candidate = targetOptions(args, 'candidate');
