@@ -27,7 +27,7 @@ export const ErrorCodes = {
   PROVIDER_STATE_FAILED: 'CUTOVER_PROVIDER_STATE_FAILED',
   /** Evidence for a decision is missing, stale or unusable. */
   EVIDENCE_INVALID: 'CUTOVER_EVIDENCE_INVALID',
-  /** Writing a report or artifact failed (full disk, permissions...). */
+  /** Writing a report or artifact failed (full disk, permissions...), or its path is no ordinary file (/proc, /sys, a device). */
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
   /**
    * A broker request failed: unreachable, timed out, refused (the HTTP status is in `details.status`),
