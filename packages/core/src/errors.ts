@@ -44,6 +44,8 @@ export const ErrorCodes = {
    * errors; the run goes on.
    */
   LIMIT_EXCEEDED: 'CUTOVER_LIMIT_EXCEEDED',
+  /** A pact names another provider than the one being verified (`--provider`, or the run's other pacts). */
+  PACT_PROVIDER_MISMATCH: 'CUTOVER_PACT_PROVIDER_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -18,3 +18,4 @@ export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
 export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
+export type { MethodCoverage } from './coverage.js';

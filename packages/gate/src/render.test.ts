@@ -1,10 +1,9 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { decide, type GateDecision } from './decide.js';
-import { reportToEvidence } from './evidence.js';
 import { documentedOperations } from './openapi.js';
 import { renderConsole, renderJson, renderJunit, renderMarkdown } from './render.js';
-import { NOW, OPENAPI, policy, report, result } from './__fixtures__/evidence.js';
+import { NOW, OPENAPI, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
 
 function decisionWith(blocked: boolean): GateDecision {
   const r = report();
@@ -21,7 +20,7 @@ function decisionWith(blocked: boolean): GateDecision {
     });
   return decide({
     policy: policy(),
-    evidence: { reports: [reportToEvidence(r, 'verify.json')], problems: [] },
+    evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
     operations: documentedOperations(OPENAPI),
     now: NOW,
@@ -34,6 +33,15 @@ describe('renderConsole', () => {
     expect(text).toMatch(/^cutover gate: ALLOWED — tracking-service 1\.4\.0 \(fixture\.yaml\)/);
     expect(text).toContain(
       '✔ allowed  tracking  GET /api/tracking/**  0% → 1%  (3 interactions, consumers: mobile-app, web-app)',
+    );
+  });
+
+  it('says which paths the evidence covers, per method', () => {
+    expect(renderConsole(decisionWith(false))).toContain(
+      '    evidence covers: GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
+    );
+    expect(renderMarkdown(decisionWith(false))).toContain(
+      '- tracking: evidence covers GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
     );
   });
 
@@ -80,7 +88,7 @@ describe('renderMarkdown', () => {
       },
     });
     const md = renderMarkdown(
-      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+      decide({ policy: policy(), evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] }, now: NOW }),
     );
     const row = md.split('\n').find((l) => l.startsWith('| `pact-failed`'))!;
     expect(row).toContain('| `$.status` | pact expects `"IN_TRANSIT"` | candidate `"LOST"` |');
@@ -100,7 +108,7 @@ describe('renderMarkdown', () => {
     const r = report();
     r.results[0] = result({ schema: { request: [], monolith: [], candidate: [v], baseline: [], regressions: [v] } });
     const md = renderMarkdown(
-      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+      decide({ policy: policy(), evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] }, now: NOW }),
     );
     const row = md.split('\n').find((l) => l.startsWith('| `schema-regression`'))!;
     expect(row).toContain('| `response /eta` | monolith: not violated | candidate: violated |');
@@ -111,7 +119,7 @@ describe('renderMarkdown', () => {
     r.pacts = r.pacts.map(({ createdAt: _createdAt, ...p }) => p);
     const decision = decide({
       policy: policy(),
-      evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] },
+      evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] },
       now: NOW,
     });
     expect(renderMarkdown(decision)).toMatch(

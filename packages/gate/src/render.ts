@@ -10,6 +10,18 @@ function weights(route: RouteDecision): string {
   return `${route.currentWeight}% → ${route.nextWeight}%${route.forced ? ' (forced)' : ''}`;
 }
 
+/** `GET /api/items/{id}, /api/items; DELETE nothing`: the paths the route's evidence covers, per method. */
+function coverageLine(route: RouteDecision, max = 5): string | undefined {
+  if (!route.coverage.some((c) => c.paths.length > 0)) return undefined;
+  return route.coverage
+    .map(({ method, paths }) =>
+      paths.length === 0
+        ? `${method} nothing`
+        : `${method} ${paths.slice(0, max).join(', ')}${paths.length > max ? ` (+${paths.length - max} more)` : ''}`,
+    )
+    .join('; ');
+}
+
 /**
  * Plain-text report for a terminal.
  *
@@ -28,6 +40,8 @@ export function renderConsole(decision: GateDecision): string {
       `${route.outcome === 'allowed' ? '✔ allowed' : '✘ blocked'}  ${route.name}  ${routeLabel(route)}  ${weights(route)}  ` +
         `(${route.interactions} interaction${route.interactions === 1 ? '' : 's'}, consumers: ${route.consumers.join(', ') || 'none'})`,
     );
+    const covers = coverageLine(route);
+    if (covers) lines.push(`    evidence covers: ${covers}`);
     for (const reason of route.reasons) lines.push(`    - [${reason.code}] ${reason.message}`);
     for (const note of route.notes) lines.push(`    · ${note}`);
   }
@@ -96,6 +110,11 @@ export function renderMarkdown(decision: GateDecision, options: MarkdownOptions 
     out.push(
       `| ${md(route.name)} | \`${route.methods.join(',')} ${route.path}\` | ${route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
     );
+  const covered = decision.routes.flatMap((route) => {
+    const covers = coverageLine(route);
+    return covers ? [`- ${md(route.name)}: evidence covers ${md(covers)}`] : [];
+  });
+  if (covered.length > 0) out.push('', ...covered);
   for (const route of decision.routes) {
     if (route.reasons.length === 0 && route.notes.length === 0) continue;
     out.push('', `#### ${md(route.name)} (${route.reasons.length} reason${route.reasons.length === 1 ? '' : 's'})`);

@@ -11,11 +11,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { decide, type GateDecision, type RouteDecision } from './decide.js';
-import { reportToEvidence } from './evidence.js';
 import { pathMatches } from './glob.js';
 import { documentedOperations } from './openapi.js';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
-import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
+import { NOW, OPENAPI, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
 
 const run = promisify(execFile);
 
@@ -58,10 +57,12 @@ function decisionAt(currentWeight: number, extraRoute = false): GateDecision {
     return text;
   });
   const r = report();
-  if (extraRoute) r.results.push({ ...r.results[2]!, route: { method: 'PUT', path: '/api/tracking/SHP-1/eta' } });
+  if (extraRoute)
+    for (const method of ['PUT', 'PATCH'])
+      r.results.push({ ...r.results[2]!, route: { method, path: '/api/tracking/SHP-1/eta' } });
   return decide({
     policy: p,
-    evidence: { reports: [reportToEvidence(r, 'verify.json')], problems: [] },
+    evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
     operations: documentedOperations(OPENAPI),
     now: NOW,

@@ -118,7 +118,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           type: 'string',
           array: true,
           describe:
-            'Current pact files or folders: evidence must have verified exactly this content, and every consumer whose pact touches a route must have results',
+            'Current pact files or folders: evidence must have verified exactly this content, with a result for every request under a route',
         })
         .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
         .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })

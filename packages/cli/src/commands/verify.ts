@@ -53,6 +53,7 @@ interface VerifyArgs {
   'filter-route'?: string[];
   noise?: string;
   'noise-samples'?: number;
+  'sample-unsafe-methods': boolean;
   openapi?: string;
   concurrency?: number;
   timeout?: number;
@@ -228,7 +229,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           describe: 'Pact Broker to fetch pacts from [env PACT_BROKER_BASE_URL]',
         })
-        .option('provider', { type: 'string', describe: 'Provider name (for the broker and the report)' })
+        .option('provider', {
+          type: 'string',
+          describe: 'Provider name: every pact must name it (also for the broker and the report)',
+        })
         .option('consumer-version-selector', {
           type: 'string',
           array: true,
@@ -278,6 +282,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           'noise-samples',
           rangedOption('noise-samples', VERIFY_LIMITS.noiseSamples, 'Monolith samples for noise detection'),
         )
+        .option('sample-unsafe-methods', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
+        })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
         .option('concurrency', rangedOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
         .option('timeout', rangedOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
@@ -360,6 +370,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (Object.keys(filters).length > 0) options.filters = filters;
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
+      if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
       if (args.openapi) options.openapi = args.openapi;
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;

@@ -1,6 +1,6 @@
 import { isCutoverError } from '../errors.js';
 import type { HttpResponse } from '../model.js';
-import { parseJsonKeepingDecimals } from './body/numbers.js';
+import { parseJsonKeepingNumbers } from './body/numbers.js';
 import { contentFamily, sniffContentType } from './matchers/apply.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -52,7 +52,7 @@ export function observedResponse({
         ...base,
         body: {
           kind: 'present',
-          content: parseJsonKeepingDecimals(text),
+          content: parseJsonKeepingNumbers(text),
           ...(contentType ? { contentType } : {}),
           encoded: false,
         },

@@ -21,7 +21,7 @@ import type {
 import { sniffContentType, contentFamily } from '../matching/matchers/apply.js';
 import { describeValue } from '../matching/mismatch.js';
 import { parseFormOrQuery } from '../matching/body/form.js';
-import { parseJsonKeepingDecimals } from '../matching/body/numbers.js';
+import { parseJsonKeepingNumbers } from '../matching/body/numbers.js';
 import { validateMatchingRules } from '../matching/rules.js';
 
 /** Where a request/response sits, for error messages. */
@@ -178,7 +178,7 @@ function readBody(part: Json, specMajor: SpecMajor, headers: Record<string, stri
     // Unencoded v4 text is the body's raw text: a JSON body given as text is parsed here.
     if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
       try {
-        return withType({ kind: 'present', content: parseJsonKeepingDecimals(content), encoded: false }, contentType);
+        return withType({ kind: 'present', content: parseJsonKeepingNumbers(content), encoded: false }, contentType);
       } catch (error) {
         if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content, encoded: 'json' }, contentType);
@@ -194,7 +194,7 @@ function readBody(part: Json, specMajor: SpecMajor, headers: Record<string, stri
     const type = headerType ?? (raw === '' ? undefined : sniffContentType(raw));
     if (raw !== '' && type && contentFamily(type) === 'json') {
       try {
-        return withType({ kind: 'present', content: parseJsonKeepingDecimals(raw) }, type);
+        return withType({ kind: 'present', content: parseJsonKeepingNumbers(raw) }, type);
       } catch (error) {
         if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content: raw }, type);

@@ -8,6 +8,7 @@ import {
   schemaFindings,
   summaryLine,
 } from './format.js';
+import { sharedHeaderDifferences } from './shared.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -49,6 +50,7 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
   const maxRoutes = options.maxRoutes ?? 30;
   const targets = TARGETS.filter((t) => report.targets[t]);
   yield `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${report.targets[t]!.url}`).join(', ')}\n`;
+  const { shared, isShared } = sharedHeaderDifferences(report.results);
   for (const result of report.results) {
     const out: string[] = [];
     const status = interactionStatus(result);
@@ -67,13 +69,17 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
     if (status === 'skipped') {
       out.push(`  ${Object.values(result.targets)[0]?.error?.message ?? 'not replayable'}`);
     } else {
-      const lines = problems(result);
+      const lines = problems(result, Infinity, isShared);
       for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
       if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
     }
     yield `${out.join('\n')}\n`;
   }
   const out: string[] = [];
+  if (shared.length > 0) {
+    out.push('', 'Header differences common to the run (each listed once, not under every interaction):');
+    for (const h of shared) out.push(`  ${h.sentence}`);
+  }
   const byRoute = new Map<string, number[]>();
   for (const result of report.results) {
     const key = routeLabel(result);
