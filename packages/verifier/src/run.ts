@@ -10,6 +10,7 @@ import {
   observedResponse,
   parseRoutePattern,
   RESULTS_FORMAT,
+  redactCredentials,
   routeMatches,
   summarizeResults,
   UsageError,
@@ -698,7 +699,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       startedAt,
       finishedAt: new Date().toISOString(),
       provider: { name: options.provider?.name ?? pacts[0]?.pact.provider.name ?? 'unknown' },
-      targets: Object.fromEntries(targets.map((t) => [t.name, { url: t.options.url }])),
+      targets: Object.fromEntries(targets.map((t) => [t.name, { url: redactCredentials(t.options.url) }])),
       pacts: pacts.map((p) => p.reference),
       results,
       summary: summarizeResults(results),
@@ -707,7 +708,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     if (options.provider?.branch !== undefined) report.provider.branch = options.provider.branch;
     const filters = recordedFilters(options.filters);
     if (filters) report.filters = filters;
-    if (schema) report.openapi = { source: schema.source };
+    if (schema) report.openapi = { source: redactCredentials(schema.source) };
     return report;
   } finally {
     await Promise.all(targets.flatMap((t) => [t.client.close(), t.states?.close()]));

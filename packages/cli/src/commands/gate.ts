@@ -15,6 +15,7 @@ import {
   renderMarkdown,
   renderRouting,
   selectRoutes,
+  versionProblem,
   type Gateway,
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
@@ -176,6 +177,8 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
         const candidateVersion = args['candidate-version'];
+        const versionIssue = candidateVersion === undefined ? undefined : versionProblem(candidateVersion);
+        if (versionIssue) throw new UsageError(`--candidate-version ${versionIssue}`);
         let evidence;
         if (args.results && args.results.length > 0) {
           evidence = await collectEvidence({ resultsFiles: args.results.map(at) });

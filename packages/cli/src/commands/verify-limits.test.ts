@@ -128,7 +128,7 @@ describe('cutover verify limits', () => {
     const result = await cli(['verify', '--pact', files[0]!, '--monolith', target.url]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `${files[0]}: $.interactions[0].request.generators.body['$.name'].size: expected an integer from 0 to 1000000, got the number 2000000000`,
+      `${files[0]}: $.interactions[0].request.generators.body['$.name'].size: expected an integer from 0 to 10000, got the number 2000000000`,
     );
   });
 

@@ -1,8 +1,8 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import RandExp from 'randexp';
 import { GeneratorError } from '../errors.js';
 import type { GeneratorDefinition } from '../model.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
+import { firstGroup, generateFromRegex, MAX_GENERATED_LENGTH } from './regex.js';
 
 /** What a generator may draw on when it produces a value. */
 export interface GeneratorContext {
@@ -18,13 +18,6 @@ export interface GeneratorContext {
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * The longest value a random generator may produce: `RandomString` size, `RandomHexadecimal`
- * digits, and the longest text a `Regex` generator's pattern can give. A pact asking for more is
- * refused, rather than exhausting memory while building the request.
- */
-export const MAX_GENERATED_LENGTH = 1_000_000;
 
 interface IntegerRange {
   min: number;
@@ -57,8 +50,8 @@ export interface GeneratorProblem {
 }
 
 /**
- * The first option of `def` that is out of its range (integer options, `RandomInt`'s min ≤ max,
- * the longest text of a `Regex`), or undefined. The pact loader reports it with its JSON path.
+ * The first option of `def` that is out of its range (integer options, `RandomInt`'s min ≤ max),
+ * or undefined. The pact loader reports it with its JSON path.
  */
 export function generatorProblem(def: GeneratorDefinition): GeneratorProblem | undefined {
   const type = canonicalGeneratorType(String(def.type)) ?? '';
@@ -75,65 +68,7 @@ export function generatorProblem(def: GeneratorDefinition): GeneratorProblem | u
     const max = (def.max as number | undefined) ?? INTEGER_OPTIONS.RandomInt!.max!.fallback;
     if (min > max) return { key: 'min', expected: `an integer no greater than max (${max})` };
   }
-  if (type === 'Regex' && typeof def.regex === 'string') {
-    let longest: number;
-    try {
-      longest = longestMatch(new RandExp(def.regex));
-    } catch {
-      return { key: 'regex', expected: 'a valid regular expression' };
-    }
-    if (longest > MAX_GENERATED_LENGTH) {
-      return { key: 'regex', expected: `a pattern generating at most ${MAX_GENERATED_LENGTH} characters` };
-    }
-  }
   return undefined;
-}
-
-/** How many of each open-ended repetition (`*`, `+`, `{n,}`) a Regex generator adds. */
-const OPEN_REPEAT = 10;
-
-interface RegexToken {
-  type: number;
-  stack?: RegexToken[];
-  options?: RegexToken[][];
-  followedBy?: boolean;
-  notFollowedBy?: boolean;
-  min?: number;
-  max?: number;
-  value?: RegexToken | number;
-}
-
-/** The longest text RandExp can generate for its pattern (its token types: ret's ROOT=0 ... CHAR=7). */
-function longestMatch(generator: RandExp): number {
-  let longestGroup = 0;
-  const visit = (token: RegexToken): number => {
-    switch (token.type) {
-      case 0:
-      case 1: {
-        if (token.followedBy || token.notFollowedBy) return 0;
-        const stacks = token.options ?? [token.stack ?? []];
-        let longest = 0;
-        for (const stack of stacks)
-          longest = Math.max(
-            longest,
-            stack.reduce((sum, t) => sum + visit(t), 0),
-          );
-        longestGroup = Math.max(longestGroup, longest);
-        return longest;
-      }
-      case 5: {
-        const times = token.max === Infinity ? token.min! + OPEN_REPEAT : token.max!;
-        return times === 0 ? 0 : times * visit(token.value as RegexToken);
-      }
-      case 6:
-        return longestGroup;
-      case 2:
-        return 0;
-      default:
-        return 1;
-    }
-  };
-  return visit((generator as unknown as { tokens: RegexToken }).tokens);
 }
 
 /** `size` random letters and digits, from random bytes (rejection keeps every character equally likely). */
@@ -209,13 +144,9 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
       return randomAlphanumeric(option('size'));
     case 'Regex': {
       if (typeof def.regex !== 'string') throw fail('needs a "regex" string');
-      try {
-        const generator = new RandExp(def.regex);
-        generator.max = OPEN_REPEAT;
-        return generator.gen();
-      } catch (cause) {
-        throw fail(`invalid regex ${JSON.stringify(def.regex)}`, cause);
-      }
+      const value = generateFromRegex(def.regex);
+      if (value instanceof Error) throw fail(value.message, value.cause);
+      return value;
     }
     case 'Uuid': {
       const uuid = randomUUID();
@@ -248,8 +179,8 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
     case 'MockServerURL': {
       if (context.mockServerUrl === undefined) return example;
       if (typeof def.example !== 'string' || typeof def.regex !== 'string') throw fail('needs "example" and "regex"');
-      const match = new RegExp(def.regex).exec(def.example);
-      const path = match?.[1] ?? '';
+      const path = firstGroup(def.regex, def.example);
+      if (path instanceof Error) throw fail(path.message, path.cause);
       return context.mockServerUrl.replace(/\/$/, '') + path;
     }
     default:

@@ -3,7 +3,8 @@ import { ErrorCodes, GeneratorError } from '../errors.js';
 import type { HttpRequest } from '../model.js';
 import { applyGenerators } from './apply.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
-import { generateValue, MAX_GENERATED_LENGTH } from './generate.js';
+import { generateValue } from './generate.js';
+import { MAX_GENERATED_LENGTH } from './regex.js';
 import { normalizeRequest } from '../pact/http.js';
 
 const NOW = new Date('2026-11-22T08:30:15.123Z');
@@ -42,6 +43,23 @@ describe('generateValue', () => {
     expect(generateValue({ type: 'RandomHexadecimal', digits: 9 }, '')).toMatch(/^[0-9a-f]{9}$/);
     expect(generateValue({ type: 'RandomString', size: 12 }, '')).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(typeof generateValue({ type: 'RandomBoolean' }, false)).toBe('boolean');
+  });
+
+  it('Regex generates what the pact regex matches in its own dialect, and never a huge value', () => {
+    expect(generateValue({ type: 'Regex', regex: '(?-mix:ord-[[:digit:]]{3})' }, '')).toBeTypeOf('string');
+    const started = performance.now();
+    expect(() => generateValue({ type: 'Regex', regex: '[a-z]{1000}'.repeat(11) }, '')).toThrow(
+      /can generate values of up to 11000 characters \(the limit is 10000\)/,
+    );
+    expect(() => generateValue({ type: 'Regex', regex: '((a{1000}){1000}){1000}' }, '')).toThrow(
+      /a construct beyond the engine's limits \(error parsing regexp: invalid repeat count/,
+    );
+    expect(() => generateValue({ type: 'Regex', regex: '(a)\\1' }, '')).toThrow(/backreference/);
+    expect(generateValue({ type: 'Regex', regex: '\\Aord\\z' }, '')).toBe('ord');
+    expect(() => generateValue({ type: 'Regex', regex: '\\p{Greek}' }, '')).toThrow(
+      /no value generated from regex .* matches it as the Pact reference verifier reads it/,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('Regex produces a string the regex accepts', () => {
@@ -166,9 +184,9 @@ describe('generator limits', () => {
     );
 
   it.each([
-    [{ type: 'RandomString', size: 2_000_000_000 }, 'size', 'an integer from 0 to 1000000', 'the number 2000000000'],
-    [{ type: 'RandomString', size: -1 }, 'size', 'an integer from 0 to 1000000', 'the number -1'],
-    [{ type: 'RandomHexadecimal', digits: 1e7 }, 'digits', 'an integer from 0 to 1000000', 'the number 10000000'],
+    [{ type: 'RandomString', size: 2_000_000_000 }, 'size', 'an integer from 0 to 10000', 'the number 2000000000'],
+    [{ type: 'RandomString', size: -1 }, 'size', 'an integer from 0 to 10000', 'the number -1'],
+    [{ type: 'RandomHexadecimal', digits: 1e7 }, 'digits', 'an integer from 0 to 10000', 'the number 10000000'],
     [
       { type: 'RandomDecimal', digits: 5000 },
       'digits',
@@ -182,9 +200,18 @@ describe('generator limits', () => {
       'the number 1152921504606847000',
     ],
     [{ type: 'RandomInt', min: 7, max: 3 }, 'min', 'an integer no greater than max (3)', 'the number 7'],
-    [{ type: 'Regex', regex: 'a{2000000000}' }, 'regex', 'a pattern generating at most 1000000 characters', null],
-    [{ type: 'Regex', regex: '(x{1000}){1000}y+' }, 'regex', 'a pattern generating at most 1000000 characters', null],
-    [{ type: 'Regex', regex: '(' }, 'regex', 'a valid regular expression', null],
+    [
+      { type: 'Regex', regex: 'a{2000000000}' },
+      'regex',
+      'a regex a value can be generated from',
+      'regex "a{2000000000}" cannot be run: too big number for repeat range',
+    ],
+    [
+      { type: 'Regex', regex: 'x{1000}'.repeat(11) },
+      'regex',
+      'a regex a value can be generated from',
+      `regex "${'x{1000}'.repeat(11)}" can generate values of up to 11000 characters (the limit is 10000)`,
+    ],
   ])('refuses %j at load with CUTOVER_GENERATOR_INVALID naming the JSON path', (generator, key, expected, got) => {
     let error: unknown;
     try {
@@ -208,7 +235,7 @@ describe('generator limits', () => {
     expect(Number.isFinite(generateValue({ type: 'RandomDecimal', digits: 300 }, 0))).toBe(true);
     expect(performance.now() - started).toBeLessThan(5000);
     expect(() => generateValue({ type: 'RandomString', size: MAX_GENERATED_LENGTH + 1 }, '')).toThrow(
-      'RandomString generator: "size" must be an integer from 0 to 1000000, got 1000001',
+      'RandomString generator: "size" must be an integer from 0 to 10000, got 10001',
     );
   });
 });

@@ -3,8 +3,8 @@ export {
   generateValue,
   canonicalGeneratorType,
   generatorProblem,
-  MAX_GENERATED_LENGTH,
   type GeneratorContext,
   type GeneratorProblem,
 } from './generate.js';
+export { MAX_GENERATED_LENGTH } from './regex.js';
 export { formatJavaDate, evaluateDateExpression } from './datetime.js';

@@ -7,6 +7,7 @@ import {
 } from '../errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
 import { canonicalGeneratorType, generatorProblem } from '../generators/generate.js';
+import { generateFromRegex } from '../generators/regex.js';
 import { formatJavaDate } from '../generators/datetime.js';
 import type {
   GeneratorDefinition,
@@ -314,6 +315,18 @@ function validateGenerator(def: unknown, at: Location, suffix: string): void {
   }
   const limit = generatorProblem(def as GeneratorDefinition);
   if (limit) throw generatorError(at, `${suffix}.${limit.key}`, limit.expected, def[limit.key]);
+  if (type === 'Regex' && typeof def.regex === 'string') {
+    const drawn = generateFromRegex(def.regex);
+    if (drawn instanceof Error) {
+      throw generatorError(
+        at,
+        `${suffix}.regex`,
+        'a regex a value can be generated from',
+        new Found(drawn.message),
+        drawn,
+      );
+    }
+  }
   if ((type === 'Date' || type === 'Time' || type === 'DateTime') && def.format !== undefined) {
     if (typeof def.format !== 'string')
       throw generatorError(at, `${suffix}.format`, 'a date/time format string', def.format);
