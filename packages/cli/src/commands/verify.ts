@@ -19,6 +19,7 @@ import type { NumericLimit, PathRewrite, StateConfig, TargetOptions, VerifyOptio
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -55,6 +56,8 @@ interface VerifyArgs {
   'noise-samples'?: number;
   'sample-unsafe-methods': boolean;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   concurrency?: number;
   timeout?: number;
   retries?: number;
@@ -177,6 +180,7 @@ const SINGLE_VALUED = [
   'noise',
   'noise-samples',
   'openapi',
+  'ref-root',
   'concurrency',
   'timeout',
   'retries',
@@ -289,6 +293,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
             'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
         })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
+        .options(openapiRefOptions)
         .option('concurrency', rangedOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
         .option('timeout', rangedOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
         .option('retries', rangedOption('retries', VERIFY_LIMITS.retries, 'Retries on connection failures'))
@@ -371,7 +376,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
       if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
-      if (args.openapi) options.openapi = args.openapi;
+      if (args.openapi) Object.assign(options, { openapi: args.openapi }, openapiRefArgs(args));
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
