@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OutputError } from '@cutover/core';
+import type { PactDocument } from './book.js';
+
+/**
+ * The file a pact is written to: `<consumer>-<provider>.json`, each name reduced to letters,
+ * digits, `.`, `_` and `-` (names come from traffic and must not steer the path).
+ */
+export function pactFileName(pact: Pick<PactDocument, 'consumer' | 'provider'>): string {
+  const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '_') || '_';
+  return `${safe(pact.consumer.name)}-${safe(pact.provider.name)}.json`;
+}
+
+/**
+ * Writes a pact atomically: to a temporary file in the same folder, then renamed over the target,
+ * so a reader (or a crash) never sees a half-written pact. A failure is an {@link OutputError}
+ * (`CUTOVER_OUTPUT_FAILED`) naming the file, with the cause; the temporary file is removed.
+ *
+ * @example
+ * const file = await writePactFile('contracts/pacts', book.pact('mobile-app'));
+ */
+export async function writePactFile(dir: string, pact: PactDocument): Promise<string> {
+  const file = join(dir, pactFileName(pact));
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(temp, `${JSON.stringify(pact, null, 2)}\n`, { flag: 'wx' });
+    await rename(temp, file);
+    return file;
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new OutputError(`${file}: cannot write the recorded pact: ${(error as Error).message}`, {
+      cause: error,
+      details: { file },
+    });
+  }
+}
