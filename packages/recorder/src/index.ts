@@ -24,3 +24,12 @@ export {
   type Redactor,
 } from './redact.js';
 export { pactFileName, writePactFile } from './write.js';
+export {
+  createRecorder,
+  startRecorder,
+  type Recorder,
+  type RecorderEvent,
+  type RecorderOptions,
+  type SkipReason,
+} from './proxy.js';
+export { decodeBody } from './decode.js';
