@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutputError } from '@cutover/core';
 import type { PactDocument } from './book.js';
@@ -35,5 +35,57 @@ export async function writePactFile(dir: string, pact: PactDocument): Promise<st
       cause: error,
       details: { file },
     });
+  }
+}
+
+/**
+ * Merges a pact into the one already at its file (interactions with the same description are
+ * replaced, the others kept), under a lock folder so parallel writers (vitest workers) do not
+ * lose each other's interactions, and writes it atomically.
+ *
+ * @example
+ * await mergePactFile('pacts', pact); // pacts/web-app-logistics.json now holds both
+ */
+export async function mergePactFile(dir: string, pact: PactDocument, timeoutMs = 10_000): Promise<string> {
+  const file = join(dir, pactFileName(pact));
+  const lock = `${file}.lock`;
+  await mkdir(dir, { recursive: true }).catch(() => undefined);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline)
+        throw new OutputError(`${file}: cannot take the lock ${lock}: ${(error as Error).message}`, {
+          cause: error,
+          details: { file },
+        });
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    let interactions = pact.interactions;
+    const existing = await readFile(file, 'utf8').catch(() => undefined);
+    if (existing !== undefined) {
+      let earlier: Partial<PactDocument>;
+      try {
+        earlier = JSON.parse(existing) as Partial<PactDocument>;
+      } catch (cause) {
+        throw new OutputError(`${file}: the pact already there is not JSON; not overwriting it`, {
+          cause,
+          details: { file },
+        });
+      }
+      const replaced = new Set(pact.interactions.map((i) => i.description));
+      interactions = [
+        ...(earlier.interactions ?? []).filter((i) => !replaced.has(i.description)),
+        ...pact.interactions,
+      ];
+      interactions.sort((a, b) => String(a.description).localeCompare(String(b.description)));
+    }
+    return await writePactFile(dir, { ...pact, interactions });
+  } finally {
+    await rm(lock, { recursive: true, force: true });
   }
 }
