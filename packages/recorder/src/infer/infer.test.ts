@@ -85,6 +85,11 @@ describe('inferBody', () => {
     expect(rules['$.events[*].kind']).toEqual(rule({ match: 'equality' }));
   });
 
+  it('does not pin an enum-like field of an array seen with one element: its siblings may differ', () => {
+    const { rules } = inferBody([{ events: [{ status: 'delivered' }] }]);
+    expect(rules['$.events[*].status']).toEqual(rule({ match: 'type' }));
+  });
+
   it('keeps arrays of mixed shapes element by element, and lets an empty array grow', () => {
     const { example, rules } = inferBody([{ mixed: [1, 'a'], none: [] }]);
     expect(example).toEqual({ mixed: [1, 'a'], none: [] });

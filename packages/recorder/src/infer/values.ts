@@ -28,11 +28,15 @@ export function looksLikeEnum(value: string): boolean {
   );
 }
 
-/** The matcher for the values one string field took across observations. */
-export function stringMatcher(values: readonly string[]): MatcherDefinition {
+/**
+ * The matcher for the values one string field took across observations. Equality needs
+ * `minAgreeing` observations (2 inside arrays: one element says nothing about its siblings).
+ */
+export function stringMatcher(values: readonly string[], minAgreeing = 1): MatcherDefinition {
   for (const format of compiledFormats)
     if (values.every((v) => format.test.test(v))) return { match: 'regex', regex: format.regex };
-  if (values.every((v) => v === values[0]) && looksLikeEnum(values[0]!)) return { match: 'equality' };
+  if (values.length >= minAgreeing && values.every((v) => v === values[0]) && looksLikeEnum(values[0]!))
+    return { match: 'equality' };
   return { match: 'type' };
 }
 
@@ -75,7 +79,8 @@ export interface InferredBody {
  * have the same {@link shapeOf}). Each leaf gets its own rule, so nothing depends on a rule
  * cascading from a parent:
  * - strings: a regex when every observation is a UUID, date-time, date or e-mail; equality when
- *   every observation agreed and the value looks like an enum; the type otherwise;
+ *   every observation agreed and the value looks like an enum (inside an array, at least two
+ *   elements must have agreed); the type otherwise;
  * - numbers and booleans: the type; `null`: the null matcher;
  * - arrays whose elements share one shape: `{ match: 'type', min: 1 }` (each-like) with the element
  *   inferred from every element seen; an empty array `{ match: 'type', min: 0 }`; arrays of mixed
@@ -125,7 +130,7 @@ function infer(values: readonly unknown[], path: string, rules: Record<string, R
       );
     return out;
   }
-  if (typeof first === 'string') rules[path] = rule(stringMatcher(values as string[]));
+  if (typeof first === 'string') rules[path] = rule(stringMatcher(values as string[], path.includes('[*]') ? 2 : 1));
   else rules[path] = rule({ match: 'type' });
   return first;
 }

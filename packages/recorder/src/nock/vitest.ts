@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll } from 'vitest';
 import { mergePactFile } from '../write.js';
 import { captureNock } from './capture.js';
@@ -41,6 +41,6 @@ export function recordPacts(options: RecordPactsOptions): void {
     );
     const { pact, notes } = pactFromInterceptors(interceptors, capture.seen, options);
     notes.forEach((note) => report(note));
-    if (pact.interactions.length > 0) await mergePactFile(join(process.cwd(), options.dir ?? 'pacts'), pact);
+    if (pact.interactions.length > 0) await mergePactFile(resolve(options.dir ?? 'pacts'), pact);
   });
 }
