@@ -1,4 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +98,67 @@ describe('cutover record on the example monolith', { timeout: 180_000 }, () => {
     const bad = await verify(buggy.url);
     expect(bad.code, bad.stdout + bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/occurredAt|lastUpdated|promisedBy/);
+  });
+
+  it('publishes the recorded pacts on SIGTERM as the given consumer version (--publish)', async () => {
+    const received: { method: string; url: string; body: string }[] = [];
+    const broker = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method!, url: req.url!, body });
+        res.writeHead(200, { 'Content-Type': 'application/hal+json' });
+        res.end(
+          req.url === '/'
+            ? JSON.stringify({ _links: {} })
+            : JSON.stringify({ notices: [{ type: 'success', text: 'Published the pact' }], _links: {} }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+    try {
+      const out = join(dir, 'published');
+      const proxy = await startCutover(
+        [
+          'record',
+          '--target',
+          monolith.url,
+          '--listen',
+          '0',
+          '--out',
+          out,
+          '--provider',
+          'logistics',
+          '--consumer-header',
+          'X-Client',
+          '--publish',
+          '--consumer-version',
+          '1.2.3',
+          '--branch',
+          'main',
+          '--broker-url',
+          `http://127.0.0.1:${(broker.address() as AddressInfo).port}`,
+        ],
+        /listening on (http:\/\/\S+)/,
+      );
+      await (
+        await fetch(`${proxy.match[1]}/api/tracking/SHP-1001`, { headers: { 'X-Client': 'partner-feed' } })
+      ).text();
+      const stopped = await proxy.stop('SIGTERM');
+      expect(stopped.code, stopped.stdout + stopped.stderr).toBe(0);
+      expect(stopped.stdout).toContain('published partner-feed 1.2.3 to the broker');
+      const publish = received.find((r) => r.method === 'POST' && r.url === '/contracts/publish');
+      const body = JSON.parse(publish!.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(body).toMatchObject({
+        pacticipantName: 'partner-feed',
+        pacticipantVersionNumber: '1.2.3',
+        branch: 'main',
+      });
+      const pact = JSON.parse(Buffer.from(body.contracts[0].content, 'base64').toString('utf8'));
+      expect(pact).toEqual(JSON.parse(readFileSync(join(out, 'partner-feed-logistics.json'), 'utf8')));
+    } finally {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    }
   });
 
   it('refuses a --publish run without a consumer version before listening (exit 2)', async () => {
