@@ -33,7 +33,7 @@ describe('PactBook grouping', () => {
       'GET /api/tracking/{id} → 404',
     ]);
     expect(pact.interactions[0]!.comments).toEqual({
-      text: ['Recorded by cutover record from 3 observations of GET /api/tracking/{id} 200.'],
+      text: ['Recorded by cutover record from 3 analysed observations of GET /api/tracking/{id} 200.'],
     });
   });
 
@@ -51,6 +51,21 @@ describe('PactBook grouping', () => {
       'GET /api/tracking/{id} → 200',
       'GET /api/tracking/{id} → 200 (shape 2)',
     ]);
+  });
+
+  it('analyses a group that taught nothing new for 100 observations once in 16, and every one again after a new shape', () => {
+    const book = new PactBook({ provider: 'p', samplesPerShape: 1 });
+    for (let i = 0; i < 101; i++) book.add(exchange(), 'c');
+    const observed = () =>
+      (book.pact('c').interactions as { comments: { text: string[] } }[]).map((i) => i.comments.text[0]);
+    expect(observed()).toEqual([
+      'Recorded by cutover record from 101 analysed observations of GET /api/tracking/{id} 200.',
+    ]);
+    for (let i = 0; i < 32; i++) book.add(exchange(), 'c');
+    expect(observed()[0]).toContain('from 103 analysed');
+    // A new shape is still found (within 16 observations), and the group is analysed in full again.
+    for (let i = 0; i < 16; i++) book.add(exchange({ body: { other: true } }), 'c');
+    expect(book.pact('c').interactions).toHaveLength(2);
   });
 
   it('keeps consumers apart, one pact each', () => {

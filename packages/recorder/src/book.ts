@@ -89,6 +89,16 @@ interface ConsumerBook {
   revision: number;
 }
 
+/** Per group: how many observations in a row taught nothing new (no new shape, no new sample). */
+interface GroupActivity {
+  quiet: number;
+  skipped: number;
+}
+
+/** After this many quiet observations, a group is analysed once per {@link SAMPLE_EVERY}. */
+const QUIET_AFTER = 100;
+const SAMPLE_EVERY = 16;
+
 /** A V4 pact as written to disk. */
 export interface PactDocument {
   consumer: { name: string };
@@ -110,6 +120,7 @@ export interface PactDocument {
  */
 export class PactBook {
   private readonly consumers = new Map<string, ConsumerBook>();
+  private readonly activity = new Map<string, GroupActivity>();
   private readonly redactor: Redactor;
   private readonly options: Required<Omit<BookOptions, 'redaction'>>;
 
@@ -125,14 +136,37 @@ export class PactBook {
     };
   }
 
-  /** Adds one observation for a consumer. */
+  /**
+   * Adds one observation for a consumer. A group that has taught nothing new for 100 observations
+   * in a row (no new shape, every shape's samples full) is analysed once in 16 observations from
+   * then on, so steady traffic costs little; the first new shape seen brings it back to every one.
+   */
   add(raw: Exchange, consumer: string): AddOutcome {
+    const method = raw.method.toUpperCase();
+    const template = templatePath(raw.path, this.options.pathTemplates);
+    const group = `${method} ${template} ${raw.status}`;
+    const activityKey = `${consumer}\n${group}`;
+    let activity = this.activity.get(activityKey);
+    if (!activity) this.activity.set(activityKey, (activity = { quiet: 0, skipped: 0 }));
+    if (activity.quiet >= QUIET_AFTER && ++activity.skipped % SAMPLE_EVERY !== 0)
+      return { recorded: true, consumer, group, newInteraction: false };
+    const outcome = this.analyse(raw, consumer, method, template, group);
+    const learned = outcome.recorded && (outcome.newInteraction || outcome.newSample);
+    activity.quiet = learned ? 0 : activity.quiet + 1;
+    const { newSample: _, ...result } = outcome as AddOutcome & { newSample?: boolean };
+    return result;
+  }
+
+  private analyse(
+    raw: Exchange,
+    consumer: string,
+    method: string,
+    template: string,
+    group: string,
+  ): AddOutcome & { newSample?: boolean } {
     const exchange = redactExchange(raw, this.redactor);
     const request = this.redactBody(parseBody(exchange.requestBody, exchange.requestHeaders));
     const response = this.redactBody(parseBody(exchange.responseBody, exchange.responseHeaders));
-    const method = exchange.method.toUpperCase();
-    const template = templatePath(exchange.path, this.options.pathTemplates);
-    const group = `${method} ${template} ${exchange.status}`;
     const key = [group, Object.keys(exchange.query).sort().join('&'), bodyShape(request), bodyShape(response)].join(
       '|',
     );
@@ -146,10 +180,10 @@ export class PactBook {
     if (shape) {
       shape.observed++;
       if (shape.samples.length >= this.options.samplesPerShape)
-        return { recorded: true, consumer, group, newInteraction: false };
+        return { recorded: true, consumer, group, newInteraction: false, newSample: false };
       shape.samples.push({ exchange, request, response });
       book.revision++;
-      return { recorded: true, consumer, group, newInteraction: false };
+      return { recorded: true, consumer, group, newInteraction: false, newSample: true };
     }
     const inGroup = book.groups.get(group) ?? 0;
     if (inGroup >= this.options.maxShapesPerGroup) return { recorded: false, consumer, group, reason: 'group-capped' };
@@ -221,7 +255,7 @@ export class PactBook {
     if (names.length > 0) request.query = exchange.query;
     if (Object.keys(requestHeaders).length > 0) request.headers = requestHeaders;
     const comments: string[] = [
-      `Recorded by cutover record from ${shape.observed} observation${shape.observed === 1 ? '' : 's'} of ${shape.group}.`,
+      `Recorded by cutover record from ${shape.observed} analysed observation${shape.observed === 1 ? '' : 's'} of ${shape.group}.`,
     ];
     addBody(
       request,

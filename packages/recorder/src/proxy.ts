@@ -65,16 +65,15 @@ const HOP_BY_HOP = new Set([
 ]);
 
 function forwardable(raw: readonly string[], skip: (name: string) => boolean): string[] {
-  const named = new Set(
-    (raw.filter((_, i) => i % 2 === 0 && raw[i]!.toLowerCase() === 'connection').length > 0
-      ? raw.flatMap((v, i) => (i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'connection' ? v.split(',') : []))
-      : []
-    ).map((s) => s.trim().toLowerCase()),
-  );
+  // Headers a Connection header names are hop-by-hop too.
+  let named: Set<string> | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection')
+      for (const token of raw[i + 1]!.split(',')) (named ??= new Set()).add(token.trim().toLowerCase());
   const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || named.has(name) || skip(name)) continue;
+    if (HOP_BY_HOP.has(name) || named?.has(name) || skip(name)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
