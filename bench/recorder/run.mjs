@@ -1,5 +1,6 @@
 // The recording proxy's added latency and throughput: the same bounded load loop against the
-// target directly and through `cutover record`'s proxy, rounds interleaved, in one run.
+// target directly, through a minimal pass-through proxy (the extra hop alone) and through
+// `cutover record`'s proxy, rounds interleaved, in one run.
 // CONNECTIONS (default 16), SECONDS per round (default 5), ROUNDS per side (default 3).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -67,32 +68,39 @@ async function round(base) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const target = await start(here('target.mjs'));
 const proxy = await start(here('proxy.mjs'), { TARGET: target.url });
+const minimal = await start(here('minimal-proxy.mjs'), { TARGET: target.url });
 try {
   await round(target.url); // warm-up, both sides
   await round(proxy.url);
-  const runs = { direct: [], proxy: [] };
+  await round(minimal.url);
+  const runs = { direct: [], minimal: [], proxy: [] };
+  const line = (x) => `${x.rps.toFixed(0)} req/s p50 ${x.p50.toFixed(3)} ms p99 ${x.p99.toFixed(3)} ms`;
   for (let r = 0; r < ROUNDS; r++) {
     runs.direct.push(await round(target.url));
+    runs.minimal.push(await round(minimal.url));
     runs.proxy.push(await round(proxy.url));
     console.log(
-      `round ${r + 1}: direct ${runs.direct[r].rps.toFixed(0)} req/s p50 ${runs.direct[r].p50.toFixed(3)} ms p99 ${runs.direct[r].p99.toFixed(3)} ms | proxy ${runs.proxy[r].rps.toFixed(0)} req/s p50 ${runs.proxy[r].p50.toFixed(3)} ms p99 ${runs.proxy[r].p99.toFixed(3)} ms`,
+      `round ${r + 1}: direct ${line(runs.direct[r])} | minimal proxy ${line(runs.minimal[r])} | recording proxy ${line(runs.proxy[r])}`,
     );
   }
   const m = (side, key) => median(runs[side].map((x) => x[key]));
-  const errors = [...runs.direct, ...runs.proxy].reduce((n, x) => n + x.errors, 0);
+  const errors = [...runs.direct, ...runs.minimal, ...runs.proxy].reduce((n, x) => n + x.errors, 0);
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s rounds, medians of ${ROUNDS}; errors: ${errors}`);
-  console.log(`| measure | direct | through the proxy | difference |`);
+  const row = (label, key, unit, digits) => {
+    const d = m('direct', key);
+    const cell = (side) =>
+      key === 'rps'
+        ? `${m(side, key).toFixed(0)} ${unit} (${((100 * m(side, key)) / d).toFixed(1)}%)`
+        : `${m(side, key).toFixed(digits)} ${unit} (+${(m(side, key) - d).toFixed(digits)})`;
+    console.log(`| ${label} | ${d.toFixed(digits)} ${unit} | ${cell('minimal')} | ${cell('proxy')} |`);
+  };
+  console.log(`| measure | direct | minimal pass-through proxy | recording proxy |`);
   console.log(`| --- | --- | --- | --- |`);
-  console.log(
-    `| p50 latency | ${m('direct', 'p50').toFixed(3)} ms | ${m('proxy', 'p50').toFixed(3)} ms | +${(m('proxy', 'p50') - m('direct', 'p50')).toFixed(3)} ms |`,
-  );
-  console.log(
-    `| p99 latency | ${m('direct', 'p99').toFixed(3)} ms | ${m('proxy', 'p99').toFixed(3)} ms | +${(m('proxy', 'p99') - m('direct', 'p99')).toFixed(3)} ms |`,
-  );
-  console.log(
-    `| throughput | ${m('direct', 'rps').toFixed(0)} req/s | ${m('proxy', 'rps').toFixed(0)} req/s | ${((100 * m('proxy', 'rps')) / m('direct', 'rps')).toFixed(1)}% |`,
-  );
+  row('p50 latency', 'p50', 'ms', 3);
+  row('p99 latency', 'p99', 'ms', 3);
+  row('throughput', 'rps', 'req/s', 0);
 } finally {
   target.child.kill('SIGTERM');
   proxy.child.kill('SIGTERM');
+  minimal.child.kill('SIGTERM');
 }
