@@ -177,6 +177,8 @@ export const recordCommand: CommandModule = (yargs, io, outcome) =>
         ),
     async (argv) => {
       const args = argv as unknown as RecordArgs;
+      for (const name of ['target', 'listen', 'host', 'out', 'provider', 'openapi', 'consumer-version'] as const)
+        if (Array.isArray(args[name])) throw new UsageError(`--${name} is given more than once`);
       const at = (file: string) => resolve(io.cwd, file);
       const { startRecorder } = await import('@cutover/recorder');
       const publishing = args.publish ? await import('./record-publish.js') : undefined;
