@@ -14,6 +14,8 @@ import { NOW, OPENAPI, policy, report, T1 } from './__fixtures__/evidence.js';
 interface BrokerState {
   verifiedVersion: Record<string, string | undefined>;
   withCutover: boolean;
+  /** Publish results for the first interaction of each pact only, as a filtered run does. */
+  partial?: boolean;
   requireToken?: string;
   /** Where the matrix says the verification is (another origin, for the credentials-leak test). */
   verificationBase?: string;
@@ -101,7 +103,8 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   const verification = /^\/verification-results\/([^/]+)$/.exec(url.pathname);
   if (verification) {
     const consumer = verification[1]!;
-    const results = report().results.filter((r) => r.consumer === consumer);
+    const all = report().results.filter((r) => r.consumer === consumer);
+    const results = state.partial ? all.slice(0, 1) : all;
     return json(res, 200, {
       providerName: 'logistics',
       providerApplicationVersion: state.verifiedVersion[consumer],
@@ -148,6 +151,23 @@ function gate(evidence: Awaited<ReturnType<typeof collectBrokerEvidence>>) {
 }
 
 describe('broker evidence', () => {
+  it('blocks a verification that published results for part of the pact, naming each missing interaction', async () => {
+    state.partial = true;
+    const evidence = await collectEvidence({ brokerUrl: base, provider: 'logistics', candidateVersion: '1.4.0' });
+    expect(evidence.problems).toEqual([
+      expect.objectContaining({
+        code: 'interaction-missing',
+        consumer: 'web-app',
+        message: `web-app › "events of SHP-1001" (GET /api/tracking/SHP-1001/events, interactions[1] of ${base}/pacts/provider/logistics/consumer/web-app/latest) has no cutover result in the verification ${base}/verification-results/web-app; verify it`,
+      }),
+    ]);
+    // The events operation is then exercised by no consumer either.
+    expect(gate(evidence).routes[0]!.reasons.map((r) => r.code)).toEqual([
+      'interaction-missing',
+      'operation-not-exercised',
+    ]);
+  });
+
   it('reads the latest pacts, finds their verification by the candidate version in the matrix, and allows', async () => {
     const evidence = await collectEvidence({ brokerUrl: `${base}/`, provider: 'logistics', candidateVersion: '1.4.0' });
     expect(evidence.problems).toEqual([]);
@@ -172,7 +192,7 @@ describe('broker evidence', () => {
         code: 'not-verified',
         consumer: 'mobile-app',
         message: 'the latest pact of mobile-app (version mobile-app-7) has no verification by logistics version 1.4.0',
-        requests: [{ method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
+        requests: [{ index: 0, description: 'eta of SHP-1001', method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
       }),
     ]);
     const decision = gate(evidence);

@@ -9,6 +9,7 @@ import {
   matrixSearch,
   type BrokerAuth,
 } from '@cutover/broker/client';
+import { requestCoverage } from './coverage.js';
 import { checkInteractionResult, type Evidence, type EvidenceProblem, type EvidenceReport } from './evidence.js';
 
 export interface BrokerEvidenceOptions {
@@ -22,16 +23,30 @@ export interface BrokerEvidenceOptions {
   timeoutMs?: number;
 }
 
+/** One HTTP request of a pact: its position in `interactions`, its description, method and path. */
+export interface PactRequest {
+  index: number;
+  description: string;
+  method: string;
+  path: string;
+}
+
 /** The HTTP requests a pact describes (v2, v3, v4 HTTP interactions), to know which routes it concerns. */
-export function pactRequests(pact: unknown): { method: string; path: string }[] {
+export function pactRequests(pact: unknown): PactRequest[] {
   const interactions = (pact as { interactions?: unknown }).interactions;
   if (!Array.isArray(interactions)) return [];
-  const requests: { method: string; path: string }[] = [];
-  for (const interaction of interactions) {
-    const req = (interaction as { request?: { method?: unknown; path?: unknown } } | null)?.request;
+  const requests: PactRequest[] = [];
+  interactions.forEach((interaction: unknown, index) => {
+    const { request: req, description } =
+      (interaction as { request?: { method?: unknown; path?: unknown }; description?: unknown } | null) ?? {};
     if (typeof req?.method === 'string' && typeof req.path === 'string')
-      requests.push({ method: req.method.toUpperCase(), path: req.path });
-  }
+      requests.push({
+        index,
+        description: typeof description === 'string' ? description : '',
+        method: req.method.toUpperCase(),
+        path: req.path,
+      });
+  });
   return requests;
 }
 
@@ -137,6 +152,24 @@ export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Pro
           requests,
         });
       }
+      // Results refer to the pacts of the run that published them; here the one pact is this one.
+      const results = entries.flatMap((e, i) =>
+        e && typeof e === 'object' && e.cutover !== undefined
+          ? [{ ...checkInteractionResult(e.cutover, verificationUrl, `$.testResults[${i}].cutover`), pact: 0 }]
+          : [],
+      );
+      // A filtered run publishes results for part of the pact; the broker still shows it verified.
+      const covers = requestCoverage(results);
+      for (const req of entries.length > 0 ? requests : []) {
+        if (!covers(req))
+          problems.push({
+            code: 'interaction-missing',
+            message: `${consumer} › "${req.description}" (${req.method} ${req.path}, interactions[${req.index}] of ${pactUrl}) has no cutover result in the verification ${verificationUrl}; verify it`,
+            source: verificationUrl,
+            consumer,
+            requests: [req],
+          });
+      }
       reports.push({
         kind: 'broker',
         source: verificationUrl,
@@ -147,11 +180,7 @@ export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Pro
         startedAt: verifiedAt,
         finishedAt: verifiedAt,
         pacts: [pactRef],
-        results: entries.flatMap((e, i) =>
-          e && typeof e === 'object' && e.cutover !== undefined
-            ? [checkInteractionResult(e.cutover, verificationUrl, `$.testResults[${i}].cutover`)]
-            : [],
-        ),
+        results,
       });
     } catch (error) {
       if (!(error instanceof BrokerError)) throw error;

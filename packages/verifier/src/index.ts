@@ -23,7 +23,8 @@ export type {
 } from './options.js';
 export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
 export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
-export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from './parity.js';
+export { diffResponses, DEFAULT_IGNORED_HEADERS } from './parity.js';
+export { judgeParity, formatOf, rankDifferences } from './judge.js';
 export { TargetClient, TargetError } from './http.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';

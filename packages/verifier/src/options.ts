@@ -1,4 +1,4 @@
-import type { TargetName } from '@cutover/core';
+import type { TargetName, VerificationFilters } from '@cutover/core';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { NoiseConfig } from './noise.js';
 
@@ -68,16 +68,8 @@ export interface TargetOptions {
   rewritePaths?: PathRewrite[];
 }
 
-export interface VerifyFilters {
-  /** Consumer names to keep (exact). */
-  consumers?: string[];
-  /** Keep interactions whose description contains one of these strings. */
-  descriptions?: string[];
-  /** Keep interactions that have a provider state with one of these names. */
-  states?: string[];
-  /** Route patterns such as `GET /shipments/*` or `/shipments/**` (method optional). */
-  routes?: string[];
-}
+/** Which interactions to verify; recorded in the report as `filters`. */
+export type VerifyFilters = VerificationFilters;
 
 export interface VerifyOptions {
   /** Pact files, folders and globs (relative to `cwd`). */
@@ -95,6 +87,13 @@ export interface VerifyOptions {
   noise?: string | NoiseConfig;
   /** How many times the monolith is replayed to detect noise (default 2; 1 disables sampling). */
   noiseSamples?: number;
+  /**
+   * Re-send unsafe requests (POST, PUT, PATCH, DELETE…) to the monolith for noise samples even when
+   * no provider state isolates them. Off by default: a second POST is a second write. Without it,
+   * such an interaction is not sampled and its differences are judged strictly
+   * (`parity.notSampled` says why).
+   */
+  sampleUnsafeMethods?: boolean;
   /** OpenAPI document path or URL. */
   openapi?: string;
   /** Parallel requests per target for stateless interactions (default 8). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openPact, PactLoadError, UsageError } from '@cutover/core';
+import { CutoverError, ErrorCodes, openPact, PactLoadError, UsageError } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
 import type { VerifyOptions } from './options.js';
@@ -49,8 +49,26 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
 }
 
 /**
+ * One run verifies one provider: a pact for another one would be replayed against the wrong
+ * service and its results reported under this provider's name, where the gate would trust them.
+ */
+function checkProvider(loaded: LoadedPact[], expected: { name: string; from: string } | undefined): void {
+  const wanted = expected ?? (loaded[0] && { name: loaded[0].reference.provider, from: loaded[0].reference.source });
+  for (const { reference } of loaded) {
+    if (!wanted || reference.provider === wanted.name) continue;
+    throw new CutoverError(
+      ErrorCodes.PACT_PROVIDER_MISMATCH,
+      `Pact ${reference.source} is for provider ${JSON.stringify(reference.provider)}, but this run verifies ${JSON.stringify(wanted.name)} (${wanted.from}); verify each provider's pacts in a run of its own`,
+      { details: { source: reference.source, provider: reference.provider, expected: wanted.name } },
+    );
+  }
+}
+
+/**
  * Loads every pact the options name, from files and/or the broker, checking each interaction as
  * `loadPact` does; `visit` sees each interaction with the position its pact will have in the list.
+ * Every pact must name the same provider: `options.provider.name` (`--provider`) or the broker's
+ * provider when given, else the first pact's.
  */
 export async function loadPacts(
   options: VerifyOptions,
@@ -113,5 +131,12 @@ export async function loadPacts(
       loaded.push({ pact, reference, pending: entry.pending });
     }
   }
+  const name = options.provider?.name ?? options.broker?.provider;
+  checkProvider(
+    loaded,
+    name === undefined
+      ? undefined
+      : { name, from: options.provider?.name !== undefined ? '--provider' : 'the broker provider' },
+  );
   return loaded;
 }

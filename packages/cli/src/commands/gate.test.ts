@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULTS_FORMAT, type InteractionResult, type VerificationReport } from '@cutover/core';
+import { RESULTS_FORMAT, summarizeResults, type InteractionResult, type VerificationReport } from '@cutover/core';
 import { runCli } from '../main.js';
 
 let dir: string;
@@ -40,14 +40,7 @@ function verification(results: InteractionResult[]): VerificationReport {
     targets: {},
     pacts: [],
     results,
-    summary: {
-      interactions: results.length,
-      passed: results.length,
-      failed: 0,
-      errored: 0,
-      skipped: 0,
-      parity: { identical: results.length, noiseOnly: 0, differs: 0, notCompared: 0 },
-    },
+    summary: summarizeResults(results),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   renderMarkdown,
   renderRouting,
   selectRoutes,
+  versionProblem,
   type Gateway,
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
@@ -119,7 +120,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           type: 'string',
           array: true,
           describe:
-            'Current pact files or folders: evidence must have verified exactly this content, and every consumer whose pact touches a route must have results',
+            'Current pact files or folders: evidence must have verified exactly this content, with a result for every request under a route',
         })
         .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
         .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })
@@ -177,6 +178,8 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
         const candidateVersion = args['candidate-version'];
+        const versionIssue = candidateVersion === undefined ? undefined : versionProblem(candidateVersion);
+        if (versionIssue) throw new UsageError(`--candidate-version ${versionIssue}`);
         let evidence;
         if (args.results && args.results.length > 0) {
           evidence = await collectEvidence({ resultsFiles: args.results.map(at) });

@@ -75,6 +75,32 @@ describe('cutover verify', () => {
     expect(await readFile(join(out, 'reports/verify.md'), 'utf8')).toContain('## ✅');
   });
 
+  it('re-sends a POST to the monolith for noise samples only with --sample-unsafe-methods', async () => {
+    let posts = 0;
+    const counting = await startServer({ 'POST /shipments': () => ({ status: 201, body: { id: ++posts } }) });
+    const other = await startServer({ 'POST /shipments': () => ({ status: 201, body: { id: 'x' } }) });
+    const dir = (
+      await writePacts([
+        v3Pact('web-app', 'logistics', [
+          { description: 'create', request: { method: 'POST', path: '/shipments' }, response: { status: 201 } },
+        ]),
+      ])
+    ).dir;
+    try {
+      const args = ['verify', '--pact', dir, '--monolith', counting.url, '--candidate', other.url];
+      const strict = await cli(args);
+      expect(strict.code).toBe(1);
+      expect(posts).toBe(1);
+      expect(strict.stdout).toContain('parity: no noise sample: POST is not a safe method');
+      const sampled = await cli([...args, '--sample-unsafe-methods']);
+      expect(sampled.code).toBe(1);
+      expect(posts).toBe(3);
+      expect(sampled.stdout).not.toContain('no noise sample');
+    } finally {
+      await Promise.all([counting.close(), other.close()]);
+    }
+  });
+
   it('exits 1 on a parity difference and prints it', async () => {
     const result = await cli(['verify', '--pact', pactDir, '--monolith', monolith.url, '--candidate', different.url]);
     expect(result.code).toBe(1);

@@ -49,6 +49,7 @@ interface VerifyArgs {
   'filter-route'?: string[];
   noise?: string;
   'noise-samples'?: number;
+  'sample-unsafe-methods': boolean;
   openapi?: string;
   concurrency?: number;
   timeout?: number;
@@ -204,7 +205,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           describe: 'Pact Broker to fetch pacts from [env PACT_BROKER_BASE_URL]',
         })
-        .option('provider', { type: 'string', describe: 'Provider name (for the broker and the report)' })
+        .option('provider', {
+          type: 'string',
+          describe: 'Provider name: every pact must name it (also for the broker and the report)',
+        })
         .option('consumer-version-selector', {
           type: 'string',
           array: true,
@@ -251,6 +255,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         })
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
         .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
+        .option('sample-unsafe-methods', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
+        })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
         .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
         .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
@@ -324,6 +334,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (Object.keys(filters).length > 0) options.filters = filters;
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
+      if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
       if (args.openapi) options.openapi = args.openapi;
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
