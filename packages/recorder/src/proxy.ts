@@ -30,7 +30,7 @@ export interface RecorderOptions extends BookOptions {
   onEvent?: (event: RecorderEvent) => void;
 }
 
-export type SkipReason = 'body-too-large' | 'group-capped' | 'consumer-capped' | 'undecodable-body' | 'aborted';
+export type SkipReason = 'body-too-large' | 'group-capped' | 'consumer-capped' | 'undecodable-body' | 'record-failed';
 
 export type RecorderEvent =
   | { type: 'recorded'; consumer: string; group: string; newInteraction: boolean }
@@ -220,7 +220,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         const recording = record(req, reqBody, upstream, resBody).catch((error: unknown) =>
           emit({
             type: 'skipped',
-            reason: 'undecodable-body',
+            reason: 'record-failed',
             method: req.method ?? '',
             path: req.url ?? '',
             detail: String(error),
