@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder, type Recorder, type RecorderEvent } from './proxy.js';
 
 const large = randomBytes(3 * 1024 * 1024);
+const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
 const gzipped = gzipSync(JSON.stringify({ id: 'SHP-1', status: 'delivered', at: '2026-11-18T07:30:00Z' }));
 
 /** A real upstream on port 0: fixed headers (no Date), a JSON, a chunked, a gzip and a large body, an echo. */
@@ -42,6 +43,9 @@ beforeAll(async () => {
     } else if (req.url === '/gzip') {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
       res.end(gzipped);
+    } else if (req.url === '/bomb') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      res.end(bomb);
     } else if (req.url === '/large') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(large.length) });
       res.end(large);
@@ -182,6 +186,18 @@ describe('the recording proxy passes traffic through unchanged', () => {
     await proxy.close();
     expect(proxy.events).toContainEqual(
       expect.objectContaining({ type: 'skipped', reason: 'body-too-large', path: '/large' }),
+    );
+    expect(readdirSync(proxy.dir)).toEqual([]);
+  });
+
+  it('passes a small compressed body that inflates past the limit through whole, without recording it', async () => {
+    const proxy = await recorder({ maxBodyBytes: 1024 * 1024 });
+    const answer = await get(proxy.url, '/bomb');
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(answer.body.equals(bomb)).toBe(true);
+    await proxy.close();
+    expect(proxy.events).toContainEqual(
+      expect.objectContaining({ type: 'skipped', reason: 'undecodable-body', path: '/bomb' }),
     );
     expect(readdirSync(proxy.dir)).toEqual([]);
   });
