@@ -40,3 +40,4 @@ export {
   type PactHeader,
   type PactStream,
 } from './pact/load.js';
+export { parseYaml, yamlLocator, YAML_MIN_EXPANDED_VALUES, type ParseYamlOptions } from './yaml.js';

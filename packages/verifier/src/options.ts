@@ -96,6 +96,16 @@ export interface VerifyOptions {
   sampleUnsafeMethods?: boolean;
   /** OpenAPI document path or URL. */
   openapi?: string;
+  /**
+   * The folder the OpenAPI document's `$ref`s to local files must stay in (default: the
+   * document's own folder); relative to `cwd`.
+   */
+  refRoot?: string;
+  /**
+   * Let the OpenAPI document's `$ref`s fetch http(s) URLs (default: only when the document itself
+   * is a URL); non-public addresses are refused either way.
+   */
+  allowRemoteRefs?: boolean;
   /** Parallel requests per target for stateless interactions (default 8). */
   concurrency?: number;
   /** Per-request timeout in milliseconds (default 10,000). */

@@ -572,7 +572,13 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
     typeof options.noise === 'string' ? await loadNoiseConfig(options.noise, cwd) : validateNoiseConfig(options.noise);
   const noise = new NoiseRules(noiseConfig);
   const schema =
-    internals.schemaChecker ?? (options.openapi ? await loadSchemaChecker(options.openapi, cwd) : undefined);
+    internals.schemaChecker ??
+    (options.openapi
+      ? await loadSchemaChecker(options.openapi, cwd, {
+          ...(options.refRoot === undefined ? {} : { refRoot: options.refRoot }),
+          ...(options.allowRemoteRefs === undefined ? {} : { allowRemoteRefs: options.allowRemoteRefs }),
+        })
+      : undefined);
   // Interactions are picked while each pact is checked and built again when replayed: memory holds
   // the pacts' text and the results, never the model of every interaction at once.
   const picked: PendingItem[] = [];

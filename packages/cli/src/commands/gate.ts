@@ -9,6 +9,7 @@ import {
   GATEWAYS,
   loadDocumentedOperations,
   loadPolicy,
+  openApiLoader,
   readPactFingerprints,
   renderConsole,
   renderJson,
@@ -20,8 +21,8 @@ import {
   type Gateway,
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
-import { loadOpenApi } from '@cutover/openapi';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -35,6 +36,8 @@ interface GateArgs {
   'broker-username'?: string;
   'broker-password'?: string;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   pact?: string[];
   route?: string[];
   json?: string;
@@ -116,6 +119,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           type: 'string',
           describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
         })
+        .options(openapiRefOptions)
         .option('pact', {
           type: 'string',
           array: true,
@@ -173,7 +177,10 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
 
         const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
         const operations = args.openapi
-          ? await loadDocumentedOperations(at(args.openapi), (source) => loadOpenApi(source))
+          ? await loadDocumentedOperations(
+              at(args.openapi),
+              openApiLoader({ baseDir: io.cwd, ...openapiRefArgs(args) }),
+            )
           : undefined;
         if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 

@@ -15,6 +15,7 @@ import type { PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cu
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -51,6 +52,8 @@ interface VerifyArgs {
   'noise-samples'?: number;
   'sample-unsafe-methods': boolean;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   concurrency?: number;
   timeout?: number;
   retries?: number;
@@ -154,6 +157,7 @@ const SINGLE_VALUED = [
   'noise',
   'noise-samples',
   'openapi',
+  'ref-root',
   'concurrency',
   'timeout',
   'retries',
@@ -262,6 +266,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
             'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
         })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
+        .options(openapiRefOptions)
         .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
         .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
         .option('retries', { type: 'number', describe: 'Retries on connection failures (default 2)' })
@@ -335,7 +340,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
       if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
-      if (args.openapi) options.openapi = args.openapi;
+      if (args.openapi) Object.assign(options, { openapi: args.openapi }, openapiRefArgs(args));
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
