@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as errors from './errors.js';
 import { CutoverError, ErrorCodes, PactLoadError, describeError, isCutoverError } from './errors.js';
 
 describe('coded errors', () => {
@@ -17,5 +21,49 @@ describe('coded errors', () => {
     const econn = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     expect(describeError(econn)).toEqual({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
     expect(describeError('boom')).toEqual({ message: 'boom' });
+  });
+});
+
+describe('the error code registry', () => {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const registered = new Set<string>(Object.values(ErrorCodes));
+
+  function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+    return readdirSync(join(repo, dir), { recursive: true, encoding: 'utf8' })
+      .filter((name) => !name.split(sep).includes('node_modules') && !name.split(sep).includes('dist'))
+      .filter(keep)
+      .map((name) => join(dir, name));
+  }
+
+  it('documents every registered code in the core README, with the class that raises it', () => {
+    const readme = readFileSync(join(repo, 'packages/core/README.md'), 'utf8');
+    const table = new Map(
+      [...readme.matchAll(/^\| `(CUTOVER_[A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1]!, m[2]!.trim()]),
+    );
+    expect([...table.keys()].sort()).toEqual([...registered].sort());
+    for (const [code, klass] of table) {
+      const name = /^`(\w+)`/.exec(klass)?.[1];
+      if (name === undefined || name === 'BrokerError') continue;
+      const Class = (errors as Record<string, unknown>)[name] as (new (message: string) => CutoverError) | undefined;
+      expect(Class, `${code}: ${name} is exported by @cutover/core`).toBeTypeOf('function');
+      expect(new Class!('x').code).toBe(code);
+    }
+  });
+
+  it('registers every CUTOVER_ code that the sources and READMEs use', () => {
+    const sources = filesUnder('packages', (name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
+    const docs = [
+      'README.md',
+      ...filesUnder('packages', (name) => name.endsWith('.md')),
+      ...filesUnder('ci', (name) => name.endsWith('.md')),
+    ];
+    const unregistered: string[] = [];
+    for (const file of [...sources, ...docs]) {
+      const text = readFileSync(join(repo, file), 'utf8');
+      // Codes appear quoted in code and in backticks in Markdown; CUTOVER_DEBUG and the like are environment variables.
+      for (const [, code] of text.matchAll(/['"`](CUTOVER_[A-Z_]+)['"`]/g))
+        if (!registered.has(code!)) unregistered.push(`${file}: ${code}`);
+    }
+    expect(unregistered).toEqual([]);
   });
 });

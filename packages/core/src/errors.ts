@@ -54,6 +54,11 @@ export const ErrorCodes = {
   LIMIT_EXCEEDED: 'CUTOVER_LIMIT_EXCEEDED',
   /** A pact names another provider than the one being verified (`--provider`, or the run's other pacts). */
   PACT_PROVIDER_MISMATCH: 'CUTOVER_PACT_PROVIDER_MISMATCH',
+  /**
+   * An interaction cannot be replayed over HTTP (a v4 message interaction). Not thrown: it is the
+   * `error.code` of that interaction's `skipped` outcome in the results.
+   */
+  NOT_REPLAYABLE: 'CUTOVER_NOT_REPLAYABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -141,6 +146,58 @@ export class ConfigError extends CutoverError {
 export class UsageError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.USAGE, message, options);
+  }
+}
+
+/**
+ * An OpenAPI document could not be loaded, is invalid, or holds a schema that cannot be compiled.
+ * `details` carries `source` (file or URL) and, when known, `pointer` (JSON pointer in that file).
+ *
+ * @example
+ * try { await loadOpenApi('openapi.yaml') }
+ * catch (e) { if (e instanceof OpenApiError) console.error(e.details.source, e.details.pointer) }
+ */
+export class OpenApiError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.OPENAPI_INVALID, message, options);
+  }
+}
+
+/** A target could not be reached, timed out, reset or answered something that is not HTTP. */
+export class TargetError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.TARGET_UNREACHABLE, message, options);
+  }
+}
+
+/** A provider-state setup or teardown failed; the interaction is an `error` on that target. */
+export class ProviderStateError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.PROVIDER_STATE_FAILED, message, options);
+  }
+}
+
+/** Evidence for a gate decision is unusable. `details` carries `source` (file) and, when known, `jsonPath`. */
+export class EvidenceError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.EVIDENCE_INVALID, message, options);
+  }
+}
+
+/**
+ * A run verified no interaction at all. The CLI exits 1 with its message: an empty run is a
+ * failure, not a pass (`allowEmpty` accepts it).
+ */
+export class NothingVerifiedError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.NOTHING_VERIFIED, message, options);
+  }
+}
+
+/** A pact names another provider than the one being verified. `details` carries `source` and `provider`. */
+export class PactProviderMismatchError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.PACT_PROVIDER_MISMATCH, message, options);
   }
 }
 

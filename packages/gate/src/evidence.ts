@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  CutoverError,
-  ErrorCodes,
+  EvidenceError,
+  UsageError,
   RESULTS_FORMAT,
   summarizeResults,
   type InteractionResult,
@@ -91,10 +91,6 @@ export interface FileEvidenceOptions {
 
 export type CollectEvidenceOptions = FileEvidenceOptions | BrokerEvidenceOptions;
 
-function evidenceError(message: string, details: Record<string, unknown>, cause?: unknown): CutoverError {
-  return new CutoverError(ErrorCodes.EVIDENCE_INVALID, message, { details, ...(cause === undefined ? {} : { cause }) });
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -105,7 +101,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function checkInteractionResult(value: unknown, source: string, jsonPath: string): InteractionResult {
   const bad = (what: string): never => {
-    throw evidenceError(`${source}: ${jsonPath}${what}`, { source, jsonPath });
+    throw new EvidenceError(`${source}: ${jsonPath}${what}`, { details: { source, jsonPath } });
   };
   if (!isObject(value)) return bad(' is not an interaction result object');
   if (typeof value.consumer !== 'string') bad('.consumer must be a string');
@@ -202,18 +198,20 @@ function checkConsistency(result: InteractionResult, bad: (what: string) => neve
  */
 export function reportToEvidence(value: unknown, source: string): EvidenceReport {
   if (!isObject(value))
-    throw evidenceError(`${source}: not a cutover verification report (expected a JSON object)`, { source });
+    throw new EvidenceError(`${source}: not a cutover verification report (expected a JSON object)`, {
+      details: { source },
+    });
   if (value.format !== RESULTS_FORMAT) {
     const found = value.format === undefined ? 'no "format" field' : `format ${JSON.stringify(value.format)}`;
     const hint = Array.isArray(value.interactions) ? ' (this looks like a pact file, not verification results)' : '';
-    throw evidenceError(
+    throw new EvidenceError(
       `${source}: not a cutover verification report: found ${found}${hint}; expected "format": "${RESULTS_FORMAT}" as written by \`cutover verify --json\``,
-      { source, jsonPath: '$.format' },
+      { details: { source, jsonPath: '$.format' } },
     );
   }
   const report = value as unknown as VerificationReport;
   const needString = (ok: boolean, jsonPath: string, what: string): void => {
-    if (!ok) throw evidenceError(`${source}: ${jsonPath} ${what}`, { source, jsonPath });
+    if (!ok) throw new EvidenceError(`${source}: ${jsonPath} ${what}`, { details: { source, jsonPath } });
   };
   needString(
     typeof report.startedAt === 'string' && !Number.isNaN(Date.parse(report.startedAt)),
@@ -323,13 +321,19 @@ export async function readResultsFile(file: string): Promise<EvidenceReport> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw evidenceError(`${file}: cannot read the results file: ${(error as Error).message}`, { source: file }, error);
+    throw new EvidenceError(`${file}: cannot read the results file: ${(error as Error).message}`, {
+      details: { source: file },
+      cause: error,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw evidenceError(`${file}: the results file is not JSON: ${(error as Error).message}`, { source: file }, error);
+    throw new EvidenceError(`${file}: the results file is not JSON: ${(error as Error).message}`, {
+      details: { source: file },
+      cause: error,
+    });
   }
   return reportToEvidence(value, file);
 }
@@ -347,10 +351,7 @@ export async function readResultsFile(file: string): Promise<EvidenceReport> {
 export async function collectEvidence(options: CollectEvidenceOptions): Promise<Evidence> {
   if ('resultsFiles' in options) {
     if (options.resultsFiles.length === 0)
-      throw new CutoverError(
-        ErrorCodes.USAGE,
-        'no results files given: pass at least one `cutover verify --json` file',
-      );
+      throw new UsageError('no results files given: pass at least one `cutover verify --json` file');
     const reports = await Promise.all(options.resultsFiles.map((f) => readResultsFile(f)));
     return { reports, problems: [] };
   }
@@ -372,11 +373,10 @@ async function pactFiles(path: string): Promise<string[]> {
   try {
     info = await stat(path);
   } catch (error) {
-    throw evidenceError(
-      `${path}: cannot read the pact file or folder: ${(error as Error).message}`,
-      { source: path },
-      error,
-    );
+    throw new EvidenceError(`${path}: cannot read the pact file or folder: ${(error as Error).message}`, {
+      details: { source: path },
+      cause: error,
+    });
   }
   if (!info.isDirectory()) return [path];
   return (await readdir(path))
@@ -397,19 +397,27 @@ export async function readPactFingerprints(paths: string[]): Promise<PactFingerp
   return Promise.all(
     files.map(async (file) => {
       const bytes = await readFile(file).catch((error: unknown) => {
-        throw evidenceError(`${file}: cannot read the pact: ${(error as Error).message}`, { source: file }, error);
+        throw new EvidenceError(`${file}: cannot read the pact: ${(error as Error).message}`, {
+          details: { source: file },
+          cause: error,
+        });
       });
       const text = bytes.toString('utf8');
       let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown } };
       try {
         pact = JSON.parse(text) as typeof pact;
       } catch (error) {
-        throw evidenceError(`${file}: the pact is not JSON: ${(error as Error).message}`, { source: file }, error);
+        throw new EvidenceError(`${file}: the pact is not JSON: ${(error as Error).message}`, {
+          details: { source: file },
+          cause: error,
+        });
       }
       if (typeof pact?.consumer?.name !== 'string' || typeof pact.provider?.name !== 'string')
-        throw evidenceError(`${file}: not a pact: $.consumer.name and $.provider.name must be strings`, {
-          source: file,
-          jsonPath: '$.consumer.name',
+        throw new EvidenceError(`${file}: not a pact: $.consumer.name and $.provider.name must be strings`, {
+          details: {
+            source: file,
+            jsonPath: '$.consumer.name',
+          },
         });
       return {
         consumer: pact.consumer.name,

@@ -1,4 +1,4 @@
-import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
+import { ConfigError, OpenApiError } from '@cutover/core';
 import type { LoadOpenApiOptions } from '@cutover/openapi';
 import type { Policy } from './policy.js';
 import { templateUnderPattern } from './glob.js';
@@ -64,7 +64,7 @@ export function documentedOperations(input: unknown): DocumentedOperation[] {
     }));
   }
   if (typeof input !== 'object' || input === null || typeof (input as { paths?: unknown }).paths !== 'object')
-    throw new CutoverError(ErrorCodes.OPENAPI_INVALID, 'the OpenAPI document has no "paths" object');
+    throw new OpenApiError('the OpenAPI document has no "paths" object');
   const doc = input as Record<string, unknown>;
   const base = basePath(doc);
   const operations: DocumentedOperation[] = [];
@@ -119,8 +119,8 @@ export async function loadDocumentedOperations(
   try {
     return documentedOperations(document);
   } catch (error) {
-    if (error instanceof CutoverError)
-      throw new CutoverError(error.code, `${source}: ${error.message}`, { cause: error, details: { file: source } });
+    if (error instanceof OpenApiError)
+      throw new OpenApiError(`${source}: ${error.message}`, { cause: error, details: { file: source } });
     throw error;
   }
 }

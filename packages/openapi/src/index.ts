@@ -7,7 +7,8 @@
  * const doc = await loadOpenApi('contracts/openapi/logistics.yaml');
  * const violations = doc.validateResponse({ method: 'GET', path: '/shipments/1' }, { status: 200, body, contentType: 'application/json' });
  */
-export { OpenApiError } from './errors.js';
+// The document loader's coded error, where its users import it from.
+export { OpenApiError } from '@cutover/core';
 export { loadOpenApi, type LoadOpenApiOptions } from './load.js';
 export {
   OpenApiDocument,

@@ -11,8 +11,13 @@
 import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-import { compileSchemaPattern, RegexIssue, RegexUnsupportedError, type SchemaViolation } from '@cutover/core';
-import { OpenApiError } from './errors.js';
+import {
+  compileSchemaPattern,
+  OpenApiError,
+  RegexIssue,
+  RegexUnsupportedError,
+  type SchemaViolation,
+} from '@cutover/core';
 import { isDateTime } from './formats.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
 import { describeValue, isObject, previewValues, type JsonObject } from './util.js';

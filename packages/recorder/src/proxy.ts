@@ -8,7 +8,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { CutoverError, ErrorCodes, UsageError, describeError } from '@cutover/core';
+import { TargetError, UsageError, describeError, type CutoverError } from '@cutover/core';
 import { PactBook, type BookOptions } from './book.js';
 import { createConsumerResolver, type ConsumerRule } from './consumers.js';
 import { decodeBody } from './decode.js';
@@ -232,8 +232,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
       upstream.on('error', () => res.destroy());
     });
     upstreamReq.on('error', (cause) => {
-      const error = new CutoverError(
-        ErrorCodes.TARGET_UNREACHABLE,
+      const error = new TargetError(
         `${req.method} ${target.origin}${prefix}${req.url}: the target did not answer (${describeError(cause).message})`,
         { cause, details: { url: `${target.origin}${prefix}${req.url}` } },
       );

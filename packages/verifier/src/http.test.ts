@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpRequest } from '@cutover/core';
-import { TargetClient, TargetError, toOutgoing } from './http.js';
+import { TargetError, type HttpRequest } from '@cutover/core';
+import { TargetClient, toOutgoing } from './http.js';
 import type { TargetClientOptions } from './http.js';
 
 function request(overrides: Partial<HttpRequest>): HttpRequest {

@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
-import { CutoverError, ErrorCodes, LimitExceededError, stringifyJsonKeepingNumbers } from '@cutover/core';
+import { CutoverError, LimitExceededError, stringifyJsonKeepingNumbers, TargetError, UsageError } from '@cutover/core';
 import type { HttpRequest } from '@cutover/core';
 import { formatByteSize, VERIFY_LIMITS } from './limits.js';
 import type { OutgoingRequest } from './options.js';
@@ -11,13 +11,6 @@ export interface CapturedResponse {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   timingMs: number;
-}
-
-/** A target could not be reached, timed out, reset or answered something that is not HTTP. */
-export class TargetError extends CutoverError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(ErrorCodes.TARGET_UNREACHABLE, message, options);
-  }
 }
 
 // Failures where the request never reached a server that answered: safe to retry.
@@ -75,10 +68,10 @@ export class TargetClient {
     try {
       parsed = new URL(url);
     } catch (cause) {
-      throw new CutoverError(ErrorCodes.USAGE, `Target URL ${JSON.stringify(url)} is not a valid URL`, { cause });
+      throw new UsageError(`Target URL ${JSON.stringify(url)} is not a valid URL`, { cause });
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new CutoverError(ErrorCodes.USAGE, `Target URL ${url} must be http:// or https://`);
+      throw new UsageError(`Target URL ${url} must be http:// or https://`);
     }
     this.url = url;
     this.origin = parsed.origin;

@@ -8,7 +8,9 @@
  *   candidate: { url: 'http://localhost:9090' } });
  * process.stdout.write(renderConsole(report));
  */
-export { runVerify, interactionStatus, verificationFailed, NothingVerifiedError } from './run.js';
+export { runVerify, interactionStatus, verificationFailed } from './run.js';
+// The verifier's coded errors, where its users import them from.
+export { NothingVerifiedError, ProviderStateError, TargetError } from '@cutover/core';
 export type { VerifyInternals } from './run.js';
 export type {
   VerifyOptions,
@@ -25,11 +27,10 @@ export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
 export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
 export { diffResponses, DEFAULT_IGNORED_HEADERS } from './parity.js';
 export { judgeParity, formatOf, rankDifferences } from './judge.js';
-export { TargetClient, TargetError } from './http.js';
+export { TargetClient } from './http.js';
 export type { TargetClientOptions } from './http.js';
 export { VERIFY_LIMITS, checkedOption, parseByteSize, formatByteSize } from './limits.js';
 export type { NumericLimit } from './limits.js';
-export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';

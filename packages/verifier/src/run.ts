@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import {
   applyGenerators,
-  CutoverError,
+  ConfigError,
   describeError,
   ErrorCodes,
   interactionStatus,
   LimitExceededError,
   matchHttpResponse,
+  NothingVerifiedError,
   observedResponse,
+  ProviderStateError,
   parseRoutePattern,
   RESULTS_FORMAT,
   redactCredentials,
   routeMatches,
   summarizeResults,
+  TargetError,
   UsageError,
 } from '@cutover/core';
 
@@ -29,7 +32,7 @@ import type {
   TargetOutcome,
   VerificationReport,
 } from '@cutover/core';
-import { TargetClient, TargetError, toOutgoing } from './http.js';
+import { TargetClient, toOutgoing } from './http.js';
 import type { CapturedResponse } from './http.js';
 import { checkedOption, VERIFY_LIMITS } from './limits.js';
 import { boundResultValues } from './report-values.js';
@@ -59,16 +62,6 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
   .version;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-
-/**
- * A run verified no interaction at all. The CLI exits 1 with its message: an empty run is a
- * failure, not a pass (`allowEmpty` accepts it).
- */
-export class NothingVerifiedError extends CutoverError {
-  constructor(message: string) {
-    super(ErrorCodes.NOTHING_VERIFIED, message);
-  }
-}
 
 function describeFilters(filters: VerifyOptions['filters']): string[] {
   const list = (values: string[] | undefined) => values?.map((v) => JSON.stringify(v)).join(', ');
@@ -217,11 +210,9 @@ async function openTarget(
   if (options.requestHook) {
     const hook = defaultExport(await loadUserModule(options.requestHook, run.cwd, 'Request hook', run.modules));
     if (typeof hook !== 'function') {
-      throw new CutoverError(
-        ErrorCodes.CONFIG_INVALID,
-        `Request hook module ${options.requestHook} must have a function as its default export`,
-        { details: { file: options.requestHook } },
-      );
+      throw new ConfigError(`Request hook module ${options.requestHook} must have a function as its default export`, {
+        details: { file: options.requestHook },
+      });
     }
     runtime.hook = hook as RequestHook;
   }
@@ -241,8 +232,7 @@ async function cycle(
 ): Promise<{ responses: CapturedResponse[]; request: HttpRequest }> {
   const states = item.interaction.providerStates;
   if (states.length > 0 && !target.states) {
-    throw new CutoverError(
-      ErrorCodes.PROVIDER_STATE_FAILED,
+    throw new ProviderStateError(
       `The interaction needs provider state "${states[0]!.name}" but no state setup is configured for the ${target.name} (a state URL or state module)`,
     );
   }
@@ -527,7 +517,7 @@ function skippedResult(
     outcomes[target.name] = {
       outcome: 'skipped',
       mismatches: [],
-      error: { code: 'CUTOVER_NOT_REPLAYABLE', message: reason },
+      error: { code: ErrorCodes.NOT_REPLAYABLE, message: reason },
       timingMs: 0,
     };
   }

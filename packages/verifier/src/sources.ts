@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CutoverError, ErrorCodes, openPact, PactLoadError, UsageError } from '@cutover/core';
+import { openPact, PactLoadError, PactProviderMismatchError, UsageError } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
 import type { VerifyOptions } from './options.js';
@@ -56,8 +56,7 @@ function checkProvider(loaded: LoadedPact[], expected: { name: string; from: str
   const wanted = expected ?? (loaded[0] && { name: loaded[0].reference.provider, from: loaded[0].reference.source });
   for (const { reference } of loaded) {
     if (!wanted || reference.provider === wanted.name) continue;
-    throw new CutoverError(
-      ErrorCodes.PACT_PROVIDER_MISMATCH,
+    throw new PactProviderMismatchError(
       `Pact ${reference.source} is for provider ${JSON.stringify(reference.provider)}, but this run verifies ${JSON.stringify(wanted.name)} (${wanted.from}); verify each provider's pacts in a run of its own`,
       { details: { source: reference.source, provider: reference.provider, expected: wanted.name } },
     );

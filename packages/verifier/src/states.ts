@@ -1,15 +1,8 @@
-import { CutoverError, ErrorCodes, exceedsJsonDepth, MAX_JSON_DEPTH } from '@cutover/core';
+import { ConfigError, CutoverError, exceedsJsonDepth, MAX_JSON_DEPTH, ProviderStateError } from '@cutover/core';
 import type { ProviderState, TargetName } from '@cutover/core';
 import { TargetClient } from './http.js';
 import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
-
-/** A provider-state setup or teardown failed; the interaction is an `error` on that target. */
-export class ProviderStateError extends CutoverError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(ErrorCodes.PROVIDER_STATE_FAILED, message, options);
-  }
-}
 
 export interface StateContext {
   target: TargetName;
@@ -121,8 +114,7 @@ export class ModuleStateRunner implements StateRunner {
     const module = await loadUserModule(file, cwd, 'State handler', cache);
     const handlers = (module.stateHandlers ?? defaultExport(module)) as unknown;
     if (!handlers || typeof handlers !== 'object') {
-      throw new CutoverError(
-        ErrorCodes.CONFIG_INVALID,
+      throw new ConfigError(
         `State handler module ${file} must export an object of handlers keyed by state name (default export or \`stateHandlers\`)`,
         { details: { file } },
       );
