@@ -9,7 +9,24 @@
 export * from './errors.js';
 export { ensureOutputDir, writeOutputFile } from './output.js';
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
-export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, redactUrl, visibleControls } from './text.js';
+export {
+  escapeMarkdown,
+  escapeRegex,
+  escapeXml,
+  markdownCode,
+  redactCredentials,
+  redactUrl,
+  visibleControls,
+} from './text.js';
+export { isObject, type JsonObject } from './values.js';
+export {
+  appendPointer,
+  escapeToken as escapePointerToken,
+  formatPointer,
+  getAtPointer,
+  refToPointer,
+  splitPointer,
+} from './json-pointer.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';

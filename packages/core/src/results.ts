@@ -87,6 +87,27 @@ export interface SchemaResult {
   regressions: SchemaViolation[];
 }
 
+/**
+ * What makes two schema violations the same one: verify splits baseline from regressions by it and
+ * the gate checks that split with it, so both must use this one key.
+ */
+export function schemaViolationKey(violation: SchemaViolation): string {
+  return `${violation.code}\u0000${violation.instancePath}\u0000${violation.rule}`;
+}
+
+/** Splits candidate violations into baseline (the monolith has the same one) and regressions. */
+export function splitBaseline(
+  monolith: SchemaViolation[],
+  candidate: SchemaViolation[],
+): { baseline: SchemaViolation[]; regressions: SchemaViolation[] } {
+  const shared = new Set(monolith.map(schemaViolationKey));
+  const baseline: SchemaViolation[] = [];
+  const regressions: SchemaViolation[] = [];
+  for (const violation of candidate)
+    (shared.has(schemaViolationKey(violation)) ? baseline : regressions).push(violation);
+  return { baseline, regressions };
+}
+
 export interface InteractionResult {
   /** Index into {@link VerificationReport.pacts} of the pact this interaction came from. */
   pact?: number;

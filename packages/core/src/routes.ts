@@ -1,3 +1,4 @@
+import { escapeRegex } from './text.js';
 /**
  * Route patterns: one syntax wherever cutover names routes (verify's `--route` filters, noise
  * rules, gate policies), so a pattern selects the same paths in every command and in the gateway
@@ -81,10 +82,6 @@ function segmentsOf(pattern: string): string[] {
 /** True for a segment that stands for exactly one whole path segment. */
 export function isSegmentWildcard(segment: string): boolean {
   return segment === '*' || /^\{[^{}/]+\}$/.test(segment) || /^:[A-Za-z_][\w-]*$/.test(segment);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, (c) => `\\${c}`);
 }
 
 /**

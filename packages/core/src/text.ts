@@ -114,3 +114,8 @@ const MAY_HOLD_SECRETS = /@|[?&][^=&#]*(token|password|passwd|secret|key|signatu
 export function redactCredentials(text: string): string {
   return text.replace(URL_IN_TEXT, (url) => (MAY_HOLD_SECRETS.test(url) ? redactUrl(url) : url));
 }
+
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,4 +1,5 @@
 import {
+  splitPointer,
   UsageError,
   type Difference,
   type InteractionResult,
@@ -131,13 +132,7 @@ function differenceAt(parity: InteractionResult['parity'], instancePath: string)
     return all.find((d) => d.kind === 'header' && d.path.toLowerCase() === name);
   }
   if (instancePath !== '' && !instancePath.startsWith('/')) return undefined;
-  const pointer =
-    instancePath === ''
-      ? []
-      : instancePath
-          .slice(1)
-          .split('/')
-          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const pointer = splitPointer(instancePath);
   return all.find((d) => {
     if (d.kind === 'header' || d.kind === 'status') return false;
     const segments = paritySegments(d.path);

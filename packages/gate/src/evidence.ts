@@ -3,12 +3,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   EvidenceError,
+  isObject,
   UsageError,
   RESULTS_FORMAT,
+  schemaViolationKey,
   summarizeResults,
   type InteractionResult,
   type PactReference,
-  type SchemaViolation,
   type VerificationFilters,
   type VerificationReport,
 } from '@cutover/core';
@@ -91,10 +92,6 @@ export interface FileEvidenceOptions {
 
 export type CollectEvidenceOptions = FileEvidenceOptions | BrokerEvidenceOptions;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Checks that one interaction result has what the gate reads; throws naming the JSON path.
  * Exported for the broker reader, which gets the same objects inside `testResults[].cutover`.
@@ -134,8 +131,6 @@ export function checkInteractionResult(value: unknown, source: string, jsonPath:
   return result;
 }
 
-const violationKey = (v: SchemaViolation): string => `${v.code}\u0000${v.instancePath}\u0000${v.rule}`;
-
 /**
  * Well-formed but self-contradicting results (parity "identical" with differences, a "pass" with
  * mismatches, parity claimed without a monolith response) are refused: the gate reads the status
@@ -172,21 +167,21 @@ function checkConsistency(result: InteractionResult, bad: (what: string) => neve
   if (schema !== undefined) {
     const lists = ['monolith', 'candidate'] as const;
     for (const list of lists) if (!Array.isArray(schema[list])) bad(`.schema.${list} must be an array of violations`);
-    const monolith = new Set(schema.monolith.map(violationKey));
-    const candidate = new Set(schema.candidate.map(violationKey));
-    const split = new Set([...schema.regressions, ...schema.baseline].map(violationKey));
+    const monolith = new Set(schema.monolith.map(schemaViolationKey));
+    const candidate = new Set(schema.candidate.map(schemaViolationKey));
+    const split = new Set([...schema.regressions, ...schema.baseline].map(schemaViolationKey));
     schema.regressions.forEach((v, i) => {
-      if (!candidate.has(violationKey(v))) bad(`.schema.regressions[${i}] is not among .schema.candidate`);
-      if (monolith.has(violationKey(v)))
+      if (!candidate.has(schemaViolationKey(v))) bad(`.schema.regressions[${i}] is not among .schema.candidate`);
+      if (monolith.has(schemaViolationKey(v)))
         bad(`.schema.regressions[${i}] is among .schema.monolith, so it is a baseline violation, not a regression`);
     });
     schema.baseline.forEach((v, i) => {
-      if (!candidate.has(violationKey(v)) || !monolith.has(violationKey(v)))
+      if (!candidate.has(schemaViolationKey(v)) || !monolith.has(schemaViolationKey(v)))
         bad(`.schema.baseline[${i}] is not among both .schema.candidate and .schema.monolith`);
     });
     schema.candidate.forEach((v, i) => {
       // A candidate violation in neither list would never be judged.
-      if (!split.has(violationKey(v)))
+      if (!split.has(schemaViolationKey(v)))
         bad(`.schema.candidate[${i}] is in neither .schema.regressions nor .schema.baseline`);
     });
   }

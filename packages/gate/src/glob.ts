@@ -1,4 +1,4 @@
-import { isSegmentWildcard, pathMatchesPattern as pathMatches } from '@cutover/core';
+import { escapeRegex, isSegmentWildcard, pathMatchesPattern as pathMatches } from '@cutover/core';
 
 /**
  * Route path patterns are core's (`@cutover/core` routes: literal segments, `*` inside a segment,
@@ -12,10 +12,6 @@ export {
   pathPatternProblem as patternProblem,
   pathPatternRegex as globToRegex,
 } from '@cutover/core';
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '/' ? '/' : `\\${c}`));
-}
 
 function hasGlob(segment: string): boolean {
   return segment.includes('*');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ConfigError, parseYaml, yamlLocator } from '@cutover/core';
+import { ConfigError, parseYaml, splitPointer, yamlLocator } from '@cutover/core';
 import { patternProblem, patternsOverlap } from './glob.js';
 
 /** HTTP methods a route can name. */
@@ -106,12 +106,7 @@ function toJsonPath(segments: (string | number)[]): string {
 }
 
 function pointerSegments(pointer: string): (string | number)[] {
-  if (!pointer) return [];
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return splitPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function ajvMessage(error: ErrorObject): string {

@@ -1,3 +1,4 @@
+import { appendPointer, formatPointer, getAtPointer, isObject, type JsonObject, refToPointer } from '@cutover/core';
 import type { SchemaViolation } from '@cutover/core';
 import { isFormMediaType, isJsonMediaType, isTextMediaType, matchMediaType } from './media.js';
 import {
@@ -10,11 +11,9 @@ import {
   type ParameterLocation,
   type ShapeInfo,
 } from './params.js';
-import { appendPointer, formatPointer, getAtPointer, refToPointer } from './pointer.js';
 import { HTTP_METHODS, Router, serverBasePath, type BasePath } from './router.js';
 import { SchemaCompiler, type CompiledSchema, type Direction, type ViolationContext } from './schema.js';
 import { findUndeclaredFields } from './undeclared.js';
-import { isObject, type JsonObject } from './util.js';
 
 /** One documented operation. */
 export interface OperationInfo {

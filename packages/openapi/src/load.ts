@@ -2,12 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { ErrorCodes, OpenApiError, parseYaml } from '@cutover/core';
+import {
+  appendPointer,
+  ErrorCodes,
+  escapePointerToken,
+  formatPointer,
+  getAtPointer,
+  isObject,
+  type JsonObject,
+  OpenApiError,
+  parseYaml,
+  refToPointer,
+  splitPointer,
+} from '@cutover/core';
 import { OpenApiDocument } from './document.js';
-import { appendPointer, escapeToken, formatPointer, getAtPointer, splitPointer, refToPointer } from './pointer.js';
 import { RefGuard, type RefPolicy } from './refs.js';
 import { fetchText } from './remote.js';
-import { isObject, type JsonObject } from './util.js';
 
 export interface LoadOpenApiOptions {
   /** Check the document against the OpenAPI 3.0/3.1 schema while loading (default `true`). */
@@ -343,7 +353,7 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
     }
     if (typeof value !== 'object' || value === null) return fallback;
     value = (value as JsonObject)[token];
-    at += '/' + escapeToken(token);
+    at += '/' + escapePointerToken(token);
   }
   return { file: file === input.location ? input.label : file, pointer: at, value };
 }

@@ -2,7 +2,7 @@
  * Parameter values arrive as strings; this turns them into the values their schema describes
  * (style/explode, primitive types) so ajv can check them. The caller's strings are never changed.
  */
-import { isObject, type JsonObject } from './util.js';
+import { isObject, type JsonObject } from '@cutover/core';
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
 

@@ -3,10 +3,8 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type SwaggerParser from '@apidevtools/swagger-parser';
-import { ErrorCodes, OpenApiError, parseYaml } from '@cutover/core';
-import { appendPointer, formatPointer } from './pointer.js';
+import { appendPointer, ErrorCodes, formatPointer, isObject, OpenApiError, parseYaml } from '@cutover/core';
 import { fetchText, MAX_DOCUMENT_BYTES, RefusedUrlError } from './remote.js';
-import { isObject } from './util.js';
 
 /** Where `$ref`s of one document may lead. */
 export interface RefPolicy {

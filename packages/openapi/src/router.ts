@@ -1,4 +1,4 @@
-import { compileGroupPattern, type GroupPattern } from '@cutover/core';
+import { compileGroupPattern, escapeRegex, type GroupPattern } from '@cutover/core';
 /**
  * Finds the documented operation for a method and a concrete path: servers' base paths, templated
  * segments (`/shipments/{id}`, `/files/{name}.{ext}`), literal segments preferred over templated
@@ -43,10 +43,6 @@ export type RouteLookup<T> =
   | { kind: 'no-method'; allowed: string[]; templates: string[] };
 
 const newNode = <T>(): Node<T> => ({ literals: new Map(), templated: new Map(), entries: [] });
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function parseSegment(text: string): Segment {
   if (!text.includes('{')) return { kind: 'literal', text };

@@ -12,15 +12,22 @@ import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunctio
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import {
+  appendPointer,
   compileSchemaPattern,
+  escapePointerToken,
+  formatPointer,
+  getAtPointer,
+  isObject,
+  type JsonObject,
   OpenApiError,
+  refToPointer,
   RegexIssue,
   RegexUnsupportedError,
   type SchemaViolation,
+  splitPointer,
 } from '@cutover/core';
 import { isDateTime } from './formats.js';
-import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
-import { describeValue, isObject, previewValues, type JsonObject } from './util.js';
+import { describeValue, previewValues } from './util.js';
 
 /**
  * `response-partial` is a response as a pact shows it: only the fields the consumer relies on, so
@@ -168,7 +175,7 @@ export class SchemaCompiler {
       const ref =
         `cutover:${direction}#` +
         splitPointer(pointer)
-          .map((t) => '/' + encodeURIComponent(escapeToken(t)))
+          .map((t) => '/' + encodeURIComponent(escapePointerToken(t)))
           .join('');
       validate = this.ajv.compile({ $ref: ref });
     } catch (error) {

@@ -5,9 +5,18 @@
  * properties at all, or `additionalProperties: true`/a schema) declare every field, and
  * `additionalProperties: false` is left to schema validation, which already rejects extras.
  */
-import { compileSchemaPattern, type SchemaPattern, type SchemaViolation } from '@cutover/core';
-import { appendPointer, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
-import { isObject, type JsonObject } from './util.js';
+import {
+  appendPointer,
+  compileSchemaPattern,
+  formatPointer,
+  getAtPointer,
+  isObject,
+  type JsonObject,
+  refToPointer,
+  type SchemaPattern,
+  type SchemaViolation,
+  splitPointer,
+} from '@cutover/core';
 
 export interface UndeclaredContext {
   document: JsonObject;

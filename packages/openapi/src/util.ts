@@ -1,9 +1,3 @@
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Describes a value briefly for a message: `"abc"`, `42`, `an object`, `an array`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';

@@ -12,6 +12,7 @@ import {
   ProviderStateError,
   parseRoutePattern,
   RESULTS_FORMAT,
+  splitBaseline,
   redactCredentials,
   routeMatches,
   summarizeResults,
@@ -51,7 +52,7 @@ import type {
 import { judgeParity } from './judge.js';
 import { diffResponses } from './parity.js';
 import type { ComparableResponse } from './parity.js';
-import { loadSchemaChecker, splitBaseline } from './schema.js';
+import { loadSchemaChecker } from './schema.js';
 import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
 import { loadPacts } from './sources.js';
 import type { LoadedPact } from './sources.js';

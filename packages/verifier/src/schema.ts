@@ -54,16 +54,3 @@ export async function loadSchemaChecker(
     },
   };
 }
-
-/** Splits candidate violations into baseline (the monolith has the same one) and regressions. */
-export function splitBaseline(
-  monolith: SchemaViolation[],
-  candidate: SchemaViolation[],
-): { baseline: SchemaViolation[]; regressions: SchemaViolation[] } {
-  const key = (v: SchemaViolation) => `${v.code}\u0000${v.instancePath}\u0000${v.rule}`;
-  const shared = new Set(monolith.map(key));
-  const baseline: SchemaViolation[] = [];
-  const regressions: SchemaViolation[] = [];
-  for (const violation of candidate) (shared.has(key(violation)) ? baseline : regressions).push(violation);
-  return { baseline, regressions };
-}

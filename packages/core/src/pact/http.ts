@@ -6,6 +6,7 @@ import {
   UnsupportedSpecError,
 } from '../errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
+import { isObject } from '../values.js';
 import { canonicalGeneratorType, generatorProblem } from '../generators/generate.js';
 import { generateFromRegex } from '../generators/regex.js';
 import { formatJavaDate } from '../generators/datetime.js';
@@ -32,10 +33,6 @@ export interface Location {
 }
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** What was found, already worded (`the unknown category 'bodyy'`), rather than a value to describe. */
 class Found {

@@ -14,6 +14,7 @@ import { keepNumberLiterals } from '../matching/body/numbers.js';
 import { describeValue } from '../matching/mismatch.js';
 import { normalizeRequest, normalizeResponse } from './http.js';
 import { scanPact } from './scan.js';
+import { isObject } from '../values.js';
 
 export interface LoadPactOptions {
   /**
@@ -228,13 +229,13 @@ function readPact(
   visit: (interaction: Interaction, key: InteractionList, rawIndex: number, pact: PactHeader) => void,
 ): Omit<Pact, 'interactions'> & { source: string } {
   const at = new Locator(source);
-  if (!isRecord(doc)) throw at.error('$', 'a JSON object (the pact)', doc);
+  if (!isObject(doc)) throw at.error('$', 'a JSON object (the pact)', doc);
   const listOf = (key: InteractionList) =>
     Array.isArray(doc[key]) ? (laidOut?.[key] ?? arrayList(doc[key])) : undefined;
 
   const consumer = pacticipant(doc, 'consumer', at);
   const provider = pacticipant(doc, 'provider', at);
-  const metadata = isRecord(doc.metadata) ? doc.metadata : {};
+  const metadata = isObject(doc.metadata) ? doc.metadata : {};
   const { specMajor, specVersion } = detectSpec(listOf('interactions'), metadata, at);
   const header: PactHeader = { consumer, provider, specMajor, specVersion, metadata, source };
 
@@ -259,7 +260,7 @@ function readPact(
         read = readInteraction(raw, key, loaded, specMajor, jsonPath, at);
       } catch (error) {
         if (!isCutoverError(error)) throw error;
-        const description = isRecord(raw) && typeof raw.description === 'string' ? raw.description : undefined;
+        const description = isObject(raw) && typeof raw.description === 'string' ? raw.description : undefined;
         problems.push({
           index,
           ...(description === undefined ? {} : { description }),
@@ -300,7 +301,7 @@ function readInteraction(
 }
 
 function interaction(raw: unknown, index: number, spec: SpecMajor, jsonPath: string, at: Locator): Interaction {
-  if (!isRecord(raw)) throw at.error(jsonPath, 'an interaction object', raw);
+  if (!isObject(raw)) throw at.error(jsonPath, 'an interaction object', raw);
   const type = raw.type;
   if (type === 'Asynchronous/Messages') return messageInteraction(raw, index, 'async-message', jsonPath, at);
   if (type === 'Synchronous/Messages') return messageInteraction(raw, index, 'sync-message', jsonPath, at);
@@ -312,8 +313,8 @@ function interaction(raw: unknown, index: number, spec: SpecMajor, jsonPath: str
     );
   }
   const base = interactionBase(raw, index, jsonPath, at);
-  if (!isRecord(raw.request)) throw at.error(`${jsonPath}.request`, 'a request object', raw.request);
-  if (!isRecord(raw.response)) throw at.error(`${jsonPath}.response`, 'a response object', raw.response);
+  if (!isObject(raw.request)) throw at.error(`${jsonPath}.request`, 'a request object', raw.request);
+  if (!isObject(raw.response)) throw at.error(`${jsonPath}.response`, 'a response object', raw.response);
   const where = (part: string) => ({ source: at.source, jsonPath: `${jsonPath}.${part}` });
   const result: HttpInteraction = {
     ...base,
@@ -332,7 +333,7 @@ function messageInteraction(
   jsonPath: string,
   at: Locator,
 ): MessageInteraction {
-  if (!isRecord(raw)) throw at.error(jsonPath, 'a message interaction object', raw);
+  if (!isObject(raw)) throw at.error(jsonPath, 'a message interaction object', raw);
   return { ...interactionBase(raw, index, jsonPath, at), type, replayable: false, raw };
 }
 
@@ -354,7 +355,7 @@ function interactionBase(raw: Record<string, unknown>, index: number, jsonPath: 
     pending: raw.pending === true,
   };
   if (typeof raw.key === 'string') base.key = raw.key;
-  if (isRecord(raw.comments)) base.comments = raw.comments;
+  if (isObject(raw.comments)) base.comments = raw.comments;
   return base;
 }
 
@@ -373,19 +374,19 @@ function providerStates(raw: Record<string, unknown>, jsonPath: string, at: Loca
   return raw.providerStates.map((state, i) => {
     const path = `${jsonPath}.providerStates[${i}]`;
     if (typeof state === 'string') return { name: state, params: {} };
-    if (!isRecord(state) || typeof state.name !== 'string')
+    if (!isObject(state) || typeof state.name !== 'string')
       throw at.error(path, 'an object with a string "name"', state);
-    if (state.params !== undefined && state.params !== null && !isRecord(state.params)) {
+    if (state.params !== undefined && state.params !== null && !isObject(state.params)) {
       throw at.error(`${path}.params`, 'an object of parameters', state.params);
     }
-    return { name: state.name, params: isRecord(state.params) ? state.params : {} };
+    return { name: state.name, params: isObject(state.params) ? state.params : {} };
   });
 }
 
 function pacticipant(doc: Record<string, unknown>, key: 'consumer' | 'provider', at: Locator) {
   const value = doc[key];
-  if (!isRecord(value) || typeof value.name !== 'string' || value.name.trim() === '') {
-    throw at.error(`$.${key}.name`, `the ${key}'s name as a non-empty string`, isRecord(value) ? value.name : value);
+  if (!isObject(value) || typeof value.name !== 'string' || value.name.trim() === '') {
+    throw at.error(`$.${key}.name`, `the ${key}'s name as a non-empty string`, isObject(value) ? value.name : value);
   }
   return { name: value.name };
 }
@@ -417,14 +418,14 @@ function detectSpec(
   }
   // Only a pact that does not say its version pays for reading its interactions here.
   const list = Array.from({ length: interactions?.length ?? 0 }, (_, index) => interactions!.element(index));
-  if (list.some((i) => isRecord(i) && typeof i.type === 'string')) return { specMajor: 4, specVersion: '4.0' };
+  if (list.some((i) => isObject(i) && typeof i.type === 'string')) return { specMajor: 4, specVersion: '4.0' };
   const flatRules = list.some(
     (i) =>
-      isRecord(i) &&
+      isObject(i) &&
       [i.request, i.response].some(
         (part) =>
-          isRecord(part) &&
-          isRecord(part.matchingRules) &&
+          isObject(part) &&
+          isObject(part.matchingRules) &&
           Object.keys(part.matchingRules).some((k) => k.startsWith('$')),
       ),
   );
@@ -432,7 +433,7 @@ function detectSpec(
 }
 
 function versionOf(value: unknown): string | undefined {
-  return isRecord(value) && typeof value.version === 'string' ? value.version : undefined;
+  return isObject(value) && typeof value.version === 'string' ? value.version : undefined;
 }
 
 function parseJson(input: string, source: string): unknown {
@@ -464,10 +465,6 @@ function parseJson(input: string, source: string): unknown {
 function looksLikeJsonText(input: string): boolean {
   const first = input.replace(/^\uFEFF/, '').trimStart()[0];
   return first === '{' || first === '[';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Builds errors that name the pact's source and the JSON path of the offending value. */

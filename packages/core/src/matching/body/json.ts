@@ -11,6 +11,7 @@ import type { CompiledRuleList, CompiledRules, Matcher } from '../matchers/types
 import { describeValue, mismatch, show, typeName } from '../mismatch.js';
 import { formatPath, type PathToken } from '../path.js';
 import { decimalKey, numberLiteral } from './numbers.js';
+import { isObject } from '../../values.js';
 import { fieldState, itemState, rootState, stateAt, type RuleState } from './rule-state.js';
 
 export interface JsonContext {
@@ -25,10 +26,6 @@ export interface JsonContext {
 // from a RuleState carried down the walk, not from scoring every rule against the path.
 type Path = (string | number)[];
 type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function push(ctx: JsonContext, where: string, expected: unknown, actual: unknown, message: string): void {
   ctx.mismatches.push(mismatch('body', where, expected, actual, message));

@@ -1,5 +1,6 @@
 import { DAYS, MONTHS, tokenizeJavaPattern, type JavaPatternToken } from '../../datetime/java-pattern.js';
 import type { Matcher } from './types.js';
+import { escapeRegex } from '../../text.js';
 
 const alt = (words: readonly string[]): string => `(?:${words.join('|')})`;
 
@@ -79,10 +80,6 @@ function letterRun(letter: string, count: number, pattern: string): string {
     default:
       throw new Error(`unsupported pattern letter '${letter}' in date/time format '${pattern}'`);
   }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /**
