@@ -27,6 +27,7 @@ export {
   refToPointer,
   splitPointer,
 } from './json-pointer.js';
+export { formatJsonPath, parseJsonPath } from './json-path.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatJsonPath, parseJsonPath } from './json-path.js';
 import { appendPointer, splitPointer } from './json-pointer.js';
 import { schemaViolationKey, splitBaseline, type SchemaViolation } from './results.js';
 import { escapeRegex } from './text.js';
@@ -41,5 +42,15 @@ describe('helpers shared by the packages', () => {
     expect(regressions).toEqual([otherRule, own]);
     expect(schemaViolationKey(shared)).toBe(schemaViolationKey(violation('/id')));
     expect(schemaViolationKey(shared)).not.toBe(schemaViolationKey(violation('/id', 'type', 'request.body.type')));
+  });
+});
+
+describe('result JSON paths', () => {
+  it('parseJsonPath reads back every path formatJsonPath writes, quotes and backslashes included', () => {
+    const segments = ['items', 0, 'first.name', "it's", 'a\\b', '$ref'];
+    const path = formatJsonPath(segments);
+    expect(path).toBe("$.items[0]['first.name']['it\\'s']['a\\\\b'].$ref");
+    expect(parseJsonPath(path)).toEqual(['items', '0', 'first.name', "it's", 'a\\b', '$ref']);
+    expect(parseJsonPath('status')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  parseJsonPath,
   splitPointer,
   UsageError,
   type Difference,
@@ -106,20 +107,6 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** `$.items[0]['x.y']` (parity's path syntax) as segments, to compare with a JSON pointer's. */
-function paritySegments(path: string): string[] | undefined {
-  if (!path.startsWith('$')) return undefined;
-  const segments: string[] = [];
-  const token = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]/y;
-  token.lastIndex = 1;
-  while (token.lastIndex < path.length) {
-    const m = token.exec(path);
-    if (!m) return undefined;
-    segments.push(m[1] ?? m[2] ?? m[3]!.replace(/\\(.)/g, '$1'));
-  }
-  return segments;
-}
-
 /**
  * The parity difference (counted or noise) at a schema violation's instance path: `status`,
  * `header/<name>`, or a JSON pointer into the body.
@@ -135,7 +122,7 @@ function differenceAt(parity: InteractionResult['parity'], instancePath: string)
   const pointer = splitPointer(instancePath);
   return all.find((d) => {
     if (d.kind === 'header' || d.kind === 'status') return false;
-    const segments = paritySegments(d.path);
+    const segments = parseJsonPath(d.path);
     return segments !== undefined && segments.length === pointer.length && segments.every((s, i) => s === pointer[i]);
   });
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ConfigError, parseYaml, splitPointer, yamlLocator } from '@cutover/core';
+import { ConfigError, formatJsonPath, parseYaml, splitPointer, yamlLocator } from '@cutover/core';
 import { patternProblem, patternsOverlap } from './glob.js';
 
 /** HTTP methods a route can name. */
@@ -96,15 +96,6 @@ interface RawPolicy {
   }[];
 }
 
-function toJsonPath(segments: (string | number)[]): string {
-  return (
-    '$' +
-    segments
-      .map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `['${s}']`))
-      .join('')
-  );
-}
-
 function pointerSegments(pointer: string): (string | number)[] {
   return splitPointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
@@ -183,13 +174,13 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     return at ? `${source}:${at.line}:${at.column}` : source;
   };
   const fail = (problems: { segments: (string | number)[]; message: string }[]): never => {
-    const lines = problems.map((p) => `  ${where(p.segments)} ${toJsonPath(p.segments)}: ${p.message}`);
+    const lines = problems.map((p) => `  ${where(p.segments)} ${formatJsonPath(p.segments)}: ${p.message}`);
     throw new ConfigError(
       `${source}: invalid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
       {
         details: {
           file: source,
-          problems: problems.map((p) => ({ jsonPath: toJsonPath(p.segments), message: p.message })),
+          problems: problems.map((p) => ({ jsonPath: formatJsonPath(p.segments), message: p.message })),
         },
       },
     );

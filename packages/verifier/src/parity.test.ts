@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HttpBody } from '@cutover/core';
 import { formatOf, judgeParity } from './judge.js';
-import { diffResponses, formatPath } from './parity.js';
+import { formatJsonPath } from '@cutover/core';
+import { diffResponses } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 
@@ -98,7 +99,7 @@ describe('structural diff', () => {
   });
 
   it('writes paths in matching-rule syntax', () => {
-    expect(formatPath(['items', 0, 'a.b', 'c'])).toBe("$.items[0]['a.b'].c");
+    expect(formatJsonPath(['items', 0, 'a.b', 'c'])).toBe("$.items[0]['a.b'].c");
   });
 });
 

@@ -1,4 +1,11 @@
-import { decimalKey, describeMediaTypeDifference, keyCount, numberLiteral, scanJsonKeys } from '@cutover/core';
+import {
+  decimalKey,
+  describeMediaTypeDifference,
+  formatJsonPath,
+  keyCount,
+  numberLiteral,
+  scanJsonKeys,
+} from '@cutover/core';
 import type { Difference, HttpBody } from '@cutover/core';
 import { isJsonContentType } from './http.js';
 import { findRule } from './noise.js';
@@ -59,19 +66,6 @@ export const DEFAULT_IGNORED_HEADERS = [
   'x-response-time',
 ];
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-/** `$.items[0].id`, `$['x.y']`: the same syntax as matching-rule paths. */
-export function formatPath(segments: Segments): string {
-  let out = '$';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += `.${segment}`;
-    else out += `['${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
-  }
-  return out;
-}
-
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -106,7 +100,7 @@ function diff(
   candidate: unknown,
   message: string,
 ): Diff {
-  return { kind, path: formatPath(segments), segments, monolith, candidate, message };
+  return { kind, path: formatJsonPath(segments), segments, monolith, candidate, message };
 }
 
 /** Pairs a candidate array with the monolith's under an `unordered` rule; an order change is declared noise. */
@@ -156,7 +150,7 @@ function diffNumbers(m: number, c: number, segments: Segments, ctx: DiffContext,
   const sameValue = decimalKey(mText) === decimalKey(cText);
   const sameForm = decimalForm(m, mLit) === decimalForm(c, cLit);
   if (sameValue && sameForm) return;
-  const at = formatPath(segments);
+  const at = formatJsonPath(segments);
   const message = sameValue
     ? `${at} is ${mText} on the monolith but ${cText} on the candidate: the same value, written as ${decimalForm(m, mLit) ? 'a decimal' : 'an integer'} on the monolith and as ${decimalForm(c, cLit) ? 'a decimal' : 'an integer'} on the candidate`
     : `${at} is ${mText} on the monolith but ${cText} on the candidate`;
@@ -170,7 +164,7 @@ function diffNumbers(m: number, c: number, segments: Segments, ctx: DiffContext,
 function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext, mLit?: string, cLit?: string): void {
   const mt = typeOf(m);
   const ct = typeOf(c);
-  const at = formatPath(segments);
+  const at = formatJsonPath(segments);
   if (mt !== ct) {
     ctx.out.push(
       diff('type', segments, m, c, `${at} is ${mt} ${show(m)} on the monolith but ${ct} ${show(c)} on the candidate`),
@@ -196,7 +190,7 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
           child,
           mCount,
           cCount,
-          `${formatPath(child)} is written ${times(cCount)} in one object on the candidate but ${times(mCount)} on the monolith: JSON parsers disagree on which copy counts`,
+          `${formatJsonPath(child)} is written ${times(cCount)} in one object on the candidate but ${times(mCount)} on the monolith: JSON parsers disagree on which copy counts`,
         ),
       );
     }
@@ -209,7 +203,7 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
             child,
             mo[key],
             undefined,
-            `${formatPath(child)} is missing on the candidate (monolith: ${show(mo[key])})`,
+            `${formatJsonPath(child)} is missing on the candidate (monolith: ${show(mo[key])})`,
           ),
         );
       } else diffValues(mo[key], co[key], child, ctx, literalAt(mo, key), literalAt(co, key));
@@ -223,7 +217,7 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
             child,
             undefined,
             co[key],
-            `${formatPath(child)} is extra on the candidate (${show(co[key])}); the monolith has no such field`,
+            `${formatJsonPath(child)} is extra on the candidate (${show(co[key])}); the monolith has no such field`,
           ),
         );
       }
