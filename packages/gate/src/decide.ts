@@ -1,5 +1,6 @@
 import {
   parseJsonPath,
+  pathMatchesPattern,
   splitPointer,
   UsageError,
   type Difference,
@@ -9,7 +10,6 @@ import {
 } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
 import type { Evidence, PactFingerprint, ReasonCode } from './evidence.js';
-import { templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
 import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
 import { reportReasons, type ReportContext } from './report-checks.js';
@@ -402,11 +402,10 @@ export function decide(options: DecideOptions): GateDecision {
         });
       else
         for (const op of operationsUnder(route, operations)) {
-          const re = templateToRegExp(op.path);
           const exercised = under.some(
             ({ result }) =>
               result.route.method.toUpperCase() === op.method &&
-              (result.route.template === op.path || re.test(result.route.path.split('?')[0]!)),
+              (result.route.template === op.path || pathMatchesPattern(op.path, result.route.path)),
           );
           if (!exercised)
             reasons.push({

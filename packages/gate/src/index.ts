@@ -18,5 +18,5 @@ export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
 export * from './values.js';
-export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
+export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

@@ -1,7 +1,7 @@
 import { ConfigError, OpenApiError } from '@cutover/core';
 import type { LoadOpenApiOptions } from '@cutover/openapi';
 import type { Policy } from './policy.js';
-import { templateUnderPattern } from './glob.js';
+import { templateUnderPattern } from './route-patterns.js';
 
 /** One operation an OpenAPI document documents: `GET /api/tracking/{id}`. */
 export interface DocumentedOperation {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ConfigError, formatJsonPath, parseYaml, splitPointer, yamlLocator } from '@cutover/core';
-import { patternProblem, patternsOverlap } from './glob.js';
+import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
+import { patternsOverlap } from './route-patterns.js';
 
 /** HTTP methods a route can name. */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -221,7 +221,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
         message: `route name "${route.name}" is already used by routes[${seen}]`,
       });
     names.set(route.name, i);
-    const patternIssue = patternProblem(route.match.path);
+    const patternIssue = pathPatternProblem(route.match.path);
     if (patternIssue) problems.push({ segments: [...at, 'match', 'path'], message: `path pattern ${patternIssue}` });
     checkSteps(route.rolloutSteps, [...at, 'rolloutSteps']);
     // Weights are judged against steps only when the steps they depend on passed the schema.

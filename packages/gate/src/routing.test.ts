@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { decide, type GateDecision, type RouteDecision } from './decide.js';
-import { pathMatches } from './glob.js';
+import { pathMatchesPattern } from '@cutover/core';
 import { documentedOperations } from './openapi.js';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
 import { NOW, OPENAPI, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
@@ -167,7 +167,7 @@ describe('nginx artifact', () => {
       ];
       for (const [method, path] of requests) {
         const expected = routes.some(
-          ([methods, pattern]) => methods.includes(method as never) && pathMatches(pattern, path),
+          ([methods, pattern]) => methods.includes(method as never) && pathMatchesPattern(pattern, path),
         )
           ? 'candidate'
           : 'monolith';

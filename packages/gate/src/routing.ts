@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
-import { ConfigError, UsageError, visibleControls } from '@cutover/core';
+import { ConfigError, pathPatternRegex, UsageError, visibleControls } from '@cutover/core';
 import type { GateDecision, RouteDecision } from './decide.js';
-import { globToRegex } from './glob.js';
 import { UPSTREAM_NAME } from './values.js';
 
 export type Gateway = 'nginx' | 'envoy' | 'json';
@@ -109,7 +108,7 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
     server.push(
       '',
       comment(describe(route, candidate)),
-      `location ~ ${nginxString(globToRegex(route.path), `the path of route ${route.name}`)} {`,
+      `location ~ ${nginxString(pathPatternRegex(route.path), `the path of route ${route.name}`)} {`,
       `    proxy_pass http://$${v}_upstream;`,
       '}',
     );
@@ -148,7 +147,7 @@ function envoy(decision: GateDecision): RoutingArtifact[] {
     return {
       name: route.name,
       match: {
-        safe_regex: { regex: globToRegex(route.path) },
+        safe_regex: { regex: pathPatternRegex(route.path) },
         headers: [{ name: ':method', string_match: { safe_regex: { regex: `^(${route.methods.join('|')})$` } } }],
       },
       route: action,
@@ -187,7 +186,7 @@ function json(decision: GateDecision): RoutingArtifact[] {
       name: route.name,
       methods: route.methods,
       path: route.path,
-      regex: globToRegex(route.path),
+      regex: pathPatternRegex(route.path),
       weights: { candidate: route.nextWeight, monolith: 100 - route.nextWeight },
       previousWeight: route.currentWeight,
       changed: route.nextWeight !== route.currentWeight,

@@ -1,6 +1,5 @@
-import type { InteractionResult } from '@cutover/core';
+import { pathMatchesPattern, type InteractionResult } from '@cutover/core';
 import type { EvidenceReport } from './evidence.js';
-import { pathMatches } from './glob.js';
 import type { PolicyRoute, RouteMethod } from './policy.js';
 
 /** A result that counts for a route, with the report it came from. */
@@ -24,7 +23,9 @@ export function requestPath(path: string): string {
 }
 
 export function under(route: Pick<PolicyRoute, 'methods' | 'path'>, method: string, path: string): boolean {
-  return route.methods.includes(method.toUpperCase() as RouteMethod) && pathMatches(route.path, requestPath(path));
+  return (
+    route.methods.includes(method.toUpperCase() as RouteMethod) && pathMatchesPattern(route.path, requestPath(path))
+  );
 }
 
 /**
@@ -92,7 +93,9 @@ export function selectEvidence(
 
   const methods = new Set<string>(route.methods);
   const underRoute = (report: EvidenceReport, consumer: string): SelectedResult[] =>
-    (entriesOf(report).get(consumer) ?? []).filter((e) => methods.has(e.method) && pathMatches(route.path, e.path));
+    (entriesOf(report).get(consumer) ?? []).filter(
+      (e) => methods.has(e.method) && pathMatchesPattern(route.path, e.path),
+    );
   const consumers: ConsumerEvidence[] = [];
   const results: SelectedResult[] = [];
   for (const consumer of [...byConsumer.keys()].sort()) {

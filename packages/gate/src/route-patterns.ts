@@ -1,17 +1,11 @@
-import { escapeRegex, isSegmentWildcard, pathMatchesPattern as pathMatches } from '@cutover/core';
+import { isSegmentWildcard, pathMatchesPattern } from '@cutover/core';
 
-/**
- * Route path patterns are core's (`@cutover/core` routes: literal segments, `*` inside a segment,
- * `*`/`{name}`/`:name` for one segment, `**` for any depth): the gate decides with the same regular
- * expression it writes into the nginx and Envoy configuration. What is gate-specific lives here:
- * overlap between two policy patterns, and OpenAPI templates under a pattern. The gate's names for
- * core's functions are kept for its public API.
+/*
+ * Route path patterns are core's (`@cutover/core` routes: `pathMatchesPattern`, `pathPatternRegex`,
+ * `pathPatternProblem`), so the gate decides with the same regular expression it writes into the
+ * nginx and Envoy configuration. What only the gate needs lives here: whether two policy patterns
+ * overlap, and whether an OpenAPI template lies under a pattern.
  */
-export {
-  pathMatchesPattern as pathMatches,
-  pathPatternProblem as patternProblem,
-  pathPatternRegex as globToRegex,
-} from '@cutover/core';
 
 function hasGlob(segment: string): boolean {
   return segment.includes('*');
@@ -33,8 +27,8 @@ function starred(segment: string): string {
 
 function segmentsOverlap(a: string, b: string): boolean {
   if (!hasGlob(a) && !hasGlob(b)) return a === b;
-  if (!hasGlob(a)) return pathMatches(`/${b}`, `/${a}`);
-  if (!hasGlob(b)) return pathMatches(`/${a}`, `/${b}`);
+  if (!hasGlob(a)) return pathMatchesPattern(`/${b}`, `/${a}`);
+  if (!hasGlob(b)) return pathMatchesPattern(`/${a}`, `/${b}`);
   // Two wildcard segments: overlap unless their literal prefixes or suffixes are incompatible.
   // Conservative on purpose: a false "overlap" is an explained policy error, a missed one is ambiguous routing.
   const [pa, pb] = [literalPrefix(a), literalPrefix(b)];
@@ -77,14 +71,5 @@ export function patternsOverlap(a: string, b: string): boolean {
  * stands for an arbitrary segment value, so `/api/{section}` is not under `/api/tracking/**`.
  */
 export function templateUnderPattern(pattern: string, template: string): boolean {
-  return pathMatches(pattern, template.replace(/\{[^}/]+\}/g, 'cutover-param'));
-}
-
-/** Regex that matches the concrete paths an OpenAPI path template describes. */
-export function templateToRegExp(template: string): RegExp {
-  const source = template
-    .split(/(\{[^}/]+\})/)
-    .map((part) => (/^\{[^}/]+\}$/.test(part) ? '[^/]+' : escapeRegex(part)))
-    .join('');
-  return new RegExp(`^${source}/?$`);
+  return pathMatchesPattern(pattern, template.replace(/\{[^}/]+\}/g, 'cutover-param'));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegex, pathMatches, patternsOverlap, templateToRegExp, templateUnderPattern } from './glob.js';
+import { pathMatchesPattern, pathPatternRegex } from '@cutover/core';
+import { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 
 describe('patternsOverlap', () => {
   it.each([
@@ -26,7 +27,7 @@ describe('patternsOverlap', () => {
   });
 });
 
-describe('globToRegex and pathMatches: one expression for the decision and the gateway', () => {
+describe('pathPatternRegex and pathMatchesPattern: one expression for the decision and the gateway', () => {
   const paths = [
     '/api/tracking',
     '/api/tracking/',
@@ -54,18 +55,18 @@ describe('globToRegex and pathMatches: one expression for the decision and the g
     '/**': paths,
   };
   for (const [pattern, matching] of Object.entries(expected)) {
-    it(`${pattern} → ${globToRegex(pattern)}`, () => {
-      const re = new RegExp(globToRegex(pattern));
+    it(`${pattern} → ${pathPatternRegex(pattern)}`, () => {
+      const re = new RegExp(pathPatternRegex(pattern));
       for (const path of paths) {
         const want = matching.includes(path);
-        expect([path, pathMatches(pattern, path)]).toEqual([path, want]);
+        expect([path, pathMatchesPattern(pattern, path)]).toEqual([path, want]);
         expect([path, re.test(path)]).toEqual([path, want]);
       }
     });
   }
 
   it('produces no look-arounds (RE2, used by Envoy, has none)', () => {
-    for (const pattern of Object.keys(expected)) expect(globToRegex(pattern)).not.toMatch(/\(\?[=!<]/);
+    for (const pattern of Object.keys(expected)) expect(pathPatternRegex(pattern)).not.toMatch(/\(\?[=!<]/);
   });
 });
 
@@ -78,9 +79,9 @@ describe('OpenAPI templates', () => {
   });
 
   it('matches concrete paths against a template', () => {
-    const re = templateToRegExp('/api/tracking/{id}/events');
-    expect(re.test('/api/tracking/SHP-1/events')).toBe(true);
-    expect(re.test('/api/tracking/SHP-1/eta')).toBe(false);
-    expect(re.test('/api/tracking/a/b/events')).toBe(false);
+    const template = '/api/tracking/{id}/events';
+    expect(pathMatchesPattern(template, '/api/tracking/SHP-1/events')).toBe(true);
+    expect(pathMatchesPattern(template, '/api/tracking/SHP-1/eta')).toBe(false);
+    expect(pathMatchesPattern(template, '/api/tracking/a/b/events')).toBe(false);
   });
 });
