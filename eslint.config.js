@@ -1,9 +1,13 @@
 // @ts-check
+import { existsSync, readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const siblings = ['openapi', 'verifier', 'gate', 'broker', 'recorder', 'cli'];
+// Every package but core, read from the tree so the boundary cannot name a package that does not exist.
+const siblings = readdirSync(new URL('./packages/', import.meta.url)).filter(
+  (name) => name !== 'core' && existsSync(new URL(`./packages/${name}/package.json`, import.meta.url)),
+);
 const byName = (names) => names.flatMap((s) => [`@cutover/${s}`, `@cutover/${s}/*`]);
 const noCli = {
   group: ['@cutover/cli', '@cutover/cli/*', '**/cli/src/**', '**/cli/dist/**'],

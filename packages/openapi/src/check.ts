@@ -120,7 +120,7 @@ export function fromHttpResponse(response: HttpResponse): ResponseToValidate {
  *
  * @example
  * const report = checkPacts(await loadOpenApi('openapi.yaml'), [await loadPact('pacts/web-app.json')]);
- * if (!report.summary.ok) console.log(formatConsoleReport(report));
+ * if (!report.summary.ok) console.log(renderConsole(report));
  */
 export function checkPacts(doc: OpenApiDocument, pacts: Pact[]): CheckReport {
   const findings: CheckFinding[] = [];

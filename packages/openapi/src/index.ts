@@ -29,4 +29,4 @@ export {
   type CheckReport,
   type OperationCoverage,
 } from './check.js';
-export { formatConsoleReport, formatJsonReport, formatJUnitReport, formatMarkdownReport } from './report.js';
+export { renderConsole, renderJson, renderJunit, renderMarkdown } from './report.js';

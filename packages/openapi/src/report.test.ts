@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { body, interaction, message, pact } from './__fixtures__/pacts.js';
 import {
   checkPacts,
-  formatConsoleReport,
-  formatJsonReport,
-  formatJUnitReport,
-  formatMarkdownReport,
+  renderConsole,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
   loadOpenApi,
   type CheckReport,
 } from './index.js';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 describe('reporters', () => {
   it('console: groups findings by interaction and ends with a verdict line', () => {
-    const text = formatConsoleReport(report);
+    const text = renderConsole(report);
     expect(text).toContain('web <app> & "co" → logistics: a shipment (GET /v1/shipments/1 → /shipments/{id})');
     expect(text).toContain('ERROR   response.body.undeclared-field: response body has field /odd|name\\u0001 that');
     expect(text).not.toContain('\u0001');
@@ -61,11 +61,11 @@ describe('reporters', () => {
   });
 
   it('JSON: round-trips the report', () => {
-    expect(JSON.parse(formatJsonReport(report))).toEqual(report);
+    expect(JSON.parse(renderJson(report))).toEqual(report);
   });
 
   it('JUnit: well-formed XML with one case per interaction, failures for errors and skipped uncovered operations', () => {
-    const xml = formatJUnitReport(report);
+    const xml = renderJunit(report);
     const errors: string[] = [];
     const dom = new DOMParser({ onError: (level, msg) => errors.push(`${level}: ${msg}`) }).parseFromString(
       xml,
@@ -92,7 +92,7 @@ describe('reporters', () => {
   });
 
   it('Markdown: a table row per finding with table-breaking characters escaped', () => {
-    const text = formatMarkdownReport(report);
+    const text = renderMarkdown(report);
     expect(text).toMatch(/^## OpenAPI check: failed/);
     const rows = text.split('\n').filter((l) => l.startsWith('| error') || l.startsWith('| warning'));
     expect(rows).toHaveLength(2);
@@ -109,8 +109,8 @@ describe('reporters', () => {
     const hostile = checkPacts(doc, [
       pact('web', [interaction(0, description, { method: 'GET', path: '/v1/nowhere`|' }, { status: 200 })], 'p.json'),
     ]);
-    const markdown = formatMarkdownReport(hostile);
-    const console = formatConsoleReport(hostile);
+    const markdown = renderMarkdown(hostile);
+    const console = renderConsole(hostile);
     for (const text of [markdown, console]) for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
     const row = markdown.split('\n').find((l) => l.startsWith('| error'))!;
     expect(row).toContain(

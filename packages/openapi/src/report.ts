@@ -31,9 +31,9 @@ function counts(report: CheckReport): string {
  * A readable report for a terminal.
  *
  * @example
- * io.stdout.write(formatConsoleReport(checkPacts(doc, pacts)));
+ * io.stdout.write(renderConsole(checkPacts(doc, pacts)));
  */
-export function formatConsoleReport(report: CheckReport): string {
+export function renderConsole(report: CheckReport): string {
   const lines: string[] = [
     `OpenAPI check of ${report.pacts.length} pact(s) against ${redactCredentials(report.openapi.source)} (OpenAPI ${report.openapi.version})`,
     '',
@@ -66,7 +66,7 @@ export function formatConsoleReport(report: CheckReport): string {
 }
 
 /** The report as JSON (format `cutover.openapi-check/v1`). */
-export function formatJsonReport(report: CheckReport): string {
+export function renderJson(report: CheckReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
@@ -74,7 +74,7 @@ export function formatJsonReport(report: CheckReport): string {
  * JUnit XML: one test suite per pact with one test case per interaction (errors are failures,
  * warnings go to system-out), and one suite for coverage (unexercised operations are skipped).
  */
-export function formatJUnitReport(report: CheckReport): string {
+export function renderJunit(report: CheckReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const suites: string[] = [];
   let tests = 0;
@@ -132,7 +132,7 @@ export function formatJUnitReport(report: CheckReport): string {
 }
 
 /** A Markdown summary for pull requests and CI job summaries. */
-export function formatMarkdownReport(report: CheckReport): string {
+export function renderMarkdown(report: CheckReport): string {
   const lines = [
     `## OpenAPI check: ${report.summary.ok ? 'passed' : 'failed'}`,
     '',

@@ -1,12 +1,5 @@
 import { loadPact } from '@cutover/core';
-import {
-  checkPacts,
-  formatConsoleReport,
-  formatJsonReport,
-  formatJUnitReport,
-  formatMarkdownReport,
-  loadOpenApi,
-} from '@cutover/openapi';
+import { checkPacts, renderConsole, renderJson, renderJunit, renderMarkdown, loadOpenApi } from '@cutover/openapi';
 import { resolvePactFiles } from '@cutover/verifier';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -67,10 +60,10 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
           for (const file of files) pacts.push(await loadPact(file));
           const report = checkPacts(doc, pacts);
           // With `--json -` stdout carries the JSON only; the readable report moves to stderr.
-          (options.json === '-' ? io.stderr : io.stdout).write(formatConsoleReport(report));
-          if (options.json !== undefined) await writeReport(options.json, io, formatJsonReport(report));
-          if (options.junit !== undefined) await writeReport(options.junit, io, formatJUnitReport(report));
-          if (options.markdown !== undefined) await writeReport(options.markdown, io, formatMarkdownReport(report));
+          (options.json === '-' ? io.stderr : io.stdout).write(renderConsole(report));
+          if (options.json !== undefined) await writeReport(options.json, io, renderJson(report));
+          if (options.junit !== undefined) await writeReport(options.junit, io, renderJunit(report));
+          if (options.markdown !== undefined) await writeReport(options.markdown, io, renderMarkdown(report));
           outcome.exitCode = report.summary.ok ? ExitCode.Ok : ExitCode.Failed;
         },
       )
