@@ -3,8 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../examples/demo/src/processes.js';
-import { startService, stopAll } from '../examples/demo/src/processes.js';
+import { startService, stopAll, type Service } from './support/services.js';
 import { cutover } from './support/cli.js';
 
 /**

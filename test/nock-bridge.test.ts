@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../examples/demo/src/processes.js';
-import { startService, stopAll } from '../examples/demo/src/processes.js';
+import { startService, stopAll, type Service } from './support/services.js';
 import { cutover, ROOT, run } from './support/cli.js';
 
 /**

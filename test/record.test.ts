@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Service } from '../examples/demo/src/processes.js';
-import { startService, stopAll } from '../examples/demo/src/processes.js';
+import { startService, stopAll, type Service } from './support/services.js';
 import { startCutover } from './support/background.js';
 import { cutover } from './support/cli.js';
 
