@@ -20,7 +20,7 @@ import {
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
 import { loadOpenApi } from '@cutover/openapi';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -84,7 +84,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
   const removedEarlier: string[] = [];
   return yargs.command(
     'gate',
-    'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
+    commandSummaries.gate,
     (y) =>
       y
         .option('policy', {

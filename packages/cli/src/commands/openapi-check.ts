@@ -10,7 +10,7 @@ import {
 import { resolvePactFiles } from '@cutover/verifier';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 
 interface OpenApiCheckArgs {
   openapi: string;
@@ -27,7 +27,7 @@ interface OpenApiCheckArgs {
  * (unreadable or invalid document or pact, no pact file found, unwritable output).
  */
 export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
-  yargs.command('openapi', 'OpenAPI document tools', (openapi) =>
+  yargs.command('openapi', commandSummaries.openapi, (openapi) =>
     openapi
       .command(
         'check',

@@ -14,7 +14,7 @@ import {
 import type { PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -197,7 +197,7 @@ function refuseRepeated(args: VerifyArgs): void {
 export const verifyCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'verify',
-    'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
+    commandSummaries.verify,
     (y) =>
       y
         .option('pact', { type: 'string', array: true, describe: 'Pact files, folders or globs' })
