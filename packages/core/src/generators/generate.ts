@@ -1,8 +1,11 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import RandExp from 'randexp';
+import type RandExp from 'randexp';
 import { GeneratorError } from '../errors.js';
 import type { GeneratorDefinition } from '../model.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
+import { lazyRequire } from '../lazy-require.js';
+
+const randExp = lazyRequire<typeof RandExp>('randexp');
 
 /** What a generator may draw on when it produces a value. */
 export interface GeneratorContext {
@@ -82,7 +85,7 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
     case 'Regex': {
       if (typeof def.regex !== 'string') throw fail('needs a "regex" string');
       try {
-        const generator = new RandExp(def.regex);
+        const generator = new (randExp())(def.regex);
         generator.max = 10;
         return generator.gen();
       } catch (cause) {

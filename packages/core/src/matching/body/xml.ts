@@ -1,5 +1,5 @@
-import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+import { lazyRequire } from '../../lazy-require.js';
 import type { Mismatch } from '../../model.js';
 import { applyRuleList, failureMessage } from '../matchers/apply.js';
 import type { CompiledRules, SelectedRules } from '../matchers/types.js';
@@ -31,8 +31,11 @@ const CDATA_SECTION_NODE = 4;
 
 export class XmlParseError extends Error {}
 
+const xmldom = lazyRequire<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
+
 /** Parses an XML document and returns its root element. Throws XmlParseError on malformed XML. */
 export function parseXml(text: string): XmlElement {
+  const { DOMParser, onErrorStopParsing } = xmldom();
   let doc;
   try {
     doc = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml');

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import validSemver from 'semver/functions/valid.js';
 import { bytesAsText, describeBytes, sniffBinary } from '../binary.js';
 import { describeValue, show, typeName } from '../mismatch.js';
 import type { CompiledRuleList, Matcher } from './types.js';
@@ -203,7 +203,7 @@ export function applyMatcher(
       return empty ? { expectation: 'to be present and not empty' } : undefined;
     }
     case 'semver':
-      return typeof actual === 'string' && semver.valid(actual) !== null
+      return typeof actual === 'string' && validSemver(actual) !== null
         ? undefined
         : { expectation: 'to be a semantic version (like 1.2.3)' };
     case 'statusCode': {
