@@ -11,6 +11,7 @@ export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
+export { resolvePactFiles } from './pact/files.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
   isSegmentWildcard,

@@ -1,4 +1,4 @@
-import { loadPact } from '@cutover/core';
+import { loadPact, resolvePactFiles } from '@cutover/core';
 import {
   checkPacts,
   formatConsoleReport,
@@ -7,7 +7,6 @@ import {
   formatMarkdownReport,
   loadOpenApi,
 } from '@cutover/openapi';
-import { resolvePactFiles } from '@cutover/verifier';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 import { commandSummaries, type CommandModule } from './index.js';
