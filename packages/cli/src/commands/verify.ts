@@ -259,7 +259,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'boolean',
           default: false,
           describe:
-            'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
+            'Re-send POST/PUT/PATCH/DELETE (...) to the monolith for noise samples even without a provider state to isolate them (a second write)',
         })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
         .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
