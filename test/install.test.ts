@@ -12,11 +12,10 @@ import { installFromTarballs, publishablePackages } from './support/install.js';
  * its tarball into a folder outside this workspace, then used through `npx cutover`, a plain `.mjs`
  * file and a type-checked TypeScript file. A file missing from `files`, a wrong `exports`/`bin`/
  * `types` entry, or a dependency used but only hoisted from the workspace fails here.
- *
- * CUTOVER_TEST_NODE runs the installed CLI and scripts with another node binary (CI uses this for
- * Node 22 and 24); npm and tsc run on this one.
+ * Everything runs on the node that runs the test (`.ci/run` runs it on Node 22 and 24 too, that
+ * node's folder first on the PATH, so `npx` and the bin's `#!/usr/bin/env node` find it as well).
  */
-const node = process.env.CUTOVER_TEST_NODE ?? process.execPath;
+const node = process.execPath;
 const project = mkdtempSync(join(tmpdir(), 'cutover-install-'));
 const contracts = join(ROOT, 'contracts');
 const dataFile = join(project, 'logistics.json');
