@@ -106,7 +106,10 @@ const keepLocations = {
       const where = `__cutoverLocate(${JSON.stringify(owner.name)}, ${JSON.stringify(relative)})`;
       let contents = source.replace(/\bimport\.meta\.url\b/g, `${where}.url`);
       // CommonJS globals, unless the module declares its own (as ES modules emulating them do).
-      for (const [global, field] of [['__dirname', 'dirname'], ['__filename', 'filename']]) {
+      for (const [global, field] of [
+        ['__dirname', 'dirname'],
+        ['__filename', 'filename'],
+      ]) {
         if (!new RegExp(`(?:const|let|var)\\s+${global}\\b`).test(source)) {
           contents = contents.replace(new RegExp(`\\b${global}\\b`, 'g'), `${where}.${field}`);
         }
@@ -152,7 +155,9 @@ const result = await esbuild.build({
 
 for (const name of externals) {
   if (!cliDependencies.has(name) && !name.startsWith('@cutover/')) {
-    problems.push(`${name} stays outside the bundle (native addon or run-time loader): add it to packages/cli/package.json dependencies`);
+    problems.push(
+      `${name} stays outside the bundle (native addon or run-time loader): add it to packages/cli/package.json dependencies`,
+    );
   }
 }
 if (problems.length > 0) {

@@ -116,7 +116,8 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const [i, c] of cases.entries()) {
       const r = await timed(node, c.args);
-      if (r.code !== 0) throw new Error(`${c.what} exited ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+      if (r.code !== 0)
+        throw new Error(`${c.what} exited ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
       runs[i].push(r);
     }
   }

@@ -82,10 +82,17 @@ for (const r of rows) {
   );
 }
 // Medians side by side: how many times faster cutover (two targets) is than the stock verifier (one).
-console.log('\n| interactions | stock wall / CPU (s) | cutover wall / CPU (s) | faster, wall | faster, CPU |\n| --- | --- | --- | --- | --- |');
+console.log(
+  '\n| interactions | stock wall / CPU (s) | cutover wall / CPU (s) | faster, wall | faster, CPU |\n| --- | --- | --- | --- | --- |',
+);
 for (const n of sizes.filter((size) => stockSizes.includes(size))) {
   const pick = (tool, key) => median(rows.filter((r) => r.tool === tool && r.n === n).map((r) => r[key]));
-  const [sw, sc, cw, cc] = [pick(STOCK, 'seconds'), pick(STOCK, 'cpu'), pick(builds[0].tool, 'seconds'), pick(builds[0].tool, 'cpu')];
+  const [sw, sc, cw, cc] = [
+    pick(STOCK, 'seconds'),
+    pick(STOCK, 'cpu'),
+    pick(builds[0].tool, 'seconds'),
+    pick(builds[0].tool, 'cpu'),
+  ];
   console.log(
     `| ${n.toLocaleString('en')} | ${sw.toFixed(2)} / ${sc.toFixed(2)} | ${cw.toFixed(2)} / ${cc.toFixed(2)} | ${(sw / cw).toFixed(1)}× | ${(sc / cc).toFixed(1)}× |`,
   );

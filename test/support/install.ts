@@ -33,7 +33,15 @@ export async function installFromTarballs(project: string, extra: string[] = [])
   );
   const installed = await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', ...tarballs.map((t) => `./${t}`), ...extra],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--save-dev',
+      ...tarballs.map((t) => `./${t}`),
+      ...extra,
+    ],
     { cwd: project, timeoutMs: 180_000 },
   );
   if (installed.code !== 0) throw new Error(`npm install exited ${installed.code}\n${installed.stderr}`);

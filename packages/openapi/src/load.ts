@@ -303,7 +303,11 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
   const fallback = { file: input.label, pointer };
   let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
   try {
-    refs = await new (await loadSwaggerParser())().resolve(input.location, structuredClone(input.raw) as never, parserOptions(input));
+    refs = await new (await loadSwaggerParser())().resolve(
+      input.location,
+      structuredClone(input.raw) as never,
+      parserOptions(input),
+    );
   } catch {
     return fallback;
   }
