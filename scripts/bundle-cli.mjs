@@ -71,6 +71,14 @@ const externals = new Set();
 const keepLocations = {
   name: 'cutover-keep-locations',
   setup(build) {
+    // yargs renders a command's help before running it, through cliui and wrap-ansi, whose
+    // string-width 7 runs Intl.Segmenter over every string; string-width 8 (yargs' own) returns
+    // the length of printable ASCII at once, with the same results. One copy for all three.
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.skip) return undefined;
+      const yargsDir = path.dirname(path.join(root, 'node_modules/yargs/package.json'));
+      return build.resolve('string-width', { kind: args.kind, resolveDir: yargsDir, pluginData: { skip: true } });
+    });
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.path.startsWith('node:') || args.pluginData?.skip) return undefined;
       const name = packageName(args.path);
