@@ -1,3 +1,4 @@
+import type * as Xmldom from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
 import { lazyRequire } from '../../lazy-require.js';
 import type { Mismatch } from '../../model.js';
@@ -31,7 +32,7 @@ const CDATA_SECTION_NODE = 4;
 
 export class XmlParseError extends Error {}
 
-const xmldom = lazyRequire<typeof import('@xmldom/xmldom')>('@xmldom/xmldom');
+const xmldom = lazyRequire<typeof Xmldom>('@xmldom/xmldom');
 
 /** Parses an XML document and returns its root element. Throws XmlParseError on malformed XML. */
 export function parseXml(text: string): XmlElement {
