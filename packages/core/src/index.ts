@@ -7,11 +7,23 @@
  * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
  */
 export * from './errors.js';
+export { ensureOutputDir, writeOutputFile } from './output.js';
+export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, redactUrl, visibleControls } from './text.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
 export { resolvePactFiles } from './pact/files.js';
+export {
+  compileGroupPattern,
+  compilePactRegex,
+  compileSchemaPattern,
+  RegexIssue,
+  type GroupPattern,
+  type PactRegex,
+  type SchemaPattern,
+} from './regex/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
   isSegmentWildcard,
@@ -31,3 +43,4 @@ export {
   type PactHeader,
   type PactStream,
 } from './pact/load.js';
+export { parseYaml, yamlLocator, YAML_MIN_EXPANDED_VALUES, type ParseYamlOptions } from './yaml.js';

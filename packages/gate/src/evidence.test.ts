@@ -239,6 +239,17 @@ describe('results files', () => {
     });
   });
 
+  it('refuses a provider.version that is not a version (it is written into routing artifacts), naming the JSON path', () => {
+    for (const version of ['1.4.0\nadd_header X 1;', '1.4.0"; x', '$host', '', 42])
+      expect(() =>
+        reportToEvidence(report({ provider: { name: 'logistics', version: version as string } }), 'r.json'),
+      ).toThrow(/r\.json: \$\.provider\.version (must start with a letter or digit|is not a string)/);
+    for (const version of ['1.4.0', '1.4.0-rc.1+build.5', 'a1b2c3d', 'release/2026-11-22T01:00:00Z', 'v2~1'])
+      expect(reportToEvidence(report({ provider: { name: 'logistics', version } }), 'r.json').candidateVersion).toBe(
+        version,
+      );
+  });
+
   it('names the file when it is missing or not JSON', async () => {
     await expect(readResultsFile(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json: cannot read the results file/);
     await expect(readResultsFile(await file('text.json', 'not json'))).rejects.toThrow(

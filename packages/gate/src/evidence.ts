@@ -18,6 +18,7 @@ import {
   type BrokerEvidenceOptions,
   type PactRequest,
 } from './broker-evidence.js';
+import { versionProblem } from './values.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =
@@ -229,6 +230,12 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
     '$.provider.name',
     'must be a string',
   );
+  if (report.provider.version !== undefined) {
+    // The version is written into the routing artifacts' comments and reports.
+    const problem =
+      typeof report.provider.version === 'string' ? versionProblem(report.provider.version) : 'is not a string';
+    needString(problem === undefined, '$.provider.version', `${problem ?? ''}`);
+  }
   needString(
     Date.parse(report.startedAt) <= Date.parse(report.finishedAt),
     '$.finishedAt',

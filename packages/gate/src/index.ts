@@ -17,5 +17,6 @@ export * from './openapi.js';
 export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
+export * from './values.js';
 export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
 export type { MethodCoverage } from './coverage.js';

@@ -69,7 +69,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith or pact | Candidate | Detail |');
     const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
     expect(row).toContain(
-      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
+      '| web-app | tracking \\<SHP-1001\\> \\& "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
     );
     // a table row keeps its column count: escaped pipes do not split cells
     expect(row.split(/(?<!\\)\|/).length).toBe(9);
@@ -166,5 +166,47 @@ describe('renderJunit', () => {
     const xml = renderJunit(decisionWith(false));
     expect(xml).toContain('failures="0"');
     expect(xml).not.toContain('<failure');
+  });
+});
+
+describe('text from results files in every report', () => {
+  function hostileDecision(): GateDecision {
+    const r = report();
+    r.results[0] = result({
+      description: '**urgent** [click](http://evil) \u001b[2J\u0007',
+      parity: {
+        status: 'differs',
+        differences: [{ kind: 'value', path: '$.a`b', monolith: 'x`y', candidate: '\u001b|', message: 'differs' }],
+        noise: [],
+      },
+    });
+    return decide({
+      policy: policy(),
+      evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
+      candidateVersion: '1.4.0',
+      now: NOW,
+    });
+  }
+
+  it('console: control characters are shown as \\u escapes, never sent to the terminal', () => {
+    const text = renderConsole(hostileDecision());
+    for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
+    expect(text).toContain('[click](http://evil) \\u001b[2J\\u0007');
+  });
+
+  it('markdown: no emphasis or link from a description; code spans hold backticks whole', () => {
+    const md = renderMarkdown(hostileDecision());
+    for (const c of ['\u0007', '\u001b']) expect(md).not.toContain(c);
+    const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
+    expect(row).toContain('| \\*\\*urgent\\*\\* \\[click\\](http://evil) \\\\u001b\\[2J\\\\u0007 | `` $.a`b `` |');
+    expect(row).toContain('| monolith `` "x`y" `` | candidate `"\\u001b\\|"` |');
+    expect(row.split(/(?<!\\)\|/).length).toBe(9);
+  });
+
+  it('junit: control characters are shown, so the XML stays well-formed and nothing is lost', () => {
+    const xml = renderJunit(hostileDecision());
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).toContain('\\u001b[2J\\u0007');
   });
 });

@@ -1,4 +1,4 @@
-import { CutoverError, ErrorCodes, UsageError } from '@cutover/core';
+import { CutoverError, ErrorCodes, redactUrl, UsageError } from '@cutover/core';
 
 /** Pact Broker credentials: a bearer token, or basic auth. */
 export type BrokerAuth = { token: string } | { username: string; password?: string };
@@ -11,34 +11,15 @@ export interface BrokerClientOptions {
   timeoutMs?: number;
 }
 
+// Core's one URL redaction, re-exported where the client's users have always found it.
+export { redactUrl };
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Default per-request deadline: a broker computing pacts-for-verification or a matrix may take seconds. */
 export const DEFAULT_BROKER_TIMEOUT_MS = 30_000;
 
 const REDACTED = '***';
-// Query parameters that carry credentials in some setups (proxies, signed URLs).
-const SECRET_PARAMS = /token|password|passwd|secret|key|signature|auth/i;
-
-/**
- * A URL fit for a message: user info and credential-like query parameters replaced by `***`.
- *
- * @example
- * redactUrl('https://ci:s3cret@broker.example/pacts?access_token=abc'); // 'https://***:***@broker.example/pacts?access_token=***'
- */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, `//${REDACTED}@`);
-  }
-  if (parsed.username) parsed.username = REDACTED;
-  if (parsed.password) parsed.password = REDACTED;
-  for (const name of [...parsed.searchParams.keys()])
-    if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, REDACTED);
-  return parsed.href;
-}
 
 /** A broker request failed: unreachable, timed out, refused, or answered something other than the expected JSON. */
 export class BrokerError extends CutoverError {

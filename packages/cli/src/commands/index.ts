@@ -15,6 +15,7 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   verify: async () => (await import('./verify.js')).verifyCommand,
   gate: async () => (await import('./gate.js')).gateCommand,
   openapi: async () => (await import('./openapi-check.js')).openapiCheckCommand,
+  record: async () => (await import('./record.js')).recordCommand,
 };
 
 /**
@@ -25,6 +26,7 @@ export const commandSummaries = {
   verify: 'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
   gate: 'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
   openapi: 'OpenAPI document tools',
+  record: 'Run a recording reverse proxy in front of a service and write V4 pacts from the traffic that passes',
 } satisfies Record<string, string>;
 
 /**

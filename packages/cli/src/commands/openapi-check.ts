@@ -10,6 +10,7 @@ import {
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 import { commandSummaries, type CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 
 interface OpenApiCheckArgs {
   openapi: string;
@@ -38,6 +39,7 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
               demandOption: true,
               describe: 'OpenAPI 3.0/3.1 document (file or URL)',
             })
+            .options(openapiRefOptions)
             .option('pact', {
               type: 'string',
               array: true,
@@ -56,6 +58,7 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
           const options = args as unknown as OpenApiCheckArgs;
           const doc = await loadOpenApi(options.openapi, {
             baseDir: io.cwd,
+            ...openapiRefArgs(args),
             ...(options['base-path'] === undefined ? {} : { basePath: options['base-path'] }),
           });
           const files = await resolvePactFiles(options.pact, io.cwd);

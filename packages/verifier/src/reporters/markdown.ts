@@ -1,19 +1,15 @@
+import { escapeMarkdown as text, markdownCode, redactCredentials } from '@cutover/core';
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, schemaFindings, summaryLine } from './format.js';
 import { verificationFailed } from '../run.js';
 import { sharedHeaderDifferences } from './shared.js';
 import type { SharedHeaderDifference } from './shared.js';
 
-/** Escapes a table cell: pipes and newlines would break the row. */
-function cell(value: unknown, raw = false): string {
+/** A value as code, cut to 80 characters; `table: false` outside a table. */
+function cell(value: unknown, raw = false, table = true): string {
   if (value === undefined) return '—';
-  const text = raw && typeof value === 'string' ? value : JSON.stringify(value);
-  const short = text.length > 80 ? `${text.slice(0, 77)}…` : text;
-  return '`' + short.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') + '`';
-}
-
-function text(value: string): string {
-  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  const shown = raw && typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return markdownCode(shown.length > 80 ? `${shown.slice(0, 77)}…` : shown, { table });
 }
 
 function differencesTable(differences: Difference[], limit: number): string[] {
@@ -33,7 +29,7 @@ const FULL_LIST_MAX = 50;
 function fullDifferences(differences: Difference[]): string[] {
   const out = ['<details><summary>All ' + differences.length + ' differences</summary>', ''];
   for (const d of differences.slice(0, FULL_LIST_MAX))
-    out.push(`- ${d.kind} at ${cell(d.path, true)}: ${text(d.message)}`);
+    out.push(`- ${d.kind} at ${cell(d.path, true, false)}: ${text(d.message)}`);
   if (differences.length > FULL_LIST_MAX) {
     out.push(`- … ${differences.length - FULL_LIST_MAX} more in the JSON report`);
   }
@@ -82,7 +78,7 @@ export function renderMarkdown(report: VerificationReport, options: MarkdownOpti
   out.push(`## ${icon} cutover verify: ${text(report.provider.name)}`, '');
   out.push(
     TARGETS.filter((t) => report.targets[t])
-      .map((t) => `**${t}** ${report.targets[t]!.url}`)
+      .map((t) => `**${t}** ${text(redactCredentials(report.targets[t]!.url))}`)
       .join(' · '),
     '',
     summaryLine(report),
@@ -108,7 +104,7 @@ export function renderMarkdown(report: VerificationReport, options: MarkdownOpti
   let unshownRoutes = 0;
   let unshownInteractions = 0;
   for (const [route, list] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const block = [`### \`${text(route)}\` — ${list.length} failing`, ''];
+    const block = [`### ${markdownCode(route, { table: false })} — ${list.length} failing`, ''];
     for (const result of list.slice(0, perRoute)) block.push(...interactionBlock(result, limit, isShared));
     if (list.length > perRoute) block.push(`… and ${list.length - perRoute} more failing on this route.`, '');
     if (!budget.add(block)) {
@@ -162,10 +158,13 @@ function interactionBlock(result: InteractionResult, limit: number, isShared: (d
     const outcome = result.targets[name];
     if (!outcome || outcome.outcome === 'pass') continue;
     if (outcome.outcome === 'error') {
-      out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
+      out.push(
+        `- **${name}**: error ${cell(outcome.error?.code ?? '', true, false)} ${text(outcome.error?.message ?? '')}`,
+      );
     } else if (outcome.outcome === 'fail') {
       out.push(`- **${name}** breaks the pact:`);
-      for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path, true)} ${text(m.message)}`);
+      for (const m of outcome.mismatches.slice(0, limit))
+        out.push(`  - ${cell(m.path, true, false)} ${text(m.message)}`);
       if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
     }
   }

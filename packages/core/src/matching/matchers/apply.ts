@@ -151,7 +151,7 @@ export function applyMatcher(
     case 'regex':
       if (actual === undefined || (mode !== 'text' && typeof actual === 'object' && actual !== null))
         return { expectation: `to match the regular expression /${matcher.source}/` };
-      return matcher.regex.test(literals?.actual ?? asText(actual))
+      return matcher.test(literals?.actual ?? asText(actual))
         ? undefined
         : { expectation: `to match the regular expression /${matcher.source}/` };
     case 'type': {
