@@ -1,0 +1,24 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Storage } from '../storage/database.js';
+import { Hal } from './hal.js';
+
+/** What every route module gets: the storage and how to build links. */
+export interface RouteContext {
+  storage: Storage;
+  hal(request: FastifyRequest): Hal;
+}
+
+export const HAL_JSON = 'application/hal+json;charset=utf-8';
+
+export function send(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.status(status).type(HAL_JSON).send(body);
+}
+
+/** Path parameters are names; a schema keeps them to sane lengths without restricting the characters. */
+export const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
+export const params = (...keys: string[]) =>
+  ({
+    type: 'object',
+    required: keys,
+    properties: Object.fromEntries(keys.map((k) => [k, name])),
+  }) as const;

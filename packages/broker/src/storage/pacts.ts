@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './database.js';
+import { ensurePacticipant, ensureVersion, now } from './pacticipants.js';
+
+/** A pact publication with the names and numbers needed to render it. */
+export interface PactRow {
+  publication_id: number;
+  consumer_id: number;
+  provider_id: number;
+  consumer: string;
+  provider: string;
+  consumer_version_id: number;
+  consumer_version: string;
+  pact_version_id: number;
+  sha: string;
+  created_at: string;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+/** Content hash of a pact: key order and whitespace do not matter, so the same contract hashes the same. */
+export function pactSha(content: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical(content))).digest('hex');
+}
+
+export type PublishOutcome =
+  | { outcome: 'created' | 'unchanged'; row: PactRow }
+  | { outcome: 'conflict'; existingSha: string; sha: string };
+
+/**
+ * Stores a consumer version's pact with a provider. Identical content is stored once (by hash) per
+ * consumer/provider pair; the same consumer version publishing different content is a conflict,
+ * because a verification of the old content would otherwise be taken for one of the new.
+ */
+export async function publishPact(
+  db: Db,
+  names: { consumer: string; provider: string; consumerVersion: string; buildUrl?: string },
+  content: Record<string, unknown>,
+): Promise<PublishOutcome> {
+  const { pacticipant: consumer } = await ensurePacticipant(db, names.consumer);
+  const { pacticipant: provider } = await ensurePacticipant(db, names.provider);
+  const { version } = await ensureVersion(db, consumer.id, names.consumerVersion, names.buildUrl);
+  const sha = pactSha(content);
+  const existing = await db
+    .selectFrom('pact_publications')
+    .innerJoin('pact_versions', 'pact_versions.id', 'pact_publications.pact_version_id')
+    .select(['pact_versions.sha'])
+    .where('pact_publications.consumer_version_id', '=', version.id)
+    .where('pact_publications.provider_id', '=', provider.id)
+    .executeTakeFirst();
+  if (existing && existing.sha !== sha) return { outcome: 'conflict', existingSha: existing.sha, sha };
+  if (!existing) {
+    await db
+      .insertInto('pact_versions')
+      .values({ consumer_id: consumer.id, provider_id: provider.id, sha, content: JSON.stringify(content), created_at: now() })
+      .onConflict((oc) => oc.columns(['consumer_id', 'provider_id', 'sha']).doNothing())
+      .execute();
+    const pactVersion = await db
+      .selectFrom('pact_versions')
+      .select('id')
+      .where('consumer_id', '=', consumer.id)
+      .where('provider_id', '=', provider.id)
+      .where('sha', '=', sha)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('pact_publications')
+      .values({
+        consumer_id: consumer.id,
+        provider_id: provider.id,
+        consumer_version_id: version.id,
+        pact_version_id: pactVersion.id,
+        created_at: now(),
+      })
+      .execute();
+  }
+  const row = await pactForVersion(db, names.provider, names.consumer, names.consumerVersion);
+  return { outcome: existing ? 'unchanged' : 'created', row: row! };
+}
+
+function pactRows(db: Db) {
+  return db
+    .selectFrom('pact_publications as pp')
+    .innerJoin('pacticipants as c', 'c.id', 'pp.consumer_id')
+    .innerJoin('pacticipants as p', 'p.id', 'pp.provider_id')
+    .innerJoin('versions as v', 'v.id', 'pp.consumer_version_id')
+    .innerJoin('pact_versions as pv', 'pv.id', 'pp.pact_version_id')
+    .select([
+      'pp.id as publication_id',
+      'pp.consumer_id',
+      'pp.provider_id',
+      'c.name as consumer',
+      'p.name as provider',
+      'pp.consumer_version_id',
+      'v.number as consumer_version',
+      'pp.pact_version_id',
+      'pv.sha',
+      'pp.created_at',
+    ]);
+}
+
+export function pactContent(db: Db, pactVersionId: number): Promise<string> {
+  return db
+    .selectFrom('pact_versions')
+    .select('content')
+    .where('id', '=', pactVersionId)
+    .executeTakeFirstOrThrow()
+    .then((r) => r.content);
+}
+
+export function pactForVersion(db: Db, provider: string, consumer: string, consumerVersion: string): Promise<PactRow | undefined> {
+  return pactRows(db)
+    .where('p.name', '=', provider)
+    .where('c.name', '=', consumer)
+    .where('v.number', '=', consumerVersion)
+    .executeTakeFirst();
+}
+
+/** The publication of a pact content (by hash), newest consumer version first. */
+export function pactForSha(db: Db, provider: string, consumer: string, sha: string): Promise<PactRow | undefined> {
+  return pactRows(db)
+    .where('p.name', '=', provider)
+    .where('c.name', '=', consumer)
+    .where('pv.sha', '=', sha)
+    .orderBy('pp.consumer_version_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export interface LatestFilter {
+  provider?: string;
+  consumer?: string;
+  tag?: string;
+  branch?: string;
+}
+
+/** For each consumer/provider pair (narrowed by `filter`), the pact of the newest consumer version (with the tag or on the branch). */
+export function latestPacts(db: Db, filter: LatestFilter = {}): Promise<PactRow[]> {
+  let query = pactRows(db).where((eb) => {
+    let inner = eb
+      .selectFrom('pact_publications as pp2')
+      .select((e) => e.fn.max('pp2.consumer_version_id').as('latest'))
+      .whereRef('pp2.consumer_id', '=', 'pp.consumer_id')
+      .whereRef('pp2.provider_id', '=', 'pp.provider_id');
+    if (filter.tag !== undefined)
+      inner = inner.where((e) =>
+        e.exists(
+          e
+            .selectFrom('tags')
+            .select('tags.version_id')
+            .whereRef('tags.version_id', '=', 'pp2.consumer_version_id')
+            .where('tags.name', '=', filter.tag!),
+        ),
+      );
+    if (filter.branch !== undefined)
+      inner = inner.where((e) =>
+        e.exists(
+          e
+            .selectFrom('branch_versions as bv')
+            .innerJoin('branches as b', 'b.id', 'bv.branch_id')
+            .select('bv.version_id')
+            .whereRef('bv.version_id', '=', 'pp2.consumer_version_id')
+            .where('b.name', '=', filter.branch!),
+        ),
+      );
+    return eb('pp.consumer_version_id', '=', inner);
+  });
+  if (filter.provider !== undefined) query = query.where('p.name', '=', filter.provider);
+  if (filter.consumer !== undefined) query = query.where('c.name', '=', filter.consumer);
+  return query.orderBy('c.name').orderBy('p.name').execute();
+}
+
+/** Every publication of `provider`'s pacts by the given consumer versions. */
+export function pactsForConsumerVersions(db: Db, providerId: number, consumerVersionIds: number[]): Promise<PactRow[]> {
+  if (consumerVersionIds.length === 0) return Promise.resolve([]);
+  return pactRows(db)
+    .where('pp.provider_id', '=', providerId)
+    .where('pp.consumer_version_id', 'in', consumerVersionIds)
+    .execute();
+}
+
+export function pactsOfProvider(db: Db, providerId: number): Promise<PactRow[]> {
+  return pactRows(db).where('pp.provider_id', '=', providerId).orderBy('pp.consumer_version_id', 'desc').execute();
+}
