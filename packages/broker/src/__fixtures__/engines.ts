@@ -15,13 +15,18 @@ export interface Engine {
 const POSTGRES_URL = process.env.CUTOVER_TEST_POSTGRES_URL;
 
 if (!POSTGRES_URL && process.env.CI === 'true')
-  throw new Error('CI=true but CUTOVER_TEST_POSTGRES_URL is not set: the PostgreSQL half of the broker suite must run in CI (.ci/run starts a server)');
+  throw new Error(
+    'CI=true but CUTOVER_TEST_POSTGRES_URL is not set: the PostgreSQL half of the broker suite must run in CI (.ci/run starts a server)',
+  );
 
 const sqlite: Engine = {
   name: 'sqlite',
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'cutover-broker-'));
-    return { config: { file: join(dir, 'broker.db') }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { file: join(dir, 'broker.db') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 
@@ -62,7 +67,10 @@ export interface RunningBroker {
 }
 
 /** Starts a broker on port 0 over a fresh database of `engine`. */
-export async function startBroker(engine: Engine, options: Omit<BrokerOptions, 'database'> = {}): Promise<RunningBroker> {
+export async function startBroker(
+  engine: Engine,
+  options: Omit<BrokerOptions, 'database'> = {},
+): Promise<RunningBroker> {
   const { config, drop } = await engine.create();
   const broker = await createBroker({ ...options, database: config });
   const url = await broker.listen({ port: 0 });

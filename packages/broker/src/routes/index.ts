@@ -2,8 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
 import { indexRoutes } from './index-resource.js';
 import { pacticipantRoutes } from './pacticipants.js';
+import { pactRoutes } from './pacts.js';
+import { publishRoutes } from './publish.js';
+import { verificationRoutes } from './verifications.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
   pacticipantRoutes(app, ctx);
+  pactRoutes(app, ctx);
+  publishRoutes(app, ctx);
+  verificationRoutes(app, ctx);
 }

@@ -71,7 +71,11 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
         const { pacticipant, created } = await ensurePacticipant(trx, request.body.name);
         return { created, pacticipant: await updatePacticipant(trx, pacticipant.id, fields(request.body)) };
       });
-      return send(reply, result.created ? 201 : 200, await renderPacticipant(storage.db, ctx.hal(request), result.pacticipant));
+      return send(
+        reply,
+        result.created ? 201 : 200,
+        await renderPacticipant(storage.db, ctx.hal(request), result.pacticipant),
+      );
     },
   );
 
@@ -95,7 +99,11 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
           const { pacticipant, created } = await ensurePacticipant(trx, request.params.pacticipant);
           return { created, pacticipant: await updatePacticipant(trx, pacticipant.id, fields(request.body ?? {})) };
         });
-        return send(reply, result.created ? 201 : 200, await renderPacticipant(storage.db, ctx.hal(request), result.pacticipant));
+        return send(
+          reply,
+          result.created ? 201 : 200,
+          await renderPacticipant(storage.db, ctx.hal(request), result.pacticipant),
+        );
       },
     );
 
@@ -114,7 +122,9 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
         .limit(100)
         .execute();
       return send(reply, 200, {
-        _embedded: { versions: versions.map((v) => ({ ...versionSummary(hal, p.name, v.number), createdAt: v.created_at })) },
+        _embedded: {
+          versions: versions.map((v) => ({ ...versionSummary(hal, p.name, v.number), createdAt: v.created_at })),
+        },
         _links: { self: { href: hal.url('pacticipants', p.name, 'versions') } },
       });
     },
@@ -131,7 +141,10 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
     },
   );
 
-  app.put<{ Params: { pacticipant: string; version: string }; Body: { branch?: string; buildUrl?: string } | undefined }>(
+  app.put<{
+    Params: { pacticipant: string; version: string };
+    Body: { branch?: string; buildUrl?: string } | undefined;
+  }>(
     '/pacticipants/:pacticipant/versions/:version',
     {
       schema: {
@@ -260,7 +273,9 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
       return send(reply, 200, {
         name: row.name,
         createdAt: row.created_at,
-        ...(headVersion ? { _embedded: { 'latest-version': versionSummary(hal, pacticipant, headVersion.number) } } : {}),
+        ...(headVersion
+          ? { _embedded: { 'latest-version': versionSummary(hal, pacticipant, headVersion.number) } }
+          : {}),
         _links: { self: hal.link(['pacticipants', pacticipant, 'branches', branch]) },
       });
     },

@@ -1,11 +1,21 @@
 import type { Db } from '../storage/database.js';
-import { latestVersion, versionBranches, versionTags, type Pacticipant, type Version } from '../storage/pacticipants.js';
+import {
+  latestVersion,
+  versionBranches,
+  versionTags,
+  type Pacticipant,
+  type Version,
+} from '../storage/pacticipants.js';
 import type { Hal } from '../server/hal.js';
 
-const present = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+const present = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
 export function versionSummary(hal: Hal, pacticipant: string, number: string) {
-  return { number, _links: { self: hal.link(['pacticipants', pacticipant, 'versions', number], { title: 'Version', name: number }) } };
+  return {
+    number,
+    _links: { self: hal.link(['pacticipants', pacticipant, 'versions', number], { title: 'Version', name: number }) },
+  };
 }
 
 export async function renderPacticipant(db: Db, hal: Hal, p: Pacticipant) {
@@ -50,12 +60,18 @@ export async function renderVersion(db: Db, hal: Hal, p: Pacticipant, v: Version
         name: b.name,
         _links: { self: hal.link(['pacticipants', p.name, 'branches', b.name, 'versions', v.number]) },
       })),
-      tags: tags.map((t) => ({ name: t.name, createdAt: t.created_at, _links: { self: hal.link([...base, 'tags', t.name]) } })),
+      tags: tags.map((t) => ({
+        name: t.name,
+        createdAt: t.created_at,
+        _links: { self: hal.link([...base, 'tags', t.name]) },
+      })),
     },
     _links: {
       self: hal.link(base, { title: 'Version', name: v.number }),
       'pb:pacticipant': hal.link(['pacticipants', p.name], { title: 'Pacticipant', name: p.name }),
-      'pb:tag': hal.template(`/pacticipants/${encodeURIComponent(p.name)}/versions/${encodeURIComponent(v.number)}/tags/{tag}`),
+      'pb:tag': hal.template(
+        `/pacticipants/${encodeURIComponent(p.name)}/versions/${encodeURIComponent(v.number)}/tags/{tag}`,
+      ),
       'pb:record-deployment': environments.map((e) => ({
         name: e.name,
         title: `Record deployment to ${e.display_name ?? e.name}`,

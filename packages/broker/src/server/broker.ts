@@ -55,7 +55,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   app.addContentTypeParser(
     ['application/json', 'application/hal+json', 'application/merge-patch+json'],
     { parseAs: 'string' },
-    (request, body, done) => (String(body).trim() === '' ? done(null, undefined) : jsonParser(request, body as string, done)),
+    (request, body, done) =>
+      String(body).trim() === '' ? done(null, undefined) : jsonParser(request, body as string, done),
   );
   app.addHook('onRequest', async (request, reply) => {
     reply.type(HAL_JSON);

@@ -44,10 +44,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof HttpError ? error : fromFastify(error);
     if (known) {
-      return reply
-        .status(known.status)
-        .type('application/hal+json;charset=utf-8')
-        .send({ errors: known.errors });
+      return reply.status(known.status).type('application/hal+json;charset=utf-8').send({ errors: known.errors });
     }
     request.log.error({ err: error }, 'request failed');
     return reply

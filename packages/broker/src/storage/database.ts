@@ -43,9 +43,12 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   let where: string;
   if ('url' in config) {
     if (!/^postgres(ql)?:\/\//.test(config.url))
-      throw new ConfigError(`database URL ${redact(config.url)}: only postgres:// and postgresql:// URLs are supported`, {
-        details: { url: redact(config.url) },
-      });
+      throw new ConfigError(
+        `database URL ${redact(config.url)}: only postgres:// and postgresql:// URLs are supported`,
+        {
+          details: { url: redact(config.url) },
+        },
+      );
     engine = 'postgres';
     where = redact(config.url);
     const pool = new pg.Pool({ connectionString: config.url, max: 10 });
@@ -65,10 +68,14 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
       sqlite.pragma('busy_timeout = 5000');
       db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     } catch (error) {
-      throw new CutoverError(ErrorCodes.BROKER_STORAGE_FAILED, `${where}: the SQLite database cannot be opened: ${(error as Error).message}`, {
-        cause: error,
-        details: { file: where },
-      });
+      throw new CutoverError(
+        ErrorCodes.BROKER_STORAGE_FAILED,
+        `${where}: the SQLite database cannot be opened: ${(error as Error).message}`,
+        {
+          cause: error,
+          details: { file: where },
+        },
+      );
     }
   }
   try {

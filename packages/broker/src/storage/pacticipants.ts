@@ -129,7 +129,12 @@ export async function addTag(db: Db, versionId: number, name: string): Promise<b
   return inserted !== undefined;
 }
 
-export async function addBranchVersion(db: Db, pacticipantId: number, branch: string, versionId: number): Promise<boolean> {
+export async function addBranchVersion(
+  db: Db,
+  pacticipantId: number,
+  branch: string,
+  versionId: number,
+): Promise<boolean> {
   await db
     .insertInto('branches')
     .values({ pacticipant_id: pacticipantId, name: branch, created_at: now() })
@@ -151,7 +156,12 @@ export async function addBranchVersion(db: Db, pacticipantId: number, branch: st
 }
 
 export function versionTags(db: Db, versionId: number): Promise<{ name: string; created_at: string }[]> {
-  return db.selectFrom('tags').select(['name', 'created_at']).where('version_id', '=', versionId).orderBy('created_at').execute();
+  return db
+    .selectFrom('tags')
+    .select(['name', 'created_at'])
+    .where('version_id', '=', versionId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export function versionBranches(db: Db, versionId: number): Promise<{ name: string; branch_id: number }[]> {

@@ -29,12 +29,13 @@ function canonical(value: unknown): unknown {
 
 /** Content hash of a pact: key order and whitespace do not matter, so the same contract hashes the same. */
 export function pactSha(content: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(content))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(content)))
+    .digest('hex');
 }
 
 export type PublishOutcome =
-  | { outcome: 'created' | 'unchanged'; row: PactRow }
-  | { outcome: 'conflict'; existingSha: string; sha: string };
+  { outcome: 'created' | 'unchanged'; row: PactRow } | { outcome: 'conflict'; existingSha: string; sha: string };
 
 /**
  * Stores a consumer version's pact with a provider. Identical content is stored once (by hash) per
@@ -61,7 +62,13 @@ export async function publishPact(
   if (!existing) {
     await db
       .insertInto('pact_versions')
-      .values({ consumer_id: consumer.id, provider_id: provider.id, sha, content: JSON.stringify(content), created_at: now() })
+      .values({
+        consumer_id: consumer.id,
+        provider_id: provider.id,
+        sha,
+        content: JSON.stringify(content),
+        created_at: now(),
+      })
       .onConflict((oc) => oc.columns(['consumer_id', 'provider_id', 'sha']).doNothing())
       .execute();
     const pactVersion = await db
@@ -116,7 +123,12 @@ export function pactContent(db: Db, pactVersionId: number): Promise<string> {
     .then((r) => r.content);
 }
 
-export function pactForVersion(db: Db, provider: string, consumer: string, consumerVersion: string): Promise<PactRow | undefined> {
+export function pactForVersion(
+  db: Db,
+  provider: string,
+  consumer: string,
+  consumerVersion: string,
+): Promise<PactRow | undefined> {
   return pactRows(db)
     .where('p.name', '=', provider)
     .where('c.name', '=', consumer)
