@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Storage } from '../storage/database.js';
-import { Hal } from './hal.js';
+import type { Hal } from './hal.js';
 
 /** What every route module gets: the storage and how to build links. */
 export interface RouteContext {
