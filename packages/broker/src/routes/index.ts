@@ -5,6 +5,7 @@ import { pacticipantRoutes } from './pacticipants.js';
 import { pactRoutes } from './pacts.js';
 import { publishRoutes } from './publish.js';
 import { verificationRoutes } from './verifications.js';
+import { environmentRoutes } from './environments.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -12,4 +13,5 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   pactRoutes(app, ctx);
   publishRoutes(app, ctx);
   verificationRoutes(app, ctx);
+  environmentRoutes(app, ctx);
 }
