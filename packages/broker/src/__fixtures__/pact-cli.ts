@@ -45,3 +45,46 @@ export function samplePact(consumer: string, provider: string, marker = 'a'): Re
     metadata: { pactSpecification: { version: '3.0.0' } },
   };
 }
+
+/** Publishes a sample pact through `POST /contracts/publish`, as `pact broker publish` does; throws unless 200. */
+export async function publishSample(
+  brokerUrl: string,
+  p: { consumer: string; provider: string; version: string; branch?: string; tags?: string[]; marker?: string },
+): Promise<void> {
+  const res = await fetch(`${brokerUrl}/contracts/publish`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      pacticipantName: p.consumer,
+      pacticipantVersionNumber: p.version,
+      ...(p.branch ? { branch: p.branch } : {}),
+      ...(p.tags ? { tags: p.tags } : {}),
+      contracts: [
+        {
+          consumerName: p.consumer,
+          providerName: p.provider,
+          specification: 'pact',
+          contentType: 'application/json',
+          content: Buffer.from(JSON.stringify(samplePact(p.consumer, p.provider, p.marker))).toString('base64'),
+        },
+      ],
+    }),
+  });
+  if (res.status !== 200) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
+}
+
+/** Sends a JSON request to the broker and returns status and parsed body. */
+export async function call(
+  brokerUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${brokerUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}

@@ -6,6 +6,7 @@ import { pactRoutes } from './pacts.js';
 import { publishRoutes } from './publish.js';
 import { verificationRoutes } from './verifications.js';
 import { environmentRoutes } from './environments.js';
+import { forVerificationRoutes } from './for-verification.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -14,4 +15,5 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   publishRoutes(app, ctx);
   verificationRoutes(app, ctx);
   environmentRoutes(app, ctx);
+  forVerificationRoutes(app, ctx);
 }

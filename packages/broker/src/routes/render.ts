@@ -40,6 +40,11 @@ export async function renderPacticipant(db: Db, hal: Hal, p: Pacticipant) {
       'pb:latest-version': hal.link(['pacticipants', p.name, 'latest-version']),
       'pb:version-tag': hal.template(`/pacticipants/${encodeURIComponent(p.name)}/versions/{version}/tags/{tag}`),
       'pb:branch': hal.template(`/pacticipants/${encodeURIComponent(p.name)}/branches/{branch}`),
+      // Verifiers publishing with a provider branch follow pb:provider to here, then this link.
+      'pb:branch-version': hal.template(
+        `/pacticipants/${encodeURIComponent(p.name)}/branches/{branch}/versions/{version}`,
+        'Get or add/create a version for a branch',
+      ),
     },
   };
 }
