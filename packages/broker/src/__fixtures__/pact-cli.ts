@@ -88,3 +88,37 @@ export async function call(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** Publishes a verification result of a consumer version's pact, following the pact's own link. */
+export async function publishVerification(
+  brokerUrl: string,
+  v: {
+    consumer: string;
+    consumerVersion: string;
+    provider: string;
+    providerVersion: string;
+    success: boolean;
+    branch?: string;
+    testResults?: unknown[];
+  },
+): Promise<string> {
+  const pact = await call(
+    brokerUrl,
+    'GET',
+    `/pacts/provider/${encodeURIComponent(v.provider)}/consumer/${encodeURIComponent(v.consumer)}/version/${encodeURIComponent(v.consumerVersion)}`,
+  );
+  if (pact.status !== 200) throw new Error(`no pact for ${v.consumer} ${v.consumerVersion}: ${pact.status}`);
+  const href = pact.body._links['pb:publish-verification-results'].href as string;
+  const res = await fetch(href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      providerApplicationVersion: v.providerVersion,
+      success: v.success,
+      ...(v.branch ? { providerVersionBranch: v.branch } : {}),
+      testResults: v.testResults ?? [],
+    }),
+  });
+  if (res.status !== 201) throw new Error(`verification publish answered ${res.status}: ${await res.text()}`);
+  return res.headers.get('location')!;
+}

@@ -7,6 +7,7 @@ import { publishRoutes } from './publish.js';
 import { verificationRoutes } from './verifications.js';
 import { environmentRoutes } from './environments.js';
 import { forVerificationRoutes } from './for-verification.js';
+import { matrixRoutes } from './matrix.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -16,4 +17,5 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   verificationRoutes(app, ctx);
   environmentRoutes(app, ctx);
   forVerificationRoutes(app, ctx);
+  matrixRoutes(app, ctx);
 }
