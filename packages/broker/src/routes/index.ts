@@ -8,6 +8,8 @@ import { verificationRoutes } from './verifications.js';
 import { environmentRoutes } from './environments.js';
 import { forVerificationRoutes } from './for-verification.js';
 import { matrixRoutes } from './matrix.js';
+import { webhookRoutes } from './webhooks.js';
+import { decisionRoutes } from './decisions.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -18,4 +20,6 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   environmentRoutes(app, ctx);
   forVerificationRoutes(app, ctx);
   matrixRoutes(app, ctx);
+  webhookRoutes(app, ctx);
+  decisionRoutes(app, ctx);
 }
