@@ -79,6 +79,7 @@ export async function call(
   method: string,
   path: string,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests walk HAL answers ad hoc
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${brokerUrl}${path}`, {
     method,

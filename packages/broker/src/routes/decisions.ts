@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../server/http-error.js';
-import { send, type RouteContext } from '../server/context.js';
+import { NO_NUL, name, send, text, type RouteContext } from '../server/context.js';
 import type { Hal } from '../server/hal.js';
 
 interface Decision {
@@ -20,8 +20,8 @@ const schema = {
     properties: {
       format: { const: 'cutover.gate-decision/v1' },
       decidedAt: { type: 'string', format: 'date-time' },
-      candidateVersion: { type: ['string', 'null'], maxLength: 255 },
-      outcome: { type: 'string', maxLength: 64 },
+      candidateVersion: { type: ['string', 'null'], maxLength: 255, pattern: NO_NUL },
+      outcome: text(64),
       routes: {
         type: 'array',
         maxItems: 1000,
@@ -29,7 +29,7 @@ const schema = {
           type: 'object',
           required: ['name', 'outcome'],
           properties: {
-            name: { type: 'string', minLength: 1, maxLength: 255 },
+            name,
             outcome: { type: 'string', maxLength: 64 },
           },
         },
@@ -82,8 +82,8 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: {
           type: 'object',
           properties: {
-            route: { type: 'string', maxLength: 255 },
-            candidateVersion: { type: 'string', maxLength: 255 },
+            route: text(255),
+            candidateVersion: text(255),
             limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
           },
         },

@@ -11,6 +11,7 @@ describe.each(engines)('the stock pact CLI managing pacticipants, versions and e
   });
   afterAll(async () => running?.stop());
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests walk HAL answers ad hoc
   const json = async (path: string) => (await fetch(`${running.url}${path}`)).json() as Promise<Record<string, any>>;
 
   it('create-or-update-pacticipant creates, then updates, a pacticipant', async () => {
@@ -112,7 +113,11 @@ describe.each(engines)('the stock pact CLI managing pacticipants, versions and e
     expect(released.stdout + released.stderr).not.toMatch(/error|❌/i);
     expect(released.code).toBe(0);
     const supported = await json(`/environments/${uuid}/released-versions/currently-supported`);
-    expect(supported._embedded.releasedVersions.map((r: any) => r._embedded.version.number)).toEqual(['1.0.0']);
+    expect(
+      supported._embedded.releasedVersions.map(
+        (r: { _embedded: { version: { number: string } } }) => r._embedded.version.number,
+      ),
+    ).toEqual(['1.0.0']);
   });
 
   it('describe-version prints the latest version with its tags', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, conflict, notFound } from '../server/http-error.js';
-import { name, params, send, type RouteContext } from '../server/context.js';
+import { NO_NUL, name, params, send, type RouteContext } from '../server/context.js';
 import type { Hal } from '../server/hal.js';
 import {
   currentDeployments,
@@ -26,7 +26,7 @@ const environmentBody = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s/]+$' },
-    displayName: { type: ['string', 'null'], maxLength: 255 },
+    displayName: { type: ['string', 'null'], maxLength: 255, pattern: NO_NUL },
     production: { type: 'boolean' },
     contacts: { type: 'array', maxItems: 50, items: { type: 'object' } },
   },

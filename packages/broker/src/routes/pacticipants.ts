@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../server/http-error.js';
-import { name, params, send, type RouteContext } from '../server/context.js';
+import { NO_NUL, name, params, send, text, type RouteContext } from '../server/context.js';
 import {
   addBranchVersion,
   addTag,
@@ -16,7 +16,7 @@ import {
 } from '../storage/pacticipants.js';
 import { renderPacticipant, renderVersion, versionSummary } from './render.js';
 
-const nullableName = { type: ['string', 'null'], maxLength: 2048 } as const;
+const nullableName = { type: ['string', 'null'], maxLength: 2048, pattern: NO_NUL } as const;
 const pacticipantBody = {
   type: 'object',
   properties: {
@@ -149,7 +149,7 @@ export function pacticipantRoutes(app: FastifyInstance, ctx: RouteContext): void
     {
       schema: {
         params: params('pacticipant', 'version'),
-        body: { type: 'object', properties: { branch: name, buildUrl: { type: 'string', maxLength: 2048 } } },
+        body: { type: 'object', properties: { branch: name, buildUrl: text(2048) } },
       },
     },
     async (request, reply) => {

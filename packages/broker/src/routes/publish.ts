@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, conflict } from '../server/http-error.js';
-import { name, send, type RouteContext } from '../server/context.js';
+import { name, send, text, type RouteContext } from '../server/context.js';
 import { addBranchVersion, addTag, ensurePacticipant, ensureVersion } from '../storage/pacticipants.js';
 import { publishPact } from '../storage/pacts.js';
 import { pactListLink } from './pact-render.js';
@@ -32,7 +32,7 @@ const schema = {
       pacticipantVersionNumber: name,
       branch: name,
       tags: { type: 'array', items: name, maxItems: 100 },
-      buildUrl: { type: 'string', maxLength: 2048 },
+      buildUrl: text(2048),
       contracts: {
         type: 'array',
         minItems: 1,

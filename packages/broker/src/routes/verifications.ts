@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../server/http-error.js';
-import { name, params, send, type RouteContext } from '../server/context.js';
+import { name, params, send, text, type RouteContext } from '../server/context.js';
 import type { Hal } from '../server/hal.js';
 import { latestPacts, pactForSha, type PactRow } from '../storage/pacts.js';
 import {
@@ -19,7 +19,7 @@ const body = {
     providerApplicationVersion: name,
     providerVersionBranch: name,
     providerVersionTags: { type: 'array', items: name, maxItems: 100 },
-    buildUrl: { type: 'string', maxLength: 2048 },
+    buildUrl: text(2048),
     testResults: { type: 'array' },
     verifiedBy: { type: 'object' },
   },

@@ -7,7 +7,10 @@ describe('auth', () => {
   let running: RunningBroker;
   beforeAll(async () => {
     running = await startBroker(engines[0]!, {
-      auth: { write: [{ token: 'write-token' }, { username: 'ci', password: 'ci-pass' }], read: [{ token: 'read-token' }] },
+      auth: {
+        write: [{ token: 'write-token' }, { username: 'ci', password: 'ci-pass' }],
+        read: [{ token: 'read-token' }],
+      },
     });
   });
   afterAll(async () => running?.stop());
@@ -39,7 +42,12 @@ describe('auth', () => {
   });
 
   it('refuses wrong credentials with 401 without echoing them', async () => {
-    for (const authorization of ['Bearer write-token2', basic('ci', 'wrong-pass'), basic('ci', ''), 'Token write-token']) {
+    for (const authorization of [
+      'Bearer write-token2',
+      basic('ci', 'wrong-pass'),
+      basic('ci', ''),
+      'Token write-token',
+    ]) {
       const res = await request('POST', authorization);
       expect(res.status).toBe(401);
       const text = await res.text();

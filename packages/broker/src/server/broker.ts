@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { openStorage, type DatabaseConfig, type Storage } from '../storage/database.js';
 import { authorize, type AuthConfig } from './auth.js';
 import { HAL_JSON, type RouteContext } from './context.js';
@@ -45,6 +45,18 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     // Names may contain encoded slashes; the router decodes each parameter on its own.
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     forceCloseConnections: 'idle',
+    // Errors the router raises before any route (a path parameter over the length limit, a bad
+    // URL) get the same { errors } body as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
+      void (reply as FastifyReply)
+        .status(status)
+        .type(HAL_JSON)
+        .send({ errors: [error.message] });
+    },
     // A number where a name belongs is a client's mistake to report, not to paper over.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });

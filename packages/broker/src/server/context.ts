@@ -14,8 +14,15 @@ export function send(reply: FastifyReply, status: number, body: unknown): Fastif
   return reply.status(status).type(HAL_JSON).send(body);
 }
 
-/** Path parameters are names; a schema keeps them to sane lengths without restricting the characters. */
-export const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
+/**
+ * Text stored as it is: any character but NUL, which PostgreSQL cannot store in text (SQLite
+ * would, so refusing it keeps both engines alike).
+ */
+export const NO_NUL = '^[^\\u0000]*$';
+export const text = (maxLength: number) => ({ type: 'string', maxLength, pattern: NO_NUL }) as const;
+
+/** Path parameters are names; a schema keeps them to sane lengths without restricting other characters. */
+export const name = { type: 'string', minLength: 1, maxLength: 255, pattern: NO_NUL } as const;
 export const params = (...keys: string[]) =>
   ({
     type: 'object',
