@@ -30,7 +30,7 @@ const schema = {
           required: ['name', 'outcome'],
           properties: {
             name,
-            outcome: { type: 'string', maxLength: 64 },
+            outcome: text(64),
           },
         },
       },
