@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, startCutover, type LongRunning } from './support/cli.js';
 
 const require = createRequire(join(ROOT, 'packages/broker/package.json'));
-const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
+// The broker's own SQLite driver, to open the file as the broker left it.
+const Sqlite = require('better-sqlite3') as typeof SqliteDatabase;
 
 const pact = (consumer: string, n: number) =>
   Buffer.from(
