@@ -94,6 +94,10 @@ async function seed(broker, versions) {
         .values({ name: `Consumer${c}`, created_at: at, updated_at: at })
         .returning('id')
         .execute();
+      await trx
+        .insertInto('integrations')
+        .values({ consumer_id: consumer.id, provider_id: provider.id, created_at: at })
+        .execute();
       for (let start = 0; start < versions; start += 500) {
         const n = Math.min(500, versions - start);
         const vs = await trx

@@ -79,6 +79,11 @@ export async function publishPact(
       .where('sha', '=', sha)
       .executeTakeFirstOrThrow();
     await db
+      .insertInto('integrations')
+      .values({ consumer_id: consumer.id, provider_id: provider.id, created_at: now() })
+      .onConflict((oc) => oc.columns(['consumer_id', 'provider_id']).doNothing())
+      .execute();
+    await db
       .insertInto('pact_publications')
       .values({
         consumer_id: consumer.id,
