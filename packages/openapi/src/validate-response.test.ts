@@ -330,3 +330,90 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('validateResponse: patterns run on the linear-time engine', () => {
+  const withPattern = (pattern: string) =>
+    loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: {
+          '/p': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { [json]: { schema: { type: 'object', properties: { v: { type: 'string', pattern } } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      { validate: false },
+    );
+  const check = (d: OpenApiDocument, v: string) =>
+    d.validateResponse({ method: 'GET', path: '/p' }, { status: 200, body: { v }, contentType: json });
+
+  it('judges (a+)+$ against 33 characters at once', async () => {
+    const d = await withPattern('(a+)+$');
+    const started = performance.now();
+    expect(check(d, `${'a'.repeat(33)}!`).map((v) => v.rule)).toEqual(['pattern']);
+    expect(check(d, 'xaa')).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a lookahead with CUTOVER_REGEX_UNSUPPORTED naming the schema and the pattern', async () => {
+    const d = await withPattern('^(?=.*\\d).+$');
+    expect(() => check(d, 'a1')).toThrow(
+      expect.objectContaining({
+        code: 'CUTOVER_REGEX_UNSUPPORTED',
+        message: expect.stringMatching(
+          /^cannot compile the schema at .*: the pattern "\^\(\?=\.\*\\\\d\)\.\+\$" uses a lookahead/,
+        ),
+      }),
+    );
+  });
+});
+
+describe('validateResponse: messages quote the document briefly', () => {
+  it('shows at most 10 enum values, each cut, and a const value cut, never the whole value', async () => {
+    const long = (i: number): string => `${i}-${'x'.repeat(500)}`;
+    const allowed = Array.from({ length: 50 }, (_, i) => long(i));
+    const document = {
+      openapi: '3.1.0',
+      info: { title: 'x', version: '1' },
+      paths: {
+        '/a': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: {
+                  [json]: {
+                    schema: {
+                      type: 'object',
+                      properties: { e: { enum: allowed }, c: { const: long(99) } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const checked = await loadOpenApi(document);
+    const [onEnum, onConst] = checked.validateResponse(
+      { method: 'GET', path: '/a' },
+      { status: 200, body: { e: 'nope', c: 'nope' }, contentType: json },
+    );
+    expect(onEnum!.message).toMatch(
+      /^response body at \/e must be one of "0-x+\.\.\., "1-x+\.\.\., .* \(and 40 more\), found "nope"$/,
+    );
+    expect(onEnum!.message.length).toBeLessThan(800);
+    expect(onEnum!.message).not.toContain('x'.repeat(100));
+    expect(onConst!.message).toMatch(/^response body at \/c must be "99-x+\.\.\., found "nope"$/);
+    expect(onConst!.message.length).toBeLessThan(120);
+  });
+});

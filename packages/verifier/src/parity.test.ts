@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HttpBody } from '@cutover/core';
-import { diffResponses, formatOf, formatPath, judgeParity } from './parity.js';
+import { formatOf, judgeParity } from './judge.js';
+import { diffResponses, formatPath } from './parity.js';
 import type { ComparableResponse } from './parity.js';
-import { NoiseRules, validateNoiseConfig } from './noise.js';
+import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 
 function json(content: unknown, status = 200, headers: Record<string, string[]> = {}): ComparableResponse {
   const body: HttpBody = { kind: 'present', content, contentType: 'application/json' };
@@ -65,6 +69,34 @@ describe('structural diff', () => {
     expect(diffResponses(json({ ok: true }), text, none).map((d) => d.kind)).toEqual(['header', 'body-type']);
   });
 
+  it('ranks the status first, then the body, then headers consumers act on, then the other headers', () => {
+    const m = json({ id: 7, name: 'a' }, 200, {
+      'access-control-allow-origin': ['*'],
+      pragma: ['no-cache'],
+      vary: ['Origin'],
+      location: ['/a'],
+      'x-b': ['1'],
+    });
+    const c: ComparableResponse = {
+      status: 201,
+      headers: { 'content-type': ['text/plain'], 'x-a': ['2'], 'set-cookie': ['s=1'] },
+      body: { kind: 'present', content: { id: '7', name: 'a' }, contentType: 'application/json' },
+    };
+    const result = parity(m, c);
+    expect(result.differences.map((d) => d.path)).toEqual([
+      '$',
+      '$.id',
+      'content-type',
+      'location',
+      'set-cookie',
+      'access-control-allow-origin',
+      'pragma',
+      'vary',
+      'x-a',
+      'x-b',
+    ]);
+  });
+
   it('writes paths in matching-rule syntax', () => {
     expect(formatPath(['items', 0, 'a.b', 'c'])).toBe("$.items[0]['a.b'].c");
   });
@@ -123,6 +155,28 @@ describe('noise', () => {
     expect(parity(json({ id: 1, n: 'a' }), json({ id: 1, n: 'b' }), [json({ id: 1, n: 'a' })]).status).toBe('differs');
   });
 
+  it('counts a header the candidate leaves out when the monolith varies only its value, and says so', () => {
+    const at = (n: number) => json({}, 201, { location: [`http://m.example/shipments/${n}`] });
+    const dropped = json({}, 201);
+    const result = parity(at(1), dropped, [at(2)]);
+    expect(result.status).toBe('differs');
+    expect(result.differences).toEqual([
+      expect.objectContaining({
+        kind: 'header',
+        path: 'location',
+        candidate: undefined,
+        message:
+          "Header location is missing on the candidate (monolith: http://m.example/shipments/1): the monolith's own samples vary in this header's value but always send it",
+      }),
+    ]);
+    expect(result.differences[0]!.message).not.toMatch(/candidate's is not/);
+  });
+
+  it('treats a header the monolith itself sometimes leaves out as sampled noise when the candidate leaves it out', () => {
+    const sent = json({}, 200, { 'x-cache': ['HIT'] });
+    expect(parity(sent, json({}), [json({})]).status).toBe('noise-only');
+  });
+
   it('detects obvious formats', () => {
     expect(formatOf('2026-01-01T10:00:00Z')).toBe('date-time');
     expect(formatOf('2026-01-01')).toBe('date');
@@ -139,5 +193,34 @@ describe('noise', () => {
       /tolerance/,
     );
     expect(() => validateNoiseConfig({ ignore: [] }, 'noise.yaml')).toThrow(/unknown key/);
+  });
+
+  it('refuses a noise file whose YAML aliases expand without bound, fast, with a code and the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-noise-'));
+    const file = join(dir, 'noise.yaml');
+    const levels = 'abcdefghi';
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      ...levels
+        .slice(1)
+        .split('')
+        .map((name, i) => `${name}: &${name} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ].join('\n');
+    await writeFile(file, bomb);
+    try {
+      const started = performance.now();
+      await expect(loadNoiseConfig(file)).rejects.toMatchObject({
+        code: 'CUTOVER_CONFIG_INVALID',
+        message: expect.stringMatching(/noise\.yaml: the noise config is refused: its YAML aliases expand it/),
+        details: expect.objectContaining({ file }),
+      });
+      expect(performance.now() - started).toBeLessThan(1000);
+      await writeFile(file, 'rules: [\n');
+      await expect(loadNoiseConfig(file)).rejects.toThrow(
+        /noise\.yaml:\d+:\d+: the noise config is not valid YAML or JSON/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
