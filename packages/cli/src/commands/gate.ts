@@ -1,7 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { OutputError, UsageError } from '@cutover/core';
+import { ensureOutputDir, OutputError, UsageError } from '@cutover/core';
 import {
   checkRoutesKnown,
   collectEvidence,
@@ -220,15 +219,16 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           if (!recorded.recorded) decision.warnings.push(recorded.warning);
         }
 
+        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
+        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
+        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
+
+        // Last: a report that cannot be written fails the run before anything could move traffic.
         const notes: string[] = [];
         if (routingDir) {
           const dir = routingDir;
           if (decision.outcome === 'allowed') {
-            await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-              throw new OutputError(`${dir}: cannot create the routing directory: ${(error as Error).message}`, {
-                cause: error,
-              });
-            });
+            await ensureOutputDir(dir);
             for (const gateway of args.gateway)
               for (const artifact of renderRouting(decision, { gateway })) {
                 await writeReport(join(dir, artifact.file), io, artifact.content);
@@ -240,9 +240,6 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
             );
           }
         }
-        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
-        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
-        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
 
         io.stdout.write(renderConsole(decision));
         for (const note of notes) io.stdout.write(`${note}\n`);
