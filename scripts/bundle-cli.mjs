@@ -22,6 +22,11 @@ const cliDependencies = new Set(Object.keys(cliManifest.dependencies ?? {}));
 // tsx registers loaders and spawns esbuild: it has to run from its own files.
 const ALWAYS_EXTERNAL = new Set(['tsx']);
 
+// The broker server (fastify, pino's worker threads, better-sqlite3, pg) is a long-running process
+// where start-up time does not count: `cutover broker` imports it from node_modules as installed.
+// Its client (`@cutover/broker/client`) is bundled like any other code.
+const EXTERNAL_SPECIFIERS = new Set(['@cutover/broker']);
+
 // Reviewed: these mention their own location without reading files next to themselves, so the
 // chunk's location does as well (undici: stack traces of fetch, which cutover does not use;
 // yargs-parser: a require for absolute config paths; fdir: an optional require of picomatch).
@@ -82,7 +87,7 @@ const keepLocations = {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.path.startsWith('node:') || args.pluginData?.skip) return undefined;
       const name = packageName(args.path);
-      let external = ALWAYS_EXTERNAL.has(name);
+      let external = ALWAYS_EXTERNAL.has(name) || EXTERNAL_SPECIFIERS.has(args.path);
       if (!external) {
         const resolved = await build.resolve(args.path, {
           kind: args.kind,
