@@ -3,6 +3,8 @@
 set -euo pipefail
 need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# The broker suite runs against a real PostgreSQL server (scripts/postgres-test-server.sh starts one).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then echo "install-system-deps: need root to install: ${need[*]}" >&2; exit 1; fi
   apt-get update -qq

@@ -1,2 +1,5 @@
-// The broker server: createBroker() (built in packages/broker/src/server, storage in src/storage).
-export {};
+// The broker server. The Pact Broker client is the separate export `@cutover/broker/client`.
+export { createBroker, type Broker, type BrokerOptions } from './server/broker.js';
+export type { AuthConfig, Credential } from './server/auth.js';
+export type { DatabaseConfig } from './storage/database.js';
+export { HttpError } from './server/http-error.js';

@@ -42,6 +42,8 @@ export const ErrorCodes = {
    * or answered something that is not the expected JSON (the Pact Broker client, `@cutover/broker/client`).
    */
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
+  /** The broker server's database cannot be opened, migrated or written (file, URL and cause in details). */
+  BROKER_STORAGE_FAILED: 'CUTOVER_BROKER_STORAGE_FAILED',
   /** A request/response handed to the matcher as the observed (actual) one is malformed; the pact is not at fault. */
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
   /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */

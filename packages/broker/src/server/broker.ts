@@ -1,0 +1,97 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { openStorage, type DatabaseConfig, type Storage } from '../storage/database.js';
+import { authorize, type AuthConfig } from './auth.js';
+import { HAL_JSON, type RouteContext } from './context.js';
+import { Hal } from './hal.js';
+import { installErrorHandler } from './http-error.js';
+import { registerRoutes } from '../routes/index.js';
+
+export interface BrokerOptions {
+  /** `{ file }` for an embedded SQLite file (`:memory:` for a throwaway one), `{ url }` for PostgreSQL. */
+  database: DatabaseConfig;
+  /** Credentials; omit for an open broker (a local run). */
+  auth?: AuthConfig;
+  /** The public URL for HAL links behind a proxy; without it links follow the request (X-Forwarded-Proto/Host honoured). */
+  baseUrl?: string;
+  /** Largest request body accepted, in bytes (default 10 MiB); larger ones get 413. */
+  bodyLimit?: number;
+  /** Fastify logger switch (default off). Credentials are never logged: the Authorization header is redacted. */
+  logger?: boolean;
+}
+
+export interface Broker {
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  /** Starts listening (port 0 picks a free one) and resolves to the URL. */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a Pact-Broker-compatible broker: opens the database and migrates it, then builds the
+ * HTTP application. Call `listen()` to serve it.
+ *
+ * @example
+ * const broker = await createBroker({ database: { file: '.cutover/broker.db' } });
+ * const url = await broker.listen({ port: 9292 });
+ */
+export async function createBroker(options: BrokerOptions): Promise<Broker> {
+  const storage = await openStorage(options.database);
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
+    trustProxy: options.baseUrl === undefined,
+    logger: options.logger ? { redact: ['req.headers.authorization'] } : false,
+    // Names may contain encoded slashes; the router decodes each parameter on its own.
+    routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
+    forceCloseConnections: 'idle',
+    // Errors the router raises before any route (a path parameter over the length limit, a bad
+    // URL) get the same { errors } body as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
+      void (reply as FastifyReply)
+        .status(status)
+        .type(HAL_JSON)
+        .send({ errors: [error.message] });
+    },
+    // A number where a name belongs is a client's mistake to report, not to paper over.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+  installErrorHandler(app);
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  // An empty body with a JSON content type is an empty document (some clients send one with PUT).
+  app.addContentTypeParser(
+    ['application/json', 'application/hal+json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (request, body, done) =>
+      String(body).trim() === '' ? done(null, undefined) : jsonParser(request, body as string, done),
+  );
+  app.addHook('onRequest', async (request, reply) => {
+    reply.type(HAL_JSON);
+    authorize(options.auth, request);
+  });
+  const ctx: RouteContext = { storage, hal: (request) => new Hal(request, options.baseUrl) };
+  registerRoutes(app, ctx);
+
+  let closed = false;
+  return {
+    app,
+    storage,
+    async listen({ port = 0, host = '127.0.0.1' } = {}) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await storage.close();
+    },
+  };
+}

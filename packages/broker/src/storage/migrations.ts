@@ -1,0 +1,186 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Engine } from './database.js';
+
+// One set of migrations for both engines. The only dialect difference is how an integer key is
+// generated; everything else is portable DDL.
+function migrations(engine: Engine): Record<string, Migration> {
+  const id = engine === 'postgres' ? 'serial' : 'integer';
+  return {
+    '0001-initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('pacticipants')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text')
+          .addColumn('repository_url', 'text')
+          .addColumn('repository_name', 'text')
+          .addColumn('repository_namespace', 'text')
+          .addColumn('main_branch', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('versions')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('pacticipant_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('number', 'text', (c) => c.notNull())
+          .addColumn('build_url', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('versions_pacticipant_number', ['pacticipant_id', 'number'])
+          .execute();
+        await db.schema
+          .createTable('branches')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('pacticipant_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('branches_pacticipant_name', ['pacticipant_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('branch_versions')
+          .addColumn('branch_id', 'integer', (c) => c.notNull().references('branches.id').onDelete('cascade'))
+          .addColumn('version_id', 'integer', (c) => c.notNull().references('versions.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('branch_versions_pk', ['branch_id', 'version_id'])
+          .execute();
+        await db.schema.createIndex('branch_versions_version').on('branch_versions').column('version_id').execute();
+        await db.schema
+          .createTable('tags')
+          .addColumn('version_id', 'integer', (c) => c.notNull().references('versions.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tags_pk', ['version_id', 'name'])
+          .execute();
+        await db.schema.createIndex('tags_name').on('tags').columns(['name', 'version_id']).execute();
+        await db.schema
+          .createTable('pact_versions')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('provider_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('sha', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('pact_versions_content', ['consumer_id', 'provider_id', 'sha'])
+          .execute();
+        await db.schema
+          .createTable('integrations')
+          .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('provider_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('integrations_pk', ['consumer_id', 'provider_id'])
+          .execute();
+        await db.schema
+          .createIndex('integrations_provider')
+          .on('integrations')
+          .columns(['provider_id', 'consumer_id'])
+          .execute();
+        await db.schema
+          .createTable('pact_publications')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('provider_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('consumer_version_id', 'integer', (c) => c.notNull().references('versions.id'))
+          .addColumn('pact_version_id', 'integer', (c) => c.notNull().references('pact_versions.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('pact_publications_version_provider', ['consumer_version_id', 'provider_id'])
+          .execute();
+        await db.schema
+          .createIndex('pact_publications_integration')
+          .on('pact_publications')
+          .columns(['provider_id', 'consumer_id', 'consumer_version_id'])
+          .execute();
+        await db.schema
+          .createTable('verifications')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('pact_version_id', 'integer', (c) => c.notNull().references('pact_versions.id'))
+          .addColumn('provider_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('provider_version_id', 'integer', (c) => c.notNull().references('versions.id'))
+          .addColumn('success', 'integer', (c) => c.notNull())
+          .addColumn('build_url', 'text')
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('verified_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('verifications_pact_provider_version')
+          .on('verifications')
+          .columns(['pact_version_id', 'provider_version_id'])
+          .execute();
+        await db.schema
+          .createIndex('verifications_provider_version')
+          .on('verifications')
+          .columns(['provider_version_id'])
+          .execute();
+        await db.schema
+          .createTable('environments')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text')
+          .addColumn('production', 'integer', (c) => c.notNull())
+          .addColumn('contacts', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('deployed_versions')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('version_id', 'integer', (c) => c.notNull().references('versions.id'))
+          .addColumn('pacticipant_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('environment_uuid', 'text', (c) => c.notNull().references('environments.uuid'))
+          .addColumn('application_instance', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('undeployed_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('deployed_versions_environment')
+          .on('deployed_versions')
+          .columns(['environment_uuid', 'pacticipant_id'])
+          .execute();
+        await db.schema
+          .createTable('released_versions')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('version_id', 'integer', (c) => c.notNull().references('versions.id'))
+          .addColumn('pacticipant_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('environment_uuid', 'text', (c) => c.notNull().references('environments.uuid'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('support_ended_at', 'text')
+          .addUniqueConstraint('released_versions_version_environment', ['version_id', 'environment_uuid'])
+          .execute();
+        await db.schema
+          .createTable('webhooks')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('consumer_id', 'integer', (c) => c.references('pacticipants.id'))
+          .addColumn('provider_id', 'integer', (c) => c.references('pacticipants.id'))
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('decisions')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('candidate_version', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('decided_at', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('decision_routes')
+          .addColumn('decision_id', 'integer', (c) => c.notNull().references('decisions.id').onDelete('cascade'))
+          .addColumn('route', 'text', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('decision_routes_route')
+          .on('decision_routes')
+          .columns(['route', 'decision_id'])
+          .execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrations(engine)) };
+}

@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+import { UsageError } from '@cutover/core';
+import type { AuthConfig, Credential } from '@cutover/broker';
+import { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../context.js';
+import type { CommandModule } from './index.js';
+
+interface BrokerArgs {
+  port: number;
+  host: string;
+  database: string;
+  'database-url'?: string;
+  'base-url'?: string;
+  'public-read': boolean;
+  'body-limit': number;
+  log: boolean;
+}
+
+/**
+ * Credentials come from the environment, never from the command line (where `ps` shows them):
+ * CUTOVER_BROKER_WRITE_TOKEN / CUTOVER_BROKER_READ_TOKEN (bearer tokens) and
+ * CUTOVER_BROKER_WRITE_BASIC / CUTOVER_BROKER_READ_BASIC ("user:password").
+ */
+export function authFromEnv(env: NodeJS.ProcessEnv, publicRead: boolean): AuthConfig | undefined {
+  const credentials = (kind: 'READ' | 'WRITE'): Credential[] => {
+    const list: Credential[] = [];
+    const token = env[`CUTOVER_BROKER_${kind}_TOKEN`];
+    if (token) list.push({ token });
+    const basic = env[`CUTOVER_BROKER_${kind}_BASIC`];
+    if (basic) {
+      const colon = basic.indexOf(':');
+      if (colon <= 0) throw new UsageError(`CUTOVER_BROKER_${kind}_BASIC must be "user:password"`);
+      list.push({ username: basic.slice(0, colon), password: basic.slice(colon + 1) });
+    }
+    return list;
+  };
+  const read = credentials('READ');
+  const write = credentials('WRITE');
+  if (read.length && !write.length)
+    throw new UsageError(
+      'a read credential without a write credential would leave writes open: set CUTOVER_BROKER_WRITE_TOKEN or CUTOVER_BROKER_WRITE_BASIC too',
+    );
+  if (publicRead && !write.length)
+    throw new UsageError(
+      '--public-read needs a write credential (CUTOVER_BROKER_WRITE_TOKEN or CUTOVER_BROKER_WRITE_BASIC)',
+    );
+  return write.length ? { read, write, publicRead } : undefined;
+}
+
+async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
+  const { createBroker } = await import('@cutover/broker');
+  const databaseUrl = options['database-url'] ?? io.env.CUTOVER_BROKER_DATABASE_URL;
+  const auth = authFromEnv(io.env, options['public-read']);
+  const broker = await createBroker({
+    database: databaseUrl ? { url: databaseUrl } : { file: resolve(io.cwd, options.database) },
+    ...(auth ? { auth } : {}),
+    ...(options['base-url'] ? { baseUrl: options['base-url'] } : {}),
+    bodyLimit: options['body-limit'],
+    logger: options.log,
+  });
+  let url: string;
+  try {
+    url = await broker.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await broker.close();
+    throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  io.stdout.write(
+    `cutover broker listening on ${url}${options['base-url'] ? ` (links use ${options['base-url']})` : ''}\n` +
+      `  database: ${databaseUrl ? 'PostgreSQL' : resolve(io.cwd, options.database)}; auth: ${auth ? `on${auth.publicRead ? ', public reads' : ''}` : 'off'}\n`,
+  );
+  // In-flight requests finish and the database is closed before the command returns.
+  await new Promise<void>((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.stdout.write(`cutover broker: ${signal}, stopping\n`);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await broker.close();
+  io.stdout.write('cutover broker stopped\n');
+}
+
+/** `cutover broker`: serves the contract broker until SIGINT or SIGTERM. */
+export const brokerCommand: CommandModule = (yargs, io, outcome) =>
+  yargs.command(
+    'broker',
+    'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url)',
+    (y) =>
+      y
+        .option('port', { type: 'number', default: 9292, describe: 'Port to listen on (0 picks a free one)' })
+        .option('host', {
+          type: 'string',
+          default: '127.0.0.1',
+          describe: 'Interface to listen on (0.0.0.0 for every one)',
+        })
+        .option('database', {
+          type: 'string',
+          default: '.cutover/broker.db',
+          describe: 'SQLite file (created if missing)',
+        })
+        .option('database-url', {
+          type: 'string',
+          describe:
+            'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
+        })
+        .option('base-url', {
+          type: 'string',
+          describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
+        })
+        .option('public-read', {
+          type: 'boolean',
+          default: false,
+          describe: 'Allow reads without credentials (writes still need the write credential)',
+        })
+        .option('body-limit', { type: 'number', default: 10 * 1024 * 1024, describe: 'Largest request body in bytes' })
+        .option('log', { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)' })
+        .epilog(
+          'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
+            'CUTOVER_BROKER_WRITE_BASIC, CUTOVER_BROKER_READ_BASIC ("user:password"). Without them the broker is open.',
+        )
+        .example('$0 broker --port 9292', 'embedded SQLite in .cutover/broker.db')
+        .example(
+          'CUTOVER_BROKER_WRITE_TOKEN=… $0 broker --host 0.0.0.0 --database-url postgres://broker@db/broker --base-url https://broker.example.com',
+          '',
+        ),
+    async (args) => {
+      const options = args as unknown as BrokerArgs;
+      if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+        throw new UsageError(`--port must be a port number, not ${String(options.port)}`);
+      await serve(options, io);
+      outcome.exitCode = ExitCode.Ok;
+    },
+  );

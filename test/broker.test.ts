@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cutover, startCutover, type LongRunning } from './support/cli.js';
+
+describe('cutover broker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-broker-e2e-'));
+  let running: LongRunning | undefined;
+  afterEach(async () => {
+    await running?.stop('SIGKILL');
+    running = undefined;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const start = async (extra: string[] = [], env: NodeJS.ProcessEnv = {}) => {
+    running = startCutover(['broker', '--port', '0', '--database', join(dir, 'broker.db'), ...extra], { env });
+    const [, url] = await running.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    return url!;
+  };
+
+  it('prints its URL, serves the API, stops cleanly on SIGTERM and keeps its data across restarts', async () => {
+    const url = await start();
+    const created = await fetch(`${url}/pacticipants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Web' }),
+    });
+    expect(created.status).toBe(201);
+    const stopped = await running!.stop('SIGTERM');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/stopped/);
+
+    const again = await start();
+    expect((await fetch(`${again}/pacticipants/Web`)).status).toBe(200);
+    const interrupted = await running!.stop('SIGINT');
+    expect(interrupted.code).toBe(0);
+  });
+
+  it('honours --base-url for HAL links', async () => {
+    const url = await start(['--base-url', 'https://broker.example.com/']);
+    const index = (await (await fetch(url)).json()) as { _links: Record<string, { href: string }> };
+    expect(index._links['pb:pacticipants']!.href).toBe('https://broker.example.com/pacticipants');
+  });
+
+  it('with a write token from the environment, refuses anonymous writes and never echoes the token', async () => {
+    const url = await start(['--public-read'], { CUTOVER_BROKER_WRITE_TOKEN: 'w-secret-123' });
+    const anonymous = await fetch(`${url}/pacticipants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-guess' },
+      body: JSON.stringify({ name: 'Web' }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('wrong-guess');
+    expect((await fetch(`${url}/pacticipants`)).status).toBe(200);
+    const written = await fetch(`${url}/pacticipants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer w-secret-123' },
+      body: JSON.stringify({ name: 'Mobile' }),
+    });
+    expect(written.status).toBe(201);
+    const { stdout, stderr } = await running!.stop('SIGTERM');
+    expect(stdout + stderr).not.toContain('w-secret-123');
+  });
+
+  it('exits 2 with a coded error when the database cannot be opened', async () => {
+    const result = await cutover(['broker', '--port', '0', '--database', '/dev/null/broker.db']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/CUTOVER_BROKER_STORAGE_FAILED.*\/dev\/null\/broker\.db/);
+  });
+});
