@@ -4,6 +4,22 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const siblings = ['openapi', 'verifier', 'gate', 'broker', 'recorder', 'cli'];
+const byName = (names) => names.flatMap((s) => [`@cutover/${s}`, `@cutover/${s}/*`]);
+const noCli = {
+  group: ['@cutover/cli', '@cutover/cli/*', '**/cli/src/**', '**/cli/dist/**'],
+  message: 'Nothing imports the CLI: it is a thin layer over the packages.',
+};
+const byPath = { group: ['../../*/src/*', '../../../*/src/*'], message: 'Import packages by name, not by path.' };
+const brokerOnCore = {
+  group: byName(siblings.filter((s) => s !== 'broker')),
+  message: '@cutover/broker depends only on @cutover/core.',
+};
+const clientNotServer = { name: '@cutover/broker', message: 'The client imports nothing from the broker server.' };
+const noBrokerServer = {
+  name: '@cutover/broker',
+  message:
+    'Import the client, @cutover/broker/client: the broker server (fastify, databases) is not for verify and the gate to load.',
+};
 
 export default tseslint.config(
   {
@@ -19,12 +35,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['@cutover/cli', '@cutover/cli/*', '**/cli/src/**', '**/cli/dist/**'],
-              message: 'Nothing imports the CLI: it is a thin layer over the packages.',
-            },
-          ],
+          patterns: [noCli],
         },
       ],
       'no-restricted-syntax': [
@@ -43,16 +54,54 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: [{ group: byName(siblings), message: '@cutover/core imports no sibling package.' }, byPath],
+        },
+      ],
+    },
+  },
+  {
+    // @cutover/broker (server and client) sits on core alone, so verifier and gate can use its client without a cycle.
+    files: ['packages/broker/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noCli, byPath, brokerOnCore] }] },
+  },
+  {
+    // The client imports nothing from the server, so loading it stays light for verify and the gate.
+    files: ['packages/broker/src/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNotServer],
           patterns: [
-            {
-              group: siblings.flatMap((s) => [`@cutover/${s}`, `@cutover/${s}/*`]),
-              message: '@cutover/core imports no sibling package.',
-            },
-            { group: ['../../*/src/*', '../../../*/src/*'], message: 'Import packages by name, not by path.' },
+            noCli,
+            byPath,
+            brokerOnCore,
+            { group: ['../../*'], message: 'The client imports nothing from the broker server (outside src/client).' },
           ],
         },
       ],
     },
+  },
+  {
+    files: ['packages/broker/src/client/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [clientNotServer],
+          patterns: [
+            noCli,
+            byPath,
+            brokerOnCore,
+            { group: ['../*'], message: 'The client imports nothing from the broker server (outside src/client).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/verifier/**', 'packages/gate/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noBrokerServer], patterns: [noCli, byPath] }] },
   },
   {
     // The CLI, examples, scripts, benchmarks and end-to-end tests own their process.

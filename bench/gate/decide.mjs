@@ -1,5 +1,6 @@
 // Gate decision throughput on a large evidence set: how long `cutover gate` spends deciding once
 // the evidence is loaded. Run by hand: npx tsc -b packages/gate && node bench/gate/decide.mjs
+import { summarizeResults } from '@cutover/core';
 import { decide, parsePolicy, reportToEvidence, documentedOperations } from '@cutover/gate';
 
 const INTERACTIONS = Number(process.env.INTERACTIONS ?? 20_000);
@@ -52,14 +53,7 @@ const report = {
   targets: {},
   pacts: [],
   results,
-  summary: {
-    interactions: INTERACTIONS,
-    passed: INTERACTIONS,
-    failed: 0,
-    errored: 0,
-    skipped: 0,
-    parity: { identical: 0, noiseOnly: 0, differs: 0, notCompared: 0 },
-  },
+  summary: summarizeResults(results),
 };
 
 const t0 = performance.now();

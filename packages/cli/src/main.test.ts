@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
 
@@ -34,6 +35,18 @@ describe('cutover (the command line)', () => {
     const unknownOption = await run(['verify', '--bogus-flag', 'x']);
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.err).toMatch(/bogus-flag/);
+  });
+
+  it('prints an error quoting outside text with its control characters shown and URL credentials hidden', async () => {
+    const policy = await run(['gate', '--policy', 'no-such\u001b[2J\u0007.yaml', '--results', 'r.json']);
+    expect(policy.code).toBe(2);
+    expect(policy.err).toContain('no-such\\u001b[2J\\u0007.yaml: cannot read the policy file');
+    for (const c of ['\u001b', '\u0007']) expect(policy.err).not.toContain(c);
+    const pacts = fileURLToPath(new URL('../../../contracts/pacts', import.meta.url));
+    const target = await run(['verify', '--pact', pacts, '--monolith', 'ftp://ci:hunter2@host/']);
+    expect(target.code).toBe(2);
+    expect(target.err).toContain('ftp://***:***@host/');
+    expect(target.err).not.toContain('hunter2');
   });
 });
 

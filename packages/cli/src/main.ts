@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
-import { UsageError, describeError, isCutoverError } from '@cutover/core';
+import { UsageError, describeError, isCutoverError, visibleControls } from '@cutover/core';
 import { loadCommands } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './context.js';
 import { ExitCode } from './exit-codes.js';
@@ -50,7 +50,8 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     return outcome.exitCode;
   } catch (error) {
     const { code, message } = describeError(error);
-    fullIo.stderr.write(`cutover: ${code ? `[${code}] ` : ''}${message}\n`);
+    // Messages quote pacts, documents and answers: their control characters must not reach the terminal.
+    fullIo.stderr.write(`cutover: ${code ? `[${code}] ` : ''}${visibleControls(message, { keepNewlines: true })}\n`);
     if (!isCutoverError(error) && error instanceof Error && error.stack && fullIo.env.CUTOVER_DEBUG) {
       fullIo.stderr.write(error.stack + '\n');
     }

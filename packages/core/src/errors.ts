@@ -1,3 +1,5 @@
+import { redactCredentials } from './text.js';
+
 /**
  * One registry of coded errors. Every failure kind cutover reports has a stable `CUTOVER_…` code,
  * a message that names the file, path or URL involved, and keeps the real cause.
@@ -13,6 +15,12 @@ export const ErrorCodes = {
   PACT_SPEC_UNSUPPORTED: 'CUTOVER_PACT_SPEC_UNSUPPORTED',
   /** A matching rule is malformed (unknown matcher, bad regex, bad path expression...). */
   MATCHING_RULE_INVALID: 'CUTOVER_MATCHING_RULE_INVALID',
+  /**
+   * A regular expression is valid in its dialect but uses a construct cutover's linear-time engine
+   * does not run (backreference, lookaround, atomic group, possessive quantifier...): the
+   * interactions or schemas that use it end in an error, never in an unbounded match.
+   */
+  REGEX_UNSUPPORTED: 'CUTOVER_REGEX_UNSUPPORTED',
   /** A generator is malformed or cannot produce a value. */
   GENERATOR_INVALID: 'CUTOVER_GENERATOR_INVALID',
   /** An OpenAPI document could not be loaded or is invalid. */
@@ -29,7 +37,10 @@ export const ErrorCodes = {
   EVIDENCE_INVALID: 'CUTOVER_EVIDENCE_INVALID',
   /** Writing a report or artifact failed (full disk, permissions...). */
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
-  /** A broker request failed. */
+  /**
+   * A broker request failed: unreachable, timed out, refused (the HTTP status is in `details.status`),
+   * or answered something that is not the expected JSON (the Pact Broker client, `@cutover/broker/client`).
+   */
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
   /** The broker server's database cannot be opened, migrated or written (file, URL and cause in details). */
   BROKER_STORAGE_FAILED: 'CUTOVER_BROKER_STORAGE_FAILED',
@@ -37,6 +48,8 @@ export const ErrorCodes = {
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
   /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */
   NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
+  /** A pact names another provider than the one being verified (`--provider`, or the run's other pacts). */
+  PACT_PROVIDER_MISMATCH: 'CUTOVER_PACT_PROVIDER_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -53,10 +66,16 @@ export class CutoverError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages and details are printed and published: credentials in a URL never reach them.
+    super(redactCredentials(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = Object.fromEntries(
+      Object.entries(options.details ?? {}).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? redactCredentials(value) : value,
+      ]),
+    );
   }
 
   toJSON(): { code: ErrorCode; name: string; message: string; details: Record<string, unknown> } {
@@ -86,6 +105,13 @@ export class UnsupportedSpecError extends CutoverError {
 export class MatchingRuleError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.MATCHING_RULE_INVALID, message, options);
+  }
+}
+
+/** A regex uses a construct the linear-time engine does not run. `details` carries `jsonPath`, `pattern`, `construct`. */
+export class RegexUnsupportedError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.REGEX_UNSUPPORTED, message, options);
   }
 }
 
@@ -124,8 +150,10 @@ export class OutputError extends CutoverError {
 export function describeError(error: unknown): { code?: string; message: string } {
   if (isCutoverError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) {
+    // Not ours (a library's, the runtime's): its message may quote a URL with credentials.
+    const message = redactCredentials(error.message);
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { code, message: error.message } : { message: error.message };
+    return typeof code === 'string' ? { code, message } : { message };
   }
-  return { message: String(error) };
+  return { message: redactCredentials(String(error)) };
 }

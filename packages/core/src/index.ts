@@ -7,10 +7,20 @@
  * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
  */
 export * from './errors.js';
+export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, redactUrl, visibleControls } from './text.js';
 export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
+export {
+  compileGroupPattern,
+  compilePactRegex,
+  compileSchemaPattern,
+  RegexIssue,
+  type GroupPattern,
+  type PactRegex,
+  type SchemaPattern,
+} from './regex/index.js';
 export { normalizeRequest, normalizeResponse, specMajorOf } from './pact/http.js';
 export {
   isSegmentWildcard,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { VerificationReport } from '@cutover/core';
 import { decide, type DecideOptions } from './decide.js';
-import { reportToEvidence, type Evidence, type PactFingerprint } from './evidence.js';
+import { type Evidence, type PactFingerprint } from './evidence.js';
 import { documentedOperations } from './openapi.js';
-import { NOW, OPENAPI, T0, policy, report, result } from './__fixtures__/evidence.js';
+import { NOW, OPENAPI, T0, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
 
 const operations = documentedOperations(OPENAPI);
 
 function evidenceOf(...reports: VerificationReport[]): Evidence {
-  return { reports: reports.map((r, i) => reportToEvidence(r, `verify-${i}.json`)), problems: [] };
+  return { reports: reports.map((r, i) => evidenceFrom(r, `verify-${i}.json`)), problems: [] };
 }
 
 function run(overrides: Partial<DecideOptions> = {}) {
@@ -451,7 +451,7 @@ describe('decide: every blocking reason blocks', () => {
   describe('fails closed on contradicting results that bypass the evidence checks', () => {
     const diff = { kind: 'value' as const, path: '$.status', monolith: 'DELIVERED', candidate: 'LOST', message: 'x' };
     const raw = (r: ReturnType<typeof result>): Evidence => ({
-      reports: [{ ...reportToEvidence(report(), 'raw.json'), results: [r, ...report().results.slice(1)] }],
+      reports: [{ ...evidenceFrom(report(), 'raw.json'), results: [r, ...report().results.slice(1)] }],
       problems: [],
     });
     it.each([
@@ -521,10 +521,13 @@ describe('decide: every blocking reason blocks', () => {
   });
 
   describe('against the current pact files', () => {
+    /** The current pact of a consumer; by default its requests are the ones the fixture report verified. */
     const current = (
       consumer: string,
       sha256: string,
-      requests = [{ method: 'GET', path: '/api/tracking/X' }],
+      requests: PactFingerprint['requests'] = report()
+        .results.filter((r) => r.consumer === consumer)
+        .map((r, index) => ({ index, description: r.description, method: r.route.method, path: r.route.path })),
     ): PactFingerprint => ({
       consumer,
       provider: 'logistics',
@@ -600,7 +603,7 @@ describe('decide: every blocking reason blocks', () => {
       const pacts = [
         current('web-app', 'web-app-sha'),
         current('mobile-app', 'mobile-app-sha'),
-        current('partner', 'p-sha'),
+        current('partner', 'p-sha', [{ index: 0, description: 'x', method: 'GET', path: '/api/tracking/X' }]),
       ];
       const decision = run({ policy: p, evidence: evidenceOf(withShas()), pacts });
       expect(decision.routes[0]!.reasons).toEqual([
@@ -611,7 +614,7 @@ describe('decide: every blocking reason blocks', () => {
       );
       const elsewhere = [
         ...pacts.slice(0, 2),
-        current('partner', 'p-sha', [{ method: 'POST', path: '/api/auth/login' }]),
+        current('partner', 'p-sha', [{ index: 0, description: 'login', method: 'POST', path: '/api/auth/login' }]),
       ];
       expect(run({ policy: p, evidence: evidenceOf(withShas()), pacts: elsewhere }).outcome).toBe('allowed');
     });

@@ -6,9 +6,12 @@ import {
   type SchemaViolation,
 } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
-import type { Evidence, EvidenceReport, PactFingerprint, ReasonCode } from './evidence.js';
-import { pathMatches, templateToRegExp } from './glob.js';
+import type { Evidence, PactFingerprint, ReasonCode } from './evidence.js';
+import { templateToRegExp } from './glob.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
+import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
+import { reportReasons, type ReportContext } from './report-checks.js';
+import { selectEvidence, under as requestUnder } from './select.js';
 
 export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
 
@@ -42,6 +45,8 @@ export interface RouteDecision {
   forced: boolean;
   interactions: number;
   consumers: string[];
+  /** Per method of the route, the paths its evidence covers (OpenAPI templates where known). */
+  coverage: MethodCoverage[];
   reasons: BlockReason[];
   /** Facts that do not block: accepted noise, pending pact failures, nothing left to shift. */
   notes: string[];
@@ -79,7 +84,8 @@ export interface DecideOptions {
   operations?: DocumentedOperation[];
   /**
    * The pact files as they are now (`readPactFingerprints`). Evidence that verified other content
-   * is stale, and a consumer whose pact has requests under a route but no results there is missing.
+   * is stale, a consumer whose pact has requests under a route but no results there is missing, and
+   * so is each request under a route without a result (`interaction-missing`).
    */
   pacts?: PactFingerprint[];
   /** Clock for evidence age; default now. */
@@ -97,13 +103,6 @@ function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function resultUnder(route: PolicyRoute, result: InteractionResult): boolean {
-  return (
-    route.methods.includes(result.route.method.toUpperCase() as RouteMethod) &&
-    pathMatches(route.path, result.route.path.split('?')[0]!)
-  );
 }
 
 /** `$.items[0]['x.y']` (parity's path syntax) as segments, to compare with a JSON pointer's. */
@@ -153,11 +152,6 @@ function nextWeight(route: PolicyRoute, force: number | undefined): number {
   return Math.min(next, route.requestedWeight);
 }
 
-function formatAge(ms: number): string {
-  const h = ms / 3_600_000;
-  return h >= 48 ? `${Math.round(h / 24)}d` : h >= 1 ? `${Math.round(h)}h` : `${Math.max(1, Math.round(ms / 60_000))}m`;
-}
-
 /**
  * Decides, per route, whether traffic may move (further) to the candidate. Fails closed: missing,
  * stale, errored, partial or foreign evidence blocks, with a reason citing consumer and interaction.
@@ -173,14 +167,8 @@ export function decide(options: DecideOptions): GateDecision {
   if (options.force !== undefined && (!Number.isInteger(options.force) || options.force < 0 || options.force > 100))
     throw new UsageError(`the forced weight must be an integer from 0 to 100 (got ${options.force})`);
 
-  // The newest report per consumer supersedes older ones: a re-run replaces its predecessor.
-  const chosen = new Map<string, EvidenceReport>();
-  for (const report of evidence.reports) {
-    for (const consumer of new Set(report.results.map((r) => r.consumer))) {
-      const current = chosen.get(consumer);
-      if (!current || Date.parse(report.finishedAt) > Date.parse(current.finishedAt)) chosen.set(consumer, report);
-    }
-  }
+  // Per route and consumer, the reports that speak for it (see selectEvidence).
+  const selections = policy.routes.map((route) => selectEvidence(evidence.reports, route));
   const latestPact = new Map<string, { createdAt: number; source: string }>();
   for (const report of evidence.reports)
     for (const pact of report.pacts) {
@@ -189,30 +177,30 @@ export function decide(options: DecideOptions): GateDecision {
       if (t > (latestPact.get(pact.consumer)?.createdAt ?? -Infinity))
         latestPact.set(pact.consumer, { createdAt: t, source: pact.source });
     }
-  // Results that count: each consumer's, from its newest report.
-  const selected: { result: InteractionResult; report: EvidenceReport; method: string; path: string }[] = [];
-  for (const [consumer, report] of chosen)
-    for (const result of report.results)
-      if (result.consumer === consumer)
-        selected.push({
-          result,
-          report,
-          method: result.route.method.toUpperCase(),
-          path: result.route.path.split('?')[0]!,
-        });
-  const versions = new Set([...chosen.values()].map((r) => r.candidateVersion ?? '(none)'));
+  const versions = new Set(
+    selections.flatMap((s) => s.consumers.flatMap((c) => c.reports.map((r) => r.candidateVersion ?? '(none)'))),
+  );
   const expectedVersion = options.candidateVersion;
 
   const unchecked = new Set<string>();
-  const routes = policy.routes.map((route): RouteDecision => {
+  const context: ReportContext = {
+    policy,
+    expectedVersion,
+    versions,
+    latestPact,
+    pacts: options.pacts,
+    now,
+    clockSkewMs,
+    unchecked,
+  };
+  const routes = policy.routes.map((route, routeIndex): RouteDecision => {
     const reasons: BlockReason[] = [];
     const notes: string[] = [];
     const rules = route.rules;
 
     for (const problem of evidence.problems) {
       const concerns =
-        problem.requests === undefined ||
-        problem.requests.some((req) => resultUnder(route, { route: req } as InteractionResult));
+        problem.requests === undefined || problem.requests.some((req) => requestUnder(route, req.method, req.path));
       if (concerns)
         reasons.push({
           code: problem.code,
@@ -222,84 +210,13 @@ export function decide(options: DecideOptions): GateDecision {
         });
     }
 
-    const under = selected.filter(
-      (s) => route.methods.includes(s.method as RouteMethod) && pathMatches(route.path, s.path),
-    );
-    const consumers = [...new Set(under.map((u) => u.result.consumer))].sort();
+    const selection = selections[routeIndex]!;
+    const under = selection.results;
+    const consumers = selection.consumers.map((c) => c.consumer);
 
     // Report-level checks, once per (consumer, report) pair under this route.
-    for (const consumer of consumers) {
-      const report = chosen.get(consumer)!;
-      const base = { consumer, source: report.source };
-      if (expectedVersion !== undefined && report.candidateVersion !== expectedVersion)
-        reasons.push({
-          ...base,
-          code: 'wrong-candidate-version',
-          message:
-            report.candidateVersion === undefined
-              ? `${consumer}: the results in ${report.source} do not say which candidate version was verified; expected ${expectedVersion}`
-              : `${consumer}: the results in ${report.source} are for candidate version ${report.candidateVersion}, not ${expectedVersion}`,
-        });
-      else if (expectedVersion === undefined && versions.size > 1)
-        reasons.push({
-          ...base,
-          code: 'mixed-candidate-versions',
-          message: `${consumer}: the evidence mixes candidate versions (${[...versions].join(', ')}); ${report.source} is for ${report.candidateVersion ?? '(none)'}; pass the candidate version to decide on`,
-        });
-      if (policy.provider !== undefined && report.provider !== undefined && report.provider !== policy.provider)
-        reasons.push({
-          ...base,
-          code: 'wrong-provider',
-          message: `${consumer}: ${report.source} verifies provider "${report.provider}", but the policy is about "${policy.provider}"`,
-        });
-      const pact = latestPact.get(consumer);
-      if (pact && pact.createdAt > Date.parse(report.startedAt))
-        reasons.push({
-          ...base,
-          code: 'stale-evidence',
-          message: `${consumer}: the results in ${report.source} (started ${report.startedAt}) are older than the consumer's latest pact (${new Date(pact.createdAt).toISOString()}, ${pact.source}); verify again`,
-        });
-      for (const current of (options.pacts ?? []).filter(
-        (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
-      )) {
-        const verified = report.pacts.filter((p) => p.consumer === consumer && p.provider === current.provider);
-        if (verified.some((p) => p.sha256 === current.sha256)) continue;
-        reasons.push({
-          ...base,
-          code: 'stale-evidence',
-          message:
-            verified.length > 0 && verified.every((p) => p.sha256 !== undefined)
-              ? `${consumer}: the pact ${current.source} changed since ${report.source} verified it (sha256 ${current.sha256.slice(0, 12)}… now, ${verified.map((p) => `${p.sha256!.slice(0, 12)}…`).join(', ')} verified); verify again`
-              : `${consumer}: ${report.source} does not show that it verified the current pact ${current.source} (no matching sha256); verify again`,
-        });
-      }
-      // Whether "results older than the latest pact" could be checked at all for this consumer.
-      const fingerprinted =
-        report.kind === 'broker' ||
-        (options.pacts ?? []).some(
-          (p) => p.consumer === consumer && (policy.provider === undefined || p.provider === policy.provider),
-        );
-      if (!fingerprinted && rules.requirePactFingerprints)
-        reasons.push({
-          ...base,
-          code: 'pact-not-fingerprinted',
-          message: `${consumer}: nothing shows that ${report.source} verified the current pact (no current pact file of ${consumer} given with --pact); the policy requires pact fingerprints (requirePactFingerprints)`,
-        });
-      else if (!fingerprinted && !pact) unchecked.add(`${consumer} (${report.source})`);
-      const ageMs = now.getTime() - Date.parse(report.finishedAt);
-      if (-ageMs > clockSkewMs)
-        reasons.push({
-          ...base,
-          code: 'evidence-from-future',
-          message: `${consumer}: the results in ${report.source} finished at ${report.finishedAt}, ${formatAge(-ageMs)} after now (${now.toISOString()}); evidence cannot come from the future (clock skew allowed: ${formatAge(clockSkewMs)}); check the clocks and verify again`,
-        });
-      if (rules.maxEvidenceAgeMs !== undefined && ageMs > rules.maxEvidenceAgeMs)
-        reasons.push({
-          ...base,
-          code: 'evidence-too-old',
-          message: `${consumer}: the results in ${report.source} are ${formatAge(ageMs)} old (finished ${report.finishedAt}); the policy accepts at most ${rules.maxEvidenceAge}`,
-        });
-    }
+    for (const { consumer, reports } of selection.consumers)
+      for (const report of reports) reasons.push(...reportReasons(context, rules, consumer, report));
 
     for (const { result, report } of under) {
       const base = { consumer: result.consumer, interaction: result.description, source: report.source };
@@ -457,6 +374,11 @@ export function decide(options: DecideOptions): GateDecision {
       }
     }
 
+    for (const consumerEvidence of selection.consumers)
+      reasons.push(...interactionCoverage(route, consumerEvidence, under, options.pacts, policy.provider));
+    const { coverage, reasons: coverageReasons } = methodCoverage(route, under);
+    reasons.push(...coverageReasons);
+
     if (under.length === 0 && !reasons.some((r) => r.code === 'evidence-unavailable'))
       reasons.push({
         code: 'no-interactions',
@@ -469,7 +391,7 @@ export function decide(options: DecideOptions): GateDecision {
         reasons.some((r) => r.code === 'consumer-missing' && r.consumer === current.consumer)
       )
         continue;
-      const touching = current.requests.filter((req) => resultUnder(route, { route: req } as InteractionResult));
+      const touching = current.requests.filter((req) => requestUnder(route, req.method, req.path));
       if (touching.length > 0)
         reasons.push({
           code: 'consumer-missing',
@@ -528,6 +450,7 @@ export function decide(options: DecideOptions): GateDecision {
       forced: outcome === 'allowed' && options.force !== undefined,
       interactions: under.length,
       consumers,
+      coverage,
       reasons,
       notes,
     };

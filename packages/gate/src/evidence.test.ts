@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { summarizeResults, type VerificationReport } from '@cutover/core';
 import { collectEvidence, readPactFingerprints, readResultsFile, reportToEvidence } from './evidence.js';
 import { report, result } from './__fixtures__/evidence.js';
 
@@ -178,11 +179,75 @@ describe('results files', () => {
       expect(reportToEvidence(report({ results: consistent }), 'ok.json').results).toHaveLength(4);
     });
 
+    it.each([
+      [
+        'a summary that counts a failing interaction as passed',
+        (r: VerificationReport) => (r.summary = { ...r.summary, passed: 3, failed: 0 }),
+        /\$\.summary\.passed \(3\) contradicts \$\.results, which count as passed 2$/,
+      ],
+      [
+        'a summary that counts fewer interactions than the results hold',
+        (r: VerificationReport) => (r.summary = { ...r.summary, interactions: 2 }),
+        /\$\.summary\.interactions \(2\) contradicts \$\.results, which hold 3$/,
+      ],
+      [
+        'a summary with other parity counts',
+        (r: VerificationReport) => (r.summary = { ...r.summary, parity: { ...r.summary.parity, differs: 0 } }),
+        /\$\.summary\.parity\.differs \(0\) contradicts \$\.results, where 1 have that parity status$/,
+      ],
+      [
+        'a result whose pact index points at no pact',
+        (r: VerificationReport) => (r.results[0]!.pact = 2),
+        /\$\.results\[0\]\.pact \(2\) points at no pact: \$\.pacts has 2 entries$/,
+      ],
+      [
+        "a result whose consumer is not its pact's",
+        (r: VerificationReport) => (r.results[0]!.pact = 1),
+        /\$\.results\[0\]\.consumer \("web-app"\) contradicts \$\.pacts\[1\]\.consumer \("mobile-app"\)/,
+      ],
+      [
+        'a result index that is not a position',
+        (r: VerificationReport) => (r.results[0]!.index = -1),
+        /\$\.results\[0\]\.index must be a non-negative integer$/,
+      ],
+      [
+        'filters of an unknown kind',
+        (r: VerificationReport) => (r.filters = { tags: ['x'] } as never),
+        /\$\.filters\.tags must be one of consumers, descriptions, states, routes/,
+      ],
+    ])('refuses %s, naming the JSON path', (_what, edit, message) => {
+      const r = report();
+      const differs = result({ parity: { status: 'differs', differences: [diff], noise: [] } });
+      r.results = [differs, ...r.results.slice(1)];
+      r.summary = summarizeResults(r.results);
+      edit(r);
+      expect(() => reportToEvidence(r, 'bad.json')).toThrow(
+        expect.objectContaining({ code: 'CUTOVER_EVIDENCE_INVALID' }),
+      );
+      expect(() => reportToEvidence(r, 'bad.json')).toThrow(message);
+    });
+
+    it('keeps the filters of a filtered run', () => {
+      const r = report({ filters: { routes: ['/api/tracking/**'] } });
+      expect(reportToEvidence(r, 'r.json').filters).toEqual({ routes: ['/api/tracking/**'] });
+    });
+
     it('refuses a report that finished before it started', () => {
       expect(() => reportToEvidence(report({ finishedAt: '2026-11-21T00:00:00.000Z' }), 'r.json')).toThrow(
         /r\.json: \$\.finishedAt \(2026-11-21T00:00:00\.000Z\) is before \$\.startedAt/,
       );
     });
+  });
+
+  it('refuses a provider.version that is not a version (it is written into routing artifacts), naming the JSON path', () => {
+    for (const version of ['1.4.0\nadd_header X 1;', '1.4.0"; x', '$host', '', 42])
+      expect(() =>
+        reportToEvidence(report({ provider: { name: 'logistics', version: version as string } }), 'r.json'),
+      ).toThrow(/r\.json: \$\.provider\.version (must start with a letter or digit|is not a string)/);
+    for (const version of ['1.4.0', '1.4.0-rc.1+build.5', 'a1b2c3d', 'release/2026-11-22T01:00:00Z', 'v2~1'])
+      expect(reportToEvidence(report({ provider: { name: 'logistics', version } }), 'r.json').candidateVersion).toBe(
+        version,
+      );
   });
 
   it('names the file when it is missing or not JSON', async () => {
@@ -224,7 +289,7 @@ describe('readPactFingerprints', () => {
       provider: 'logistics',
       source: join(pacts, 'web-app-logistics.json'),
       sha256: createHash('sha256').update(text).digest('hex'),
-      requests: [{ method: 'GET', path: '/api/tracking/A' }],
+      requests: [{ index: 0, description: 'a', method: 'GET', path: '/api/tracking/A' }],
     });
   });
 

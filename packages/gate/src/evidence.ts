@@ -5,18 +5,30 @@ import {
   CutoverError,
   ErrorCodes,
   RESULTS_FORMAT,
+  summarizeResults,
   type InteractionResult,
   type PactReference,
   type SchemaViolation,
+  type VerificationFilters,
   type VerificationReport,
 } from '@cutover/core';
-import { collectBrokerEvidence, pactRequests, type BrokerEvidenceOptions } from './broker.js';
+import {
+  collectBrokerEvidence,
+  pactRequests,
+  type BrokerEvidenceOptions,
+  type PactRequest,
+} from './broker-evidence.js';
+import { versionProblem } from './values.js';
 
 /** Stable codes of the reasons a route is blocked. */
 export type ReasonCode =
   | 'evidence-unavailable'
   | 'no-interactions'
   | 'consumer-missing'
+  | 'interaction-missing'
+  | 'evidence-partial'
+  | 'method-not-verified'
+  | 'route-broader-than-evidence'
   | 'not-verified'
   | 'stale-evidence'
   | 'pact-not-fingerprinted'
@@ -62,6 +74,8 @@ export interface EvidenceReport {
   startedAt: string;
   finishedAt: string;
   pacts: PactReference[];
+  /** The filters of the run (`verify --filter-…`): its results cover part of the pacts only. */
+  filters?: VerificationFilters;
   results: InteractionResult[];
 }
 
@@ -96,6 +110,10 @@ export function checkInteractionResult(value: unknown, source: string, jsonPath:
   if (!isObject(value)) return bad(' is not an interaction result object');
   if (typeof value.consumer !== 'string') bad('.consumer must be a string');
   if (typeof value.description !== 'string') bad('.description must be a string');
+  if (typeof value.provider !== 'string') bad('.provider must be a string');
+  for (const key of ['pact', 'index'] as const)
+    if (value[key] !== undefined && !(Number.isInteger(value[key]) && (value[key] as number) >= 0))
+      bad(`.${key} must be a non-negative integer`);
   const route = value.route;
   if (!isObject(route) || typeof route.method !== 'string' || typeof route.path !== 'string')
     bad('.route must have string "method" and "path"');
@@ -212,6 +230,12 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
     '$.provider.name',
     'must be a string',
   );
+  if (report.provider.version !== undefined) {
+    // The version is written into the routing artifacts' comments and reports.
+    const problem =
+      typeof report.provider.version === 'string' ? versionProblem(report.provider.version) : 'is not a string';
+    needString(problem === undefined, '$.provider.version', `${problem ?? ''}`);
+  }
   needString(
     Date.parse(report.startedAt) <= Date.parse(report.finishedAt),
     '$.finishedAt',
@@ -221,10 +245,28 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
   needString(Array.isArray(report.results), '$.results', 'must be an array');
   report.pacts.forEach((pact, i) => {
     needString(isObject(pact) && typeof pact.consumer === 'string', `$.pacts[${i}].consumer`, 'must be a string');
+    needString(typeof pact.provider === 'string', `$.pacts[${i}].provider`, 'must be a string');
     if (pact.createdAt !== undefined)
       needString(!Number.isNaN(Date.parse(pact.createdAt)), `$.pacts[${i}].createdAt`, 'must be an ISO 8601 time');
   });
   const results = report.results.map((r, i) => checkInteractionResult(r, source, `$.results[${i}]`));
+  results.forEach((result, i) => {
+    if (result.pact === undefined) return;
+    const pact = report.pacts[result.pact];
+    needString(
+      pact !== undefined,
+      `$.results[${i}].pact`,
+      `(${result.pact}) points at no pact: $.pacts has ${report.pacts.length} entr${report.pacts.length === 1 ? 'y' : 'ies'}`,
+    );
+    for (const key of ['consumer', 'provider'] as const)
+      needString(
+        pact![key] === result[key],
+        `$.results[${i}].${key}`,
+        `(${JSON.stringify(result[key])}) contradicts $.pacts[${result.pact}].${key} (${JSON.stringify(pact![key])}), the pact it says it came from`,
+      );
+  });
+  checkSummary(report, results, needString);
+  const filters = checkFilters(report.filters, needString);
   return {
     kind: 'file',
     source,
@@ -233,8 +275,46 @@ export function reportToEvidence(value: unknown, source: string): EvidenceReport
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
     pacts: report.pacts,
+    ...(filters ? { filters } : {}),
     results,
   };
+}
+
+type Check = (ok: boolean, jsonPath: string, what: string) => void;
+
+/** A summary is what the results add up to; one that says otherwise is refused, not believed. */
+function checkSummary(report: VerificationReport, results: InteractionResult[], check: Check): void {
+  check(isObject(report.summary), '$.summary', 'must be an object');
+  const expected = summarizeResults(results);
+  const claimed = report.summary as unknown as Record<string, unknown>;
+  for (const key of ['interactions', 'passed', 'failed', 'errored', 'skipped'] as const)
+    check(
+      claimed[key] === expected[key],
+      `$.summary.${key}`,
+      `(${JSON.stringify(claimed[key])}) contradicts $.results, which ${key === 'interactions' ? 'hold' : `count as ${key}`} ${expected[key]}`,
+    );
+  const parity = claimed.parity as Record<string, unknown> | undefined;
+  check(isObject(parity), '$.summary.parity', 'must be an object');
+  for (const key of ['identical', 'noiseOnly', 'differs', 'notCompared'] as const)
+    check(
+      parity![key] === expected.parity[key],
+      `$.summary.parity.${key}`,
+      `(${JSON.stringify(parity![key])}) contradicts $.results, where ${expected.parity[key]} have that parity status`,
+    );
+}
+
+function checkFilters(value: unknown, check: Check): VerificationFilters | undefined {
+  if (value === undefined) return undefined;
+  check(isObject(value), '$.filters', 'must be an object');
+  for (const [key, list] of Object.entries(value as object))
+    check(
+      ['consumers', 'descriptions', 'states', 'routes'].includes(key) &&
+        Array.isArray(list) &&
+        list.every((v) => typeof v === 'string'),
+      `$.filters.${key}`,
+      'must be one of consumers, descriptions, states, routes, as an array of strings',
+    );
+  return value as VerificationFilters;
 }
 
 /** Reads one `cutover verify --json` file. */
@@ -284,7 +364,7 @@ export interface PactFingerprint {
   source: string;
   /** SHA-256 of the file's bytes, as `cutover verify` records it in `pacts[].sha256`. */
   sha256: string;
-  requests: { method: string; path: string }[];
+  requests: PactRequest[];
 }
 
 async function pactFiles(path: string): Promise<string[]> {
@@ -307,7 +387,7 @@ async function pactFiles(path: string): Promise<string[]> {
 
 /**
  * Reads the current pact files (files or folders of `*.json`), so the gate can tell whether the
- * evidence verified exactly this content and covers every consumer whose pact touches a route.
+ * evidence verified exactly this content and has a result for every request of it under a route.
  *
  * @example
  * const pacts = await readPactFingerprints(['contracts/pacts']);

@@ -12,9 +12,11 @@
  */
 export * from './policy.js';
 export * from './evidence.js';
-export * from './broker.js';
+export * from './broker-evidence.js';
 export * from './openapi.js';
 export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
+export * from './values.js';
 export { pathMatches, patternsOverlap, globToRegex, templateUnderPattern } from './glob.js';
+export type { MethodCoverage } from './coverage.js';

@@ -50,6 +50,15 @@ describe('parsePolicy', () => {
     ).toMatch(/\$\.defaults\.requirePactFingerprints: must be boolean/);
   });
 
+  it('reads allowBroaderThanEvidence (default false) from defaults and routes', () => {
+    expect(parsePolicy(POLICY_YAML).routes[0]!.rules.allowBroaderThanEvidence).toBe(false);
+    const on = parsePolicy(POLICY_YAML.replace('defaults:', 'defaults:\n  allowBroaderThanEvidence: true'));
+    expect(on.routes[0]!.rules.allowBroaderThanEvidence).toBe(true);
+    expect(
+      errorOf(() => parsePolicy(POLICY_YAML.replace('defaults:', 'defaults:\n  allowBroaderThanEvidence: 1'))).message,
+    ).toMatch(/\$\.defaults\.allowBroaderThanEvidence: must be boolean/);
+  });
+
   it('merges defaults and route rules, the route winning', () => {
     const policy = parsePolicy(
       POLICY_YAML.replace('maxEvidenceAge: 24h', 'maxEvidenceAge: 24h\n  parity: { allowNoise: false }'),

@@ -17,6 +17,8 @@ export interface RouteRules {
   requireAllOperationsExercised: boolean;
   /** Block evidence not checked against the current pact content (`--pact` SHA-256, or the broker's matrix). */
   requirePactFingerprints: boolean;
+  /** Accept a route whose `**` opens more than its evidence reaches (e.g. `/**` on evidence under `/api/items`). */
+  allowBroaderThanEvidence: boolean;
   /** Milliseconds; undefined means no limit. */
   maxEvidenceAgeMs?: number;
   /** As written in the policy (`24h`), for reports. */
@@ -52,6 +54,7 @@ export const DEFAULT_RULES: Readonly<RouteRules> = {
   requiredConsumers: [],
   requireAllOperationsExercised: false,
   requirePactFingerprints: false,
+  allowBroaderThanEvidence: false,
 };
 
 /** Where the published JSON Schema of the policy lives (also exported as `@cutover/gate/schema/cutover-policy.schema.json`). */
@@ -73,6 +76,7 @@ interface RawRules {
   requiredConsumers?: string[];
   requireAllOperationsExercised?: boolean;
   requirePactFingerprints?: boolean;
+  allowBroaderThanEvidence?: boolean;
   maxEvidenceAge?: string;
 }
 
@@ -151,6 +155,7 @@ function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {
     if (layer.requireAllOperationsExercised !== undefined)
       rules.requireAllOperationsExercised = layer.requireAllOperationsExercised;
     if (layer.requirePactFingerprints !== undefined) rules.requirePactFingerprints = layer.requirePactFingerprints;
+    if (layer.allowBroaderThanEvidence !== undefined) rules.allowBroaderThanEvidence = layer.allowBroaderThanEvidence;
     if (layer.maxEvidenceAge !== undefined) {
       rules.maxEvidenceAge = layer.maxEvidenceAge;
       rules.maxEvidenceAgeMs = parseDuration(layer.maxEvidenceAge);

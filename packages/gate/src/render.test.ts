@@ -1,10 +1,9 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { decide, type GateDecision } from './decide.js';
-import { reportToEvidence } from './evidence.js';
 import { documentedOperations } from './openapi.js';
 import { renderConsole, renderJson, renderJunit, renderMarkdown } from './render.js';
-import { NOW, OPENAPI, policy, report, result } from './__fixtures__/evidence.js';
+import { NOW, OPENAPI, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
 
 function decisionWith(blocked: boolean): GateDecision {
   const r = report();
@@ -21,7 +20,7 @@ function decisionWith(blocked: boolean): GateDecision {
     });
   return decide({
     policy: policy(),
-    evidence: { reports: [reportToEvidence(r, 'verify.json')], problems: [] },
+    evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
     operations: documentedOperations(OPENAPI),
     now: NOW,
@@ -34,6 +33,15 @@ describe('renderConsole', () => {
     expect(text).toMatch(/^cutover gate: ALLOWED — tracking-service 1\.4\.0 \(fixture\.yaml\)/);
     expect(text).toContain(
       '✔ allowed  tracking  GET /api/tracking/**  0% → 1%  (3 interactions, consumers: mobile-app, web-app)',
+    );
+  });
+
+  it('says which paths the evidence covers, per method', () => {
+    expect(renderConsole(decisionWith(false))).toContain(
+      '    evidence covers: GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
+    );
+    expect(renderMarkdown(decisionWith(false))).toContain(
+      '- tracking: evidence covers GET /api/tracking/{id}, /api/tracking/{id}/eta, /api/tracking/{id}/events',
     );
   });
 
@@ -61,7 +69,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| Reason | Consumer | Interaction | Path | Monolith or pact | Candidate | Detail |');
     const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
     expect(row).toContain(
-      '| web-app | tracking \\<SHP-1001\\> & "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
+      '| web-app | tracking \\<SHP-1001\\> \\& "quotes" | `$.status` | monolith `"IN_TRANSIT"` | candidate `"in\\|transit"` |',
     );
     // a table row keeps its column count: escaped pipes do not split cells
     expect(row.split(/(?<!\\)\|/).length).toBe(9);
@@ -80,7 +88,7 @@ describe('renderMarkdown', () => {
       },
     });
     const md = renderMarkdown(
-      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+      decide({ policy: policy(), evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] }, now: NOW }),
     );
     const row = md.split('\n').find((l) => l.startsWith('| `pact-failed`'))!;
     expect(row).toContain('| `$.status` | pact expects `"IN_TRANSIT"` | candidate `"LOST"` |');
@@ -100,7 +108,7 @@ describe('renderMarkdown', () => {
     const r = report();
     r.results[0] = result({ schema: { request: [], monolith: [], candidate: [v], baseline: [], regressions: [v] } });
     const md = renderMarkdown(
-      decide({ policy: policy(), evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] }, now: NOW }),
+      decide({ policy: policy(), evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] }, now: NOW }),
     );
     const row = md.split('\n').find((l) => l.startsWith('| `schema-regression`'))!;
     expect(row).toContain('| `response /eta` | monolith: not violated | candidate: violated |');
@@ -111,7 +119,7 @@ describe('renderMarkdown', () => {
     r.pacts = r.pacts.map(({ createdAt: _createdAt, ...p }) => p);
     const decision = decide({
       policy: policy(),
-      evidence: { reports: [reportToEvidence(r, 'v.json')], problems: [] },
+      evidence: { reports: [evidenceFrom(r, 'v.json')], problems: [] },
       now: NOW,
     });
     expect(renderMarkdown(decision)).toMatch(
@@ -158,5 +166,47 @@ describe('renderJunit', () => {
     const xml = renderJunit(decisionWith(false));
     expect(xml).toContain('failures="0"');
     expect(xml).not.toContain('<failure');
+  });
+});
+
+describe('text from results files in every report', () => {
+  function hostileDecision(): GateDecision {
+    const r = report();
+    r.results[0] = result({
+      description: '**urgent** [click](http://evil) \u001b[2J\u0007',
+      parity: {
+        status: 'differs',
+        differences: [{ kind: 'value', path: '$.a`b', monolith: 'x`y', candidate: '\u001b|', message: 'differs' }],
+        noise: [],
+      },
+    });
+    return decide({
+      policy: policy(),
+      evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
+      candidateVersion: '1.4.0',
+      now: NOW,
+    });
+  }
+
+  it('console: control characters are shown as \\u escapes, never sent to the terminal', () => {
+    const text = renderConsole(hostileDecision());
+    for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
+    expect(text).toContain('[click](http://evil) \\u001b[2J\\u0007');
+  });
+
+  it('markdown: no emphasis or link from a description; code spans hold backticks whole', () => {
+    const md = renderMarkdown(hostileDecision());
+    for (const c of ['\u0007', '\u001b']) expect(md).not.toContain(c);
+    const row = md.split('\n').find((l) => l.startsWith('| `parity-differs`'))!;
+    expect(row).toContain('| \\*\\*urgent\\*\\* \\[click\\](http://evil) \\\\u001b\\[2J\\\\u0007 | `` $.a`b `` |');
+    expect(row).toContain('| monolith `` "x`y" `` | candidate `"\\u001b\\|"` |');
+    expect(row.split(/(?<!\\)\|/).length).toBe(9);
+  });
+
+  it('junit: control characters are shown, so the XML stays well-formed and nothing is lost', () => {
+    const xml = renderJunit(hostileDecision());
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).toContain('\\u001b[2J\\u0007');
   });
 });

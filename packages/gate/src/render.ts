@@ -1,3 +1,4 @@
+import { escapeMarkdown as md, escapeXml as xml, markdownCode, visibleControls } from '@cutover/core';
 import type { BlockReason, GateDecision, RouteDecision } from './decide.js';
 
 function routeLabel(route: RouteDecision): string {
@@ -8,6 +9,18 @@ function weights(route: RouteDecision): string {
   if (route.outcome === 'blocked') return `stays at ${route.currentWeight}%`;
   if (route.nextWeight === route.currentWeight) return `stays at ${route.currentWeight}%`;
   return `${route.currentWeight}% → ${route.nextWeight}%${route.forced ? ' (forced)' : ''}`;
+}
+
+/** `GET /api/items/{id}, /api/items; DELETE nothing`: the paths the route's evidence covers, per method. */
+function coverageLine(route: RouteDecision, max = 5): string | undefined {
+  if (!route.coverage.some((c) => c.paths.length > 0)) return undefined;
+  return route.coverage
+    .map(({ method, paths }) =>
+      paths.length === 0
+        ? `${method} nothing`
+        : `${method} ${paths.slice(0, max).join(', ')}${paths.length > max ? ` (+${paths.length - max} more)` : ''}`,
+    )
+    .join('; ');
 }
 
 /**
@@ -28,11 +41,14 @@ export function renderConsole(decision: GateDecision): string {
       `${route.outcome === 'allowed' ? '✔ allowed' : '✘ blocked'}  ${route.name}  ${routeLabel(route)}  ${weights(route)}  ` +
         `(${route.interactions} interaction${route.interactions === 1 ? '' : 's'}, consumers: ${route.consumers.join(', ') || 'none'})`,
     );
+    const covers = coverageLine(route);
+    if (covers) lines.push(`    evidence covers: ${covers}`);
     for (const reason of route.reasons) lines.push(`    - [${reason.code}] ${reason.message}`);
     for (const note of route.notes) lines.push(`    · ${note}`);
   }
   for (const warning of decision.warnings) lines.push('', `warning: ${warning}`);
-  return lines.join('\n') + '\n';
+  // Names, descriptions and messages come from results files and pacts: controls are shown, not obeyed.
+  return lines.map((line) => visibleControls(line)).join('\n') + '\n';
 }
 
 /** The decision as JSON (`cutover.gate-decision/v1`). */
@@ -40,14 +56,9 @@ export function renderJson(decision: GateDecision): string {
   return JSON.stringify(decision, null, 2) + '\n';
 }
 
-function md(text: string): string {
-  return text.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
 function code(value: unknown): string {
   const text = value === undefined ? '(absent)' : (JSON.stringify(value) ?? String(value));
-  const clipped = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return '`' + clipped.replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
+  return markdownCode(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 function reasonRow(reason: BlockReason): string {
@@ -70,7 +81,7 @@ function reasonRow(reason: BlockReason): string {
     reference = reference ? `${reference} (${schema})` : schema;
     candidate = candidate ? `${candidate} (violated)` : 'candidate: violated';
   }
-  return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? '`' + where.replace(/`/g, "'").replace(/\|/g, '\\|') + '`' : ''} | ${reference} | ${candidate} | ${md(reason.message)} |`;
+  return `| \`${reason.code}\` | ${md(reason.consumer ?? '')} | ${md(reason.interaction ?? '')} | ${where ? markdownCode(where) : ''} | ${reference} | ${candidate} | ${md(reason.message)} |`;
 }
 
 export interface MarkdownOptions {
@@ -87,15 +98,20 @@ export function renderMarkdown(decision: GateDecision, options: MarkdownOptions 
   const out: string[] = [];
   const icon = decision.outcome === 'allowed' ? '✅' : '⛔';
   out.push(
-    `### ${icon} cutover gate: ${decision.outcome} — ${md(decision.policy.candidate.service)}${decision.candidateVersion ? ` \`${decision.candidateVersion}\`` : ''}`,
+    `### ${icon} cutover gate: ${decision.outcome} — ${md(decision.policy.candidate.service)}${decision.candidateVersion ? ` ${markdownCode(decision.candidateVersion, { table: false })}` : ''}`,
   );
   out.push('');
   out.push('| Route | Match | Decision | Weight | Interactions | Consumers |');
   out.push('|---|---|---|---|---|---|');
   for (const route of decision.routes)
     out.push(
-      `| ${md(route.name)} | \`${route.methods.join(',')} ${route.path}\` | ${route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
+      `| ${md(route.name)} | ${markdownCode(routeLabel(route))} | ${route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
     );
+  const covered = decision.routes.flatMap((route) => {
+    const covers = coverageLine(route);
+    return covers ? [`- ${md(route.name)}: evidence covers ${md(covers)}`] : [];
+  });
+  if (covered.length > 0) out.push('', ...covered);
   for (const route of decision.routes) {
     if (route.reasons.length === 0 && route.notes.length === 0) continue;
     out.push('', `#### ${md(route.name)} (${route.reasons.length} reason${route.reasons.length === 1 ? '' : 's'})`);
@@ -115,21 +131,11 @@ export function renderMarkdown(decision: GateDecision, options: MarkdownOptions 
     if (route.notes.length > 0) out.push('', ...route.notes.map((n) => `- ${md(n)}`));
   }
   if (decision.warnings.length > 0) out.push('', ...decision.warnings.map((w) => `> **Warning:** ${md(w)}`));
-  out.push('', `<sub>policy \`${decision.policy.source}\` · decided ${decision.decidedAt}</sub>`);
-  return out.join('\n') + '\n';
-}
-
-function xml(text: string): string {
-  return (
-    text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  out.push(
+    '',
+    `<sub>policy ${markdownCode(decision.policy.source, { table: false })} · decided ${md(decision.decidedAt)}</sub>`,
   );
+  return out.join('\n') + '\n';
 }
 
 /**

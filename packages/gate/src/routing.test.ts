@@ -1,5 +1,4 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
@@ -11,11 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { decide, type GateDecision, type RouteDecision } from './decide.js';
-import { reportToEvidence } from './evidence.js';
 import { pathMatches } from './glob.js';
 import { documentedOperations } from './openapi.js';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
-import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
+import { NOW, OPENAPI, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
+import { nginxConf, nginxTest, requireNginx } from './__fixtures__/nginx.js';
 
 const run = promisify(execFile);
 
@@ -58,27 +57,19 @@ function decisionAt(currentWeight: number, extraRoute = false): GateDecision {
     return text;
   });
   const r = report();
-  if (extraRoute) r.results.push({ ...r.results[2]!, route: { method: 'PUT', path: '/api/tracking/SHP-1/eta' } });
+  if (extraRoute)
+    for (const method of ['PUT', 'PATCH'])
+      r.results.push({ ...r.results[2]!, route: { method, path: '/api/tracking/SHP-1/eta' } });
   return decide({
     policy: p,
-    evidence: { reports: [reportToEvidence(r, 'verify.json')], problems: [] },
+    evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
     operations: documentedOperations(OPENAPI),
     now: NOW,
   });
 }
 
-/** `NGINX_BIN` names the binary (a path that does not exist means "not installed"); else the usual places. */
-function nginxBinary(): string | undefined {
-  const named = process.env.NGINX_BIN;
-  if (named !== undefined) return existsSync(named) ? named : undefined;
-  for (const candidate of ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/bin/nginx'])
-    if (existsSync(candidate)) return candidate;
-  return undefined;
-}
-
 describe('nginx artifact', () => {
-  const nginx = nginxBinary();
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutover-nginx-'));
@@ -113,58 +104,18 @@ describe('nginx artifact', () => {
     ['middle step, two routes', 10, true],
     ['last step', 50, false],
   ] as const)('passes the real `nginx -t` (%s)', async ([, weight, extraRoute], ctx) => {
-    if (!nginx) {
-      if (process.env.CI)
-        throw new Error(
-          'nginx is not installed, and CI must check the nginx artifact: run scripts/install-system-deps.sh',
-        );
-      // Reported as skipped (with the reason), never as passed: nothing was checked.
-      return ctx.skip(
-        'nginx is not installed here (run scripts/install-system-deps.sh); the generated snippet was not checked with `nginx -t`',
-      );
-    }
+    const nginx = requireNginx(ctx, 'the generated snippet with `nginx -t`');
+    if (!nginx) return;
     const decision = decisionAt(weight, extraRoute);
     expect(decision.outcome).toBe('allowed');
     const caseDir = await mkdtemp(join(dir, 'case-'));
-    const files = renderRouting(decision, { gateway: 'nginx' });
-    for (const f of files) await writeFile(join(caseDir, f.file), f.content);
-    const conf = join(caseDir, 'nginx.conf');
-    await writeFile(
-      conf,
-      [
-        'pid nginx.pid;',
-        `error_log ${join(caseDir, 'error.log')};`,
-        'events {}',
-        'http {',
-        `  access_log off;`,
-        `  client_body_temp_path ${caseDir}/body; proxy_temp_path ${caseDir}/proxy;`,
-        `  fastcgi_temp_path ${caseDir}/fastcgi; uwsgi_temp_path ${caseDir}/uwsgi; scgi_temp_path ${caseDir}/scgi;`,
-        '  upstream monolith { server 127.0.0.1:8081; }',
-        '  upstream tracking_service { server 127.0.0.1:8082; }',
-        '  include cutover-routing.http.conf;',
-        '  server {',
-        '    listen 127.0.0.1:18080;',
-        '    include cutover-routing.locations.conf;',
-        '    location / { proxy_pass http://monolith; }',
-        '  }',
-        '}',
-      ].join('\n'),
-    );
-    const { stderr } = await run(nginx, ['-t', '-c', conf, '-p', caseDir]).catch(
-      (error: { stderr?: string; message: string }) => {
-        throw new Error(
-          `nginx -t rejected the generated snippet:\n${error.stderr ?? error.message}\n--- http ---\n${files[0]!.content}\n--- locations ---\n${files[1]!.content}`,
-        );
-      },
-    );
+    const stderr = await nginxTest(nginx, caseDir, renderRouting(decision, { gateway: 'nginx' }));
     expect(stderr).toMatch(/test is successful/);
   });
 
   it('routes real requests through nginx exactly as the gate matches paths', async (ctx) => {
-    if (!nginx) {
-      if (process.env.CI) throw new Error('nginx is not installed, and CI must route through the real nginx');
-      return ctx.skip('nginx is not installed here: requests were not routed through it');
-    }
+    const nginx = requireNginx(ctx, 'routing requests through the real nginx');
+    if (!nginx) return;
     // Every route at 100%, so a request lands on the candidate exactly when a route matches it.
     const base = decisionAt(50);
     const route = base.routes[0]!;
@@ -186,26 +137,12 @@ describe('nginx artifact', () => {
     for (const f of files) await writeFile(join(caseDir, f.file), f.content);
     await writeFile(
       join(caseDir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'master_process off;',
-        'pid nginx.pid;',
-        `error_log ${join(caseDir, 'error.log')};`,
-        'events {}',
-        'http {',
-        '  access_log off;',
-        `  client_body_temp_path ${caseDir}/body; proxy_temp_path ${caseDir}/proxy;`,
-        `  fastcgi_temp_path ${caseDir}/fastcgi; uwsgi_temp_path ${caseDir}/uwsgi; scgi_temp_path ${caseDir}/scgi;`,
-        `  upstream monolith { server 127.0.0.1:${upstreams[0]!.port}; }`,
-        `  upstream tracking_service { server 127.0.0.1:${upstreams[1]!.port}; }`,
-        '  include cutover-routing.http.conf;',
-        '  server {',
-        `    listen 127.0.0.1:${port};`,
-        '    include cutover-routing.locations.conf;',
-        '    location / { proxy_pass http://monolith; }',
-        '  }',
-        '}',
-      ].join('\n'),
+      nginxConf(caseDir, {
+        foreground: true,
+        monolithPort: upstreams[0]!.port,
+        candidatePort: upstreams[1]!.port,
+        listenPort: port,
+      }),
     );
     const server = spawn(nginx, ['-c', join(caseDir, 'nginx.conf'), '-p', caseDir], { stdio: 'ignore' });
     try {
@@ -246,10 +183,8 @@ describe('nginx artifact', () => {
   });
 
   it('fails `nginx -t` on a broken snippet (the check is real)', async (ctx) => {
-    if (!nginx) {
-      if (process.env.CI) throw new Error('nginx is not installed, and CI must run the real `nginx -t`');
-      return ctx.skip('nginx is not installed here: the check of `nginx -t` itself did not run');
-    }
+    const nginx = requireNginx(ctx, 'the check of `nginx -t` itself');
+    if (!nginx) return;
     const caseDir = await mkdtemp(join(dir, 'broken-'));
     await writeFile(
       join(caseDir, 'nginx.conf'),

@@ -1,3 +1,4 @@
+import { redactCredentials } from '@cutover/core';
 import type { HttpBody, HttpRequest, HttpResponse, Pact, SchemaViolation } from '@cutover/core';
 import type { OpenApiDocument, RequestToValidate, ResponseToValidate } from './document.js';
 
@@ -189,7 +190,7 @@ export function checkPacts(doc: OpenApiDocument, pacts: Pact[]): CheckReport {
   const documentWarnings = doc.ambiguousTemplates();
   return {
     format: CHECK_FORMAT,
-    openapi: { source: doc.source, version: doc.openapi },
+    openapi: { source: redactCredentials(doc.source), version: doc.openapi },
     pacts: pactSummaries,
     findings,
     document: documentWarnings,

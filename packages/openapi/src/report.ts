@@ -1,4 +1,11 @@
 /** Reporters for {@link CheckReport}: console text, JSON, JUnit XML and Markdown. */
+import {
+  escapeMarkdown as md,
+  escapeXml as xml,
+  markdownCode,
+  redactCredentials,
+  visibleControls,
+} from '@cutover/core';
 import type { CheckFinding, CheckReport } from './check.js';
 
 function groupByInteraction(findings: CheckFinding[]): Map<string, CheckFinding[]> {
@@ -20,11 +27,6 @@ function counts(report: CheckReport): string {
   );
 }
 
-/** Payload text can hold control characters; a terminal must not interpret them. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, '?');
-}
-
 /**
  * A readable report for a terminal.
  *
@@ -33,7 +35,7 @@ function printable(text: string): string {
  */
 export function formatConsoleReport(report: CheckReport): string {
   const lines: string[] = [
-    `OpenAPI check of ${report.pacts.length} pact(s) against ${report.openapi.source} (OpenAPI ${report.openapi.version})`,
+    `OpenAPI check of ${report.pacts.length} pact(s) against ${redactCredentials(report.openapi.source)} (OpenAPI ${report.openapi.version})`,
     '',
   ];
   for (const [title, findings] of groupByInteraction(report.findings)) {
@@ -42,14 +44,14 @@ export function formatConsoleReport(report: CheckReport): string {
       `${title} (${first.request.method} ${first.request.path}${first.operation ? ` → ${first.operation.path}` : ''})`,
     );
     for (const f of findings) {
-      lines.push(`  ${f.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${printable(f.message)}`);
-      lines.push(`          at ${f.on} ${printable(f.instancePath) || '(whole)'}; schema ${printable(f.schemaPath)}`);
+      lines.push(`  ${f.severity === 'error' ? 'ERROR  ' : 'WARNING'} ${f.code}: ${f.message}`);
+      lines.push(`          at ${f.on} ${f.instancePath || '(whole)'}; schema ${f.schemaPath}`);
     }
     lines.push('');
   }
   if (report.document.length > 0) {
     lines.push('The document itself:');
-    for (const w of report.document) lines.push(`  WARNING ${w.code}: ${printable(w.message)}`);
+    for (const w of report.document) lines.push(`  WARNING ${w.code}: ${w.message}`);
     lines.push('');
   }
   if (report.coverage.uncovered.length > 0) {
@@ -59,34 +61,13 @@ export function formatConsoleReport(report: CheckReport): string {
     lines.push('');
   }
   lines.push(`${report.summary.ok ? 'OK' : 'FAILED'}: ${counts(report)}`);
-  return lines.join('\n') + '\n';
+  // Descriptions, paths and values come from pacts and the document: no control character reaches the terminal.
+  return lines.map((line) => visibleControls(line)).join('\n') + '\n';
 }
 
 /** The report as JSON (format `cutover.openapi-check/v1`). */
 export function formatJsonReport(report: CheckReport): string {
   return JSON.stringify(report, null, 2) + '\n';
-}
-
-function xml(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    // XML 1.0 cannot carry most control characters, even escaped.
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) continue;
-    out +=
-      ch === '&'
-        ? '&amp;'
-        : ch === '<'
-          ? '&lt;'
-          : ch === '>'
-            ? '&gt;'
-            : ch === '"'
-              ? '&quot;'
-              : ch === "'"
-                ? '&apos;'
-                : ch;
-  }
-  return out;
 }
 
 /**
@@ -150,16 +131,12 @@ export function formatJUnitReport(report: CheckReport): string {
   return out.join('\n') + '\n';
 }
 
-function md(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 /** A Markdown summary for pull requests and CI job summaries. */
 export function formatMarkdownReport(report: CheckReport): string {
   const lines = [
     `## OpenAPI check: ${report.summary.ok ? 'passed' : 'failed'}`,
     '',
-    `${counts(report)}. Document: \`${report.openapi.source}\` (OpenAPI ${report.openapi.version}).`,
+    `${counts(report)}. Document: ${markdownCode(redactCredentials(report.openapi.source), { table: false })} (OpenAPI ${md(report.openapi.version)}).`,
     '',
   ];
   if (report.findings.length > 0) {
@@ -169,7 +146,7 @@ export function formatMarkdownReport(report: CheckReport): string {
     );
     for (const f of report.findings) {
       lines.push(
-        `| ${f.severity} | \`${f.code}\` | ${md(f.consumer)} | ${md(f.interaction.description)} (\`${f.request.method} ${md(f.request.path)}\`) | ${f.on} \`${md(f.instancePath || '/')}\` | ${md(f.message)} |`,
+        `| ${f.severity} | \`${f.code}\` | ${md(f.consumer)} | ${md(f.interaction.description)} (${markdownCode(`${f.request.method} ${f.request.path}`)}) | ${f.on} ${markdownCode(f.instancePath || '/')} | ${md(f.message)} |`,
       );
     }
     lines.push('');
@@ -182,7 +159,9 @@ export function formatMarkdownReport(report: CheckReport): string {
   if (report.coverage.uncovered.length > 0) {
     lines.push('### Operations no consumer exercises', '');
     for (const op of report.coverage.uncovered)
-      lines.push(`- \`${op.method} ${md(op.path)}\`${op.operationId ? ` (${op.operationId})` : ''}`);
+      lines.push(
+        `- ${markdownCode(`${op.method} ${op.path}`, { table: false })}${op.operationId ? ` (${md(op.operationId)})` : ''}`,
+      );
     lines.push('');
   }
   return lines.join('\n');

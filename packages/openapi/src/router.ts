@@ -1,3 +1,4 @@
+import { compileGroupPattern, type GroupPattern } from '@cutover/core';
 /**
  * Finds the documented operation for a method and a concrete path: servers' base paths, templated
  * segments (`/shipments/{id}`, `/files/{name}.{ext}`), literal segments preferred over templated
@@ -8,7 +9,7 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 
 
 type Segment =
   | { kind: 'literal'; text: string }
-  | { kind: 'template'; key: string; regex: RegExp; names: string[]; hasLiteral: boolean };
+  | { kind: 'template'; key: string; regex: GroupPattern; names: string[]; hasLiteral: boolean };
 
 export interface RouteEntry<T> {
   template: string;
@@ -75,7 +76,8 @@ function parseSegment(text: string): Segment {
     key += '{}';
     rest = rest.slice(close + 1);
   }
-  return { kind: 'template', key, regex: new RegExp(`^${pattern}$`), names, hasLiteral };
+  // The document and the pact's path are both untrusted: `{a}{b}{c}…` must not backtrack.
+  return { kind: 'template', key, regex: compileGroupPattern(`^${pattern}$`), names, hasLiteral };
 }
 
 /** Splits a path into segments; a trailing slash is not significant. */

@@ -11,7 +11,7 @@
 import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
-import type { SchemaViolation } from '@cutover/core';
+import { compileSchemaPattern, RegexIssue, RegexUnsupportedError, type SchemaViolation } from '@cutover/core';
 import { OpenApiError } from './errors.js';
 import { isDateTime } from './formats.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
@@ -54,6 +54,33 @@ interface Skeleton {
   done: Set<string>;
 }
 
+/**
+ * ajv's regex engine: JSON Schema `pattern`s and `patternProperties` on the linear-time engine. A
+ * pattern it cannot run (lookaround, backreferences) fails the schema's compilation with a coded
+ * error naming the pattern and the construct.
+ */
+const schemaRegExp = Object.assign(
+  (pattern: string): { test(value: string): boolean; toString(): string } => {
+    try {
+      const compiled = compileSchemaPattern(pattern);
+      // ajv keys its cache of patterns by toString().
+      return { test: (value) => compiled.test(value), toString: () => `/${pattern}/` };
+    } catch (issue) {
+      if (!(issue instanceof RegexIssue)) throw issue;
+      if (issue.kind === 'invalid')
+        throw new OpenApiError(`invalid pattern ${JSON.stringify(pattern)}: ${issue.reason}`, {
+          cause: issue,
+          details: { pattern },
+        });
+      throw new RegexUnsupportedError(
+        `the pattern ${JSON.stringify(pattern)} uses ${issue.reason}, which cutover's linear-time regex engine does not run`,
+        { cause: issue, details: { pattern, construct: issue.construct } },
+      );
+    }
+  },
+  { code: 'cutoverSchemaRegExp' },
+);
+
 /** A compiled validator for one schema of the document, in one direction. */
 export interface CompiledSchema {
   /** The document pointer of the schema (without `#`). */
@@ -93,6 +120,8 @@ export class SchemaCompiler {
       logger: false,
       // OpenAPI patterns are ECMA-262 without the `u` flag; many real documents escape like `[\w\-]`.
       unicodeRegExp: false,
+      // A pattern is untrusted input: it runs on the linear-time engine, never on V8's backtracking one.
+      code: { regExp: schemaRegExp },
       // Never touch the caller's data: the payload is diffed after validation.
       useDefaults: false,
       coerceTypes: false,
@@ -139,6 +168,12 @@ export class SchemaCompiler {
       validate = this.ajv.compile({ $ref: ref });
     } catch (error) {
       if (error instanceof OpenApiError) throw error;
+      if (error instanceof RegexUnsupportedError) {
+        throw new RegexUnsupportedError(`cannot compile the schema at ${formatPointer(pointer)}: ${error.message}`, {
+          cause: error,
+          details: { ...error.details, pointer },
+        });
+      }
       throw new OpenApiError(`cannot compile the schema at ${formatPointer(pointer)}: ${(error as Error).message}`, {
         cause: error,
         details: { pointer },

@@ -5,7 +5,7 @@
  * properties at all, or `additionalProperties: true`/a schema) declare every field, and
  * `additionalProperties: false` is left to schema validation, which already rejects extras.
  */
-import type { SchemaViolation } from '@cutover/core';
+import { compileSchemaPattern, type SchemaPattern, type SchemaViolation } from '@cutover/core';
 import { appendPointer, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
 import { isObject, type JsonObject } from './util.js';
 
@@ -20,7 +20,7 @@ export interface UndeclaredContext {
 
 interface Declarations {
   names: Map<string, string[]>;
-  patterns: { regex: RegExp; pointer: string }[];
+  patterns: { regex: SchemaPattern; pointer: string }[];
   additional: string[];
   /** `additionalProperties: true`, or `false` (validation reports those), or a free-form object. */
   open: boolean;
@@ -134,7 +134,7 @@ function collect(
     for (const pattern of Object.keys(schema.patternProperties)) {
       try {
         decl.patterns.push({
-          regex: new RegExp(pattern),
+          regex: compileSchemaPattern(pattern),
           pointer: appendPointer(pointer, 'patternProperties', pattern),
         });
       } catch {

@@ -330,3 +330,48 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('validateResponse: patterns run on the linear-time engine', () => {
+  const withPattern = (pattern: string) =>
+    loadOpenApi(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: {
+          '/p': {
+            get: {
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { [json]: { schema: { type: 'object', properties: { v: { type: 'string', pattern } } } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      { validate: false },
+    );
+  const check = (d: OpenApiDocument, v: string) =>
+    d.validateResponse({ method: 'GET', path: '/p' }, { status: 200, body: { v }, contentType: json });
+
+  it('judges (a+)+$ against 33 characters at once', async () => {
+    const d = await withPattern('(a+)+$');
+    const started = performance.now();
+    expect(check(d, `${'a'.repeat(33)}!`).map((v) => v.rule)).toEqual(['pattern']);
+    expect(check(d, 'xaa')).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses a lookahead with CUTOVER_REGEX_UNSUPPORTED naming the schema and the pattern', async () => {
+    const d = await withPattern('^(?=.*\\d).+$');
+    expect(() => check(d, 'a1')).toThrow(
+      expect.objectContaining({
+        code: 'CUTOVER_REGEX_UNSUPPORTED',
+        message: expect.stringMatching(
+          /^cannot compile the schema at .*: the pattern "\^\(\?=\.\*\\\\d\)\.\+\$" uses a lookahead/,
+        ),
+      }),
+    );
+  });
+});

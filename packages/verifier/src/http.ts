@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
-import { CutoverError, ErrorCodes } from '@cutover/core';
+import { CutoverError, ErrorCodes, stringifyJsonKeepingNumbers } from '@cutover/core';
 import type { HttpRequest } from '@cutover/core';
 import type { OutgoingRequest } from './options.js';
 
@@ -215,7 +215,7 @@ export function toOutgoing(request: HttpRequest): OutgoingRequest {
     } else if (typeof body.content === 'string' && (body.encoded === 'json' || !isJsonContentType(contentType))) {
       out.body = Buffer.from(body.content);
     } else {
-      out.body = Buffer.from(JSON.stringify(body.content));
+      out.body = Buffer.from(stringifyJsonKeepingNumbers(body.content));
     }
     if (!headers['content-type'] && contentType) headers['content-type'] = contentType;
     else if (!headers['content-type'] && typeof body.content !== 'string') headers['content-type'] = 'application/json';

@@ -15,7 +15,6 @@ export type {
   TargetOptions,
   StateConfig,
   BrokerOptions,
-  ConsumerVersionSelector,
   VerifyFilters,
   PathRewrite,
   RequestHook,
@@ -24,16 +23,11 @@ export type {
 } from './options.js';
 export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
 export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
-export { diffResponses, judgeParity, formatOf, DEFAULT_IGNORED_HEADERS } from './parity.js';
+export { diffResponses, DEFAULT_IGNORED_HEADERS } from './parity.js';
+export { judgeParity, formatOf, rankDifferences } from './judge.js';
 export { TargetClient, TargetError } from './http.js';
 export { ProviderStateError } from './states.js';
 export type { StateHandler, StateContext } from './states.js';
-export {
-  BrokerError,
-  fetchPactsForVerification,
-  validateConsumerVersionSelectors,
-  CONSUMER_VERSION_SELECTOR_KEYS,
-} from './broker.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';

@@ -1,21 +1,6 @@
-import type { TargetName } from '@cutover/core';
+import type { TargetName, VerificationFilters } from '@cutover/core';
+import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { NoiseConfig } from './noise.js';
-
-/** A Pact consumer version selector, as the Pact Broker defines them. */
-export interface ConsumerVersionSelector {
-  mainBranch?: boolean;
-  branch?: string;
-  matchingBranch?: boolean;
-  fallbackBranch?: string;
-  deployed?: boolean;
-  released?: boolean;
-  deployedOrReleased?: boolean;
-  environment?: string;
-  consumer?: string;
-  tag?: string;
-  fallbackTag?: string;
-  latest?: boolean;
-}
 
 export interface BrokerOptions {
   url: string;
@@ -26,9 +11,19 @@ export interface BrokerOptions {
   username?: string;
   password?: string;
   token?: string;
-  /** Sent as `providerVersionBranch`, so the broker can compute pending pacts. */
+  /** Sent as `providerVersionBranch`, so the broker can compute pending and WIP pacts. */
   providerVersionBranch?: string;
+  /** Default: true when `providerVersionBranch` is given. */
   includePendingStatus?: boolean;
+  /** Also verify work-in-progress pacts published since this date (needs `providerVersionBranch`). */
+  includeWipPactsSince?: string;
+  /** Per-request deadline for the broker (default 30,000 ms). */
+  timeoutMs?: number;
+  /**
+   * Called with what the broker says about each selected pact before verification (why it was
+   * selected, whether it is pending or WIP), as stock verifiers print it.
+   */
+  onNotice?: (notice: { pact: string; text: string }) => void;
 }
 
 /** A request as the verifier is about to send it; a request hook may return a changed copy. */
@@ -73,16 +68,8 @@ export interface TargetOptions {
   rewritePaths?: PathRewrite[];
 }
 
-export interface VerifyFilters {
-  /** Consumer names to keep (exact). */
-  consumers?: string[];
-  /** Keep interactions whose description contains one of these strings. */
-  descriptions?: string[];
-  /** Keep interactions that have a provider state with one of these names. */
-  states?: string[];
-  /** Route patterns such as `GET /shipments/*` or `/shipments/**` (method optional). */
-  routes?: string[];
-}
+/** Which interactions to verify; recorded in the report as `filters`. */
+export type VerifyFilters = VerificationFilters;
 
 export interface VerifyOptions {
   /** Pact files, folders and globs (relative to `cwd`). */
@@ -100,6 +87,13 @@ export interface VerifyOptions {
   noise?: string | NoiseConfig;
   /** How many times the monolith is replayed to detect noise (default 2; 1 disables sampling). */
   noiseSamples?: number;
+  /**
+   * Re-send unsafe requests (POST, PUT, PATCH, DELETE…) to the monolith for noise samples even when
+   * no provider state isolates them. Off by default: a second POST is a second write. Without it,
+   * such an interaction is not sampled and its differences are judged strictly
+   * (`parity.notSampled` says why).
+   */
+  sampleUnsafeMethods?: boolean;
   /** OpenAPI document path or URL. */
   openapi?: string;
   /** Parallel requests per target for stateless interactions (default 8). */

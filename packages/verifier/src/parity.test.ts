@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpBody } from '@cutover/core';
-import { diffResponses, formatOf, formatPath, judgeParity } from './parity.js';
+import { formatOf, judgeParity } from './judge.js';
+import { diffResponses, formatPath } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { NoiseRules, validateNoiseConfig } from './noise.js';
 
@@ -65,6 +66,34 @@ describe('structural diff', () => {
     expect(diffResponses(json({ ok: true }), text, none).map((d) => d.kind)).toEqual(['header', 'body-type']);
   });
 
+  it('ranks the status first, then the body, then headers consumers act on, then the other headers', () => {
+    const m = json({ id: 7, name: 'a' }, 200, {
+      'access-control-allow-origin': ['*'],
+      pragma: ['no-cache'],
+      vary: ['Origin'],
+      location: ['/a'],
+      'x-b': ['1'],
+    });
+    const c: ComparableResponse = {
+      status: 201,
+      headers: { 'content-type': ['text/plain'], 'x-a': ['2'], 'set-cookie': ['s=1'] },
+      body: { kind: 'present', content: { id: '7', name: 'a' }, contentType: 'application/json' },
+    };
+    const result = parity(m, c);
+    expect(result.differences.map((d) => d.path)).toEqual([
+      '$',
+      '$.id',
+      'content-type',
+      'location',
+      'set-cookie',
+      'access-control-allow-origin',
+      'pragma',
+      'vary',
+      'x-a',
+      'x-b',
+    ]);
+  });
+
   it('writes paths in matching-rule syntax', () => {
     expect(formatPath(['items', 0, 'a.b', 'c'])).toBe("$.items[0]['a.b'].c");
   });
@@ -121,6 +150,28 @@ describe('noise', () => {
 
   it('does not relax a path the samples did not vary', () => {
     expect(parity(json({ id: 1, n: 'a' }), json({ id: 1, n: 'b' }), [json({ id: 1, n: 'a' })]).status).toBe('differs');
+  });
+
+  it('counts a header the candidate leaves out when the monolith varies only its value, and says so', () => {
+    const at = (n: number) => json({}, 201, { location: [`http://m.example/shipments/${n}`] });
+    const dropped = json({}, 201);
+    const result = parity(at(1), dropped, [at(2)]);
+    expect(result.status).toBe('differs');
+    expect(result.differences).toEqual([
+      expect.objectContaining({
+        kind: 'header',
+        path: 'location',
+        candidate: undefined,
+        message:
+          "Header location is missing on the candidate (monolith: http://m.example/shipments/1): the monolith's own samples vary in this header's value but always send it",
+      }),
+    ]);
+    expect(result.differences[0]!.message).not.toMatch(/candidate's is not/);
+  });
+
+  it('treats a header the monolith itself sometimes leaves out as sampled noise when the candidate leaves it out', () => {
+    const sent = json({}, 200, { 'x-cache': ['HIT'] });
+    expect(parity(sent, json({}), [json({})]).status).toBe('noise-only');
   });
 
   it('detects obvious formats', () => {

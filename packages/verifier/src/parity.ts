@@ -1,4 +1,5 @@
-import type { Difference, HttpBody, ParityResult } from '@cutover/core';
+import { decimalKey, describeMediaTypeDifference, keyCount, numberLiteral, scanJsonKeys } from '@cutover/core';
+import type { Difference, HttpBody } from '@cutover/core';
 import { isJsonContentType } from './http.js';
 import { findRule } from './noise.js';
 import type { NoiseRule, RouteNoise } from './noise.js';
@@ -9,11 +10,32 @@ export interface ComparableResponse {
   /** Lower-case header names. */
   headers: Record<string, string[]>;
   body: HttpBody;
+  /** The body's text as received: numbers and repeated keys are compared as written. */
+  text?: string;
 }
 
 type Segments = (string | number)[];
 interface Diff extends Difference {
   segments: Segments;
+  /** Both sides of a number difference as doubles, for tolerance rules. */
+  numbers?: [number, number];
+}
+
+/** A number's literal (when JSON.parse changed it) at `key` of a parsed container. */
+function literalAt(container: object, key: string | number): string | undefined {
+  return typeof (container as Record<string | number, unknown>)[key] === 'number'
+    ? numberLiteral(container, key)
+    : undefined;
+}
+
+/** A number as written: its literal when JSON.parse changed it, else how JavaScript writes the double. */
+function numberText(value: number, literal: string | undefined): string {
+  return literal ?? String(value);
+}
+
+/** Whether a number is written with a fraction or exponent (`10.0`, `1e2`) rather than as an integer. */
+function decimalForm(value: number, literal: string | undefined): boolean {
+  return literal === undefined ? !Number.isInteger(value) : /[.eE]/.test(literal);
 }
 
 /** Hop-by-hop headers, and headers that differ between any two responses of the same service. */
@@ -128,7 +150,24 @@ function pairUnordered(m: unknown[], c: unknown[], rule: NoiseRule, segments: Se
   return result;
 }
 
-function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext): void {
+function diffNumbers(m: number, c: number, segments: Segments, ctx: DiffContext, mLit?: string, cLit?: string): void {
+  const mText = numberText(m, mLit);
+  const cText = numberText(c, cLit);
+  const sameValue = decimalKey(mText) === decimalKey(cText);
+  const sameForm = decimalForm(m, mLit) === decimalForm(c, cLit);
+  if (sameValue && sameForm) return;
+  const at = formatPath(segments);
+  const message = sameValue
+    ? `${at} is ${mText} on the monolith but ${cText} on the candidate: the same value, written as ${decimalForm(m, mLit) ? 'a decimal' : 'an integer'} on the monolith and as ${decimalForm(c, cLit) ? 'a decimal' : 'an integer'} on the candidate`
+    : `${at} is ${mText} on the monolith but ${cText} on the candidate`;
+  // Both sides as text when one of them cannot be a double: the report then reads the same on each side.
+  const asText = mLit !== undefined || cLit !== undefined;
+  const d = diff('value', segments, asText ? mText : m, asText ? cText : c, message);
+  d.numbers = [m, c];
+  ctx.out.push(d);
+}
+
+function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext, mLit?: string, cLit?: string): void {
   const mt = typeOf(m);
   const ct = typeOf(c);
   const at = formatPath(segments);
@@ -138,9 +177,29 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
     );
     return;
   }
+  if (mt === 'number') {
+    diffNumbers(m as number, c as number, segments, ctx, mLit, cLit);
+    return;
+  }
   if (mt === 'object') {
     const mo = m as Record<string, unknown>;
     const co = c as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(mo), ...Object.keys(co)])) {
+      const mCount = keyCount(mo, key);
+      const cCount = keyCount(co, key);
+      if (mCount === cCount) continue;
+      const child = [...segments, key];
+      const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+      ctx.out.push(
+        diff(
+          'duplicate-key',
+          child,
+          mCount,
+          cCount,
+          `${formatPath(child)} is written ${times(cCount)} in one object on the candidate but ${times(mCount)} on the monolith: JSON parsers disagree on which copy counts`,
+        ),
+      );
+    }
     for (const key of Object.keys(mo)) {
       const child = [...segments, key];
       if (!Object.hasOwn(co, key)) {
@@ -153,7 +212,7 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
             `${formatPath(child)} is missing on the candidate (monolith: ${show(mo[key])})`,
           ),
         );
-      } else diffValues(mo[key], co[key], child, ctx);
+      } else diffValues(mo[key], co[key], child, ctx, literalAt(mo, key), literalAt(co, key));
     }
     for (const key of Object.keys(co)) {
       if (!Object.hasOwn(mo, key)) {
@@ -195,7 +254,9 @@ function diffValues(m: unknown, c: unknown, segments: Segments, ctx: DiffContext
       }
     }
     const common = Math.min(ma.length, ca.length);
-    for (let i = 0; i < common; i++) diffValues(ma[i], ca[i], [...segments, i], ctx);
+    for (let i = 0; i < common; i++) {
+      diffValues(ma[i], ca[i], [...segments, i], ctx, literalAt(ma, i), ca === c ? literalAt(ca, i) : undefined);
+    }
     return;
   }
   if (m !== c) {
@@ -231,12 +292,15 @@ export function diffResponses(monolith: ComparableResponse, candidate: Comparabl
     const m = monolith.headers[name]?.join(', ');
     const c = candidate.headers[name]?.join(', ');
     if (m === c) continue;
-    const message =
-      m === undefined
-        ? `Header ${name} is extra on the candidate (${c})`
-        : c === undefined
-          ? `Header ${name} is missing on the candidate (monolith: ${m})`
-          : `Header ${name} is ${JSON.stringify(m)} on the monolith but ${JSON.stringify(c)} on the candidate`;
+    let message: string;
+    if (m === undefined) message = `Header ${name} is extra on the candidate (${c})`;
+    else if (c === undefined) message = `Header ${name} is missing on the candidate (monolith: ${m})`;
+    else if (name === 'content-type') {
+      // `application/json` and `application/json; charset=UTF-8` are one media type to a consumer.
+      const what = describeMediaTypeDifference(m, c);
+      if (what === undefined) continue;
+      message = `Header content-type differs: ${what} (${JSON.stringify(m)} on the monolith, ${JSON.stringify(c)} on the candidate)`;
+    } else message = `Header ${name} is ${JSON.stringify(m)} on the monolith but ${JSON.stringify(c)} on the candidate`;
     out.push({ kind: 'header', path: name, segments: [], monolith: m, candidate: c, message });
   }
   const mb = monolith.body;
@@ -274,96 +338,19 @@ export function diffResponses(monolith: ComparableResponse, candidate: Comparabl
     if (mb.content !== cb.content) out.push(diff('value', [], mb.content, cb.content, 'The response bodies differ'));
     return out;
   }
-  diffValues(mb.content, cb.content, [], { rules: noise.rules, out });
+  // Byte-identical bodies are identical; otherwise each text is read once more for repeated keys.
+  if (monolith.text !== undefined && monolith.text === candidate.text) return out;
+  if (monolith.text !== undefined) scanJsonKeys(monolith.text, mb.content);
+  if (candidate.text !== undefined) scanJsonKeys(candidate.text, cb.content);
+  const ctx = { rules: noise.rules, out };
+  if (typeof mb.content === 'number' && typeof cb.content === 'number') {
+    // A bare number body: its text is the literal.
+    const literal = (r: ComparableResponse) => (r.text === undefined ? undefined : r.text.trim());
+    diffNumbers(mb.content, cb.content, [], ctx, literal(monolith), literal(candidate));
+    return out;
+  }
+  diffValues(mb.content, cb.content, [], ctx);
   return out;
-}
-
-const FORMATS: [string, RegExp][] = [
-  ['uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i],
-  ['date-time', /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i],
-  ['date', /^\d{4}-\d{2}-\d{2}$/],
-  ['uri', /^[a-z][a-z0-9+.-]*:\/\/\S+$/i],
-  ['email', /^[^@\s]+@[^@\s]+\.[^@\s]+$/],
-  ['integer-string', /^-?\d+$/],
-];
-
-/** The obvious format a value has (uuid, date-time, date, uri, email, integer...), if any. */
-export function formatOf(value: unknown): string | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : undefined;
-  if (typeof value !== 'string') return undefined;
-  return FORMATS.find(([, pattern]) => pattern.test(value))?.[0];
-}
-
-/**
- * Decides, difference by difference, what counts and what is noise.
- *
- * `samples` are the differences between the monolith's own samples (sample 0 against each later
- * one). A candidate difference at a path where the samples also differed, of the same kind, is
- * sampled noise — except that a varying value must keep its type (guaranteed by kind `value`)
- * and the format the monolith's samples share (a UUID stays a UUID).
- */
-export function judgeParity(differences: Diff[], samples: Diff[][], noise: RouteNoise): ParityResult {
-  const counted: Difference[] = [];
-  const noisy: Difference[] = [];
-  const sampled = new Map<string, Diff[]>();
-  for (const sample of samples) {
-    for (const d of sample) {
-      const key = `${d.kind === 'header' ? 'h' : 'b'}:${d.path}`;
-      const list = sampled.get(key);
-      if (list) list.push(d);
-      else sampled.set(key, [d]);
-    }
-  }
-  for (const d of differences) {
-    const { segments, ...difference } = d;
-    if (difference.noise) {
-      noisy.push(difference);
-      continue;
-    }
-    if (d.kind !== 'status' && d.kind !== 'header' && d.kind !== 'body-type') {
-      const rule = findRule(noise.rules, segments, ['ignore', 'type', 'tolerance'], true);
-      const declared =
-        rule !== undefined &&
-        (rule.mode === 'ignore' ||
-          (rule.mode === 'type' && ['value', 'array-length', 'array-order'].includes(d.kind)) ||
-          (rule.mode === 'tolerance' &&
-            d.kind === 'value' &&
-            typeof d.monolith === 'number' &&
-            typeof d.candidate === 'number' &&
-            Math.abs(d.monolith - d.candidate) <= (rule.tolerance ?? 0)));
-      if (declared) {
-        noisy.push({
-          ...difference,
-          noise: 'declared',
-          message: `${difference.message} (declared noise: ${rule.mode} ${rule.path})`,
-        });
-        continue;
-      }
-    }
-    const seen = sampled.get(`${d.kind === 'header' ? 'h' : 'b'}:${d.path}`)?.filter((s) => s.kind === d.kind);
-    if (seen && seen.length > 0 && d.kind !== 'status') {
-      if (d.kind === 'value' || d.kind === 'header') {
-        const monolithFormats = new Set([formatOf(d.monolith), ...seen.map((s) => formatOf(s.candidate))]);
-        const format = monolithFormats.size === 1 ? [...monolithFormats][0] : undefined;
-        if (format !== undefined && formatOf(d.candidate) !== format) {
-          counted.push({
-            ...difference,
-            message: `${difference.message}: the value varies between the monolith's own samples, but the monolith's are ${format} and the candidate's is not`,
-          });
-          continue;
-        }
-      }
-      noisy.push({
-        ...difference,
-        noise: 'sampled',
-        message: `${difference.message} (varies between the monolith's own samples)`,
-      });
-      continue;
-    }
-    counted.push(difference);
-  }
-  const status = counted.length > 0 ? 'differs' : noisy.length > 0 ? 'noise-only' : 'identical';
-  return { status, differences: counted, noise: noisy };
 }
 
 export type { Diff as RawDifference };

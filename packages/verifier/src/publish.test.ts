@@ -177,6 +177,33 @@ describe('broker', () => {
     ).rejects.toMatchObject({ code: 'CUTOVER_BROKER_FAILED', message: expect.stringContaining(files[0]!) });
   });
 
+  it("refuses a pact whose publish link leaves the broker's origin, before writing anything", async () => {
+    const broker = await startBroker();
+    const elsewhere = await startServer({ 'POST /collect': () => ({ status: 201, body: {} }) });
+    open.push(elsewhere);
+    const { files } = await writePacts([
+      {
+        ...pact,
+        _links: { 'pb:publish-verification-results': { href: `${elsewhere.url}/collect` } },
+      },
+    ]);
+    const target = await startServer({ 'GET /shipments/*': () => ({ body: { id: 1 } }) });
+    open.push(target);
+    const report = await runVerify({ pacts: files, monolith: { url: target.url } });
+    await expect(
+      publishVerificationResults(report, {
+        brokerUrl: broker.url,
+        token: 'secret-token',
+        providerVersion: '1.2.3',
+        branch: 'main',
+      }),
+    ).rejects.toMatchObject({
+      code: 'CUTOVER_BROKER_FAILED',
+      message: expect.stringContaining(`${elsewhere.url}/collect: refused: not on the broker's origin ${broker.url}`),
+    });
+    expect(broker.seen).toEqual([]);
+  });
+
   it('refuses unknown or mistyped consumer version selector keys before contacting the broker', async () => {
     const broker = await startBroker();
     const run = (selector: Record<string, unknown>) =>

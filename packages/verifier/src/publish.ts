@@ -1,13 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { RESULTS_FORMAT, UsageError } from '@cutover/core';
 import type { InteractionResult, VerificationReport } from '@cutover/core';
-import { BrokerError, brokerJson, halLink, resolveHref } from './broker.js';
-import type { BrokerAuth } from './broker.js';
+import {
+  BrokerClient,
+  brokerAuth,
+  createBranchVersion,
+  fetchPact,
+  publishVerificationResult,
+  verificationResultsUrl,
+  type BrokerCredentials,
+} from '@cutover/broker/client';
 import { interactionStatus } from './run.js';
 
-export interface PublishOptions extends BrokerAuth {
+export interface PublishOptions extends BrokerCredentials {
   /** Broker base URL (for the provider version/branch). */
   brokerUrl: string;
+  /** Per-request deadline for the broker (default 30,000 ms). */
+  timeoutMs?: number;
   providerVersion: string;
   branch: string;
   buildUrl?: string;
@@ -105,21 +114,26 @@ export function verificationBody(
   return body;
 }
 
-async function pactContent(source: string, auth: BrokerAuth): Promise<unknown> {
-  if (/^https?:\/\//.test(source)) return brokerJson('GET', source, auth);
+/** The pact as the broker serves it (its links), re-read from the broker URL or the file it was verified from. */
+async function pactContent(client: BrokerClient, source: string): Promise<unknown> {
+  if (/^https?:\/\//.test(source)) return fetchPact(client, source);
   try {
     return JSON.parse(await readFile(source, 'utf8')) as unknown;
   } catch (cause) {
-    throw new BrokerError(`Pact ${source} could not be re-read to find its publish link: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw client.unexpected(
+      'POST',
+      client.baseUrl,
+      `pact ${source} could not be re-read to find its publish link: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 
 /**
  * Publishes verification results the way stock Pact clients do: the provider version is created on
  * its branch (`PUT /pacticipants/{provider}/branches/{branch}/versions/{version}`), then each pact's
- * results are posted to its `pb:publish-verification-results` link.
+ * results are posted to its `pb:publish-verification-results` link. Every pact's link is found
+ * before anything is written, so a pact that cannot take results leaves the broker untouched.
  *
  * @example
  * await publishVerificationResults(report, { brokerUrl, providerVersion: gitSha, branch: 'main' });
@@ -131,36 +145,29 @@ export async function publishVerificationResults(
   if (!options.providerVersion || !options.branch) {
     throw new UsageError('Publishing needs a provider version and a branch');
   }
+  const client = new BrokerClient({ url: options.brokerUrl, auth: brokerAuth(options), timeoutMs: options.timeoutMs });
   const byPact = new Map<number, InteractionResult[]>();
   report.results.forEach((result) => {
     if (result.pact === undefined) return;
     byPact.set(result.pact, [...(byPact.get(result.pact) ?? []), result]);
   });
-  const targets: { index: number; url: string }[] = [];
+  const targets: { index: number; content: unknown; source: string }[] = [];
   for (const index of byPact.keys()) {
     const reference = report.pacts[index]!;
-    const content = await pactContent(reference.source, options);
-    const href = halLink(content, 'pb:publish-verification-results');
-    if (href === undefined) {
-      throw new BrokerError(
-        `Pact ${reference.source} (${reference.consumer} → ${reference.provider}) has no pb:publish-verification-results link: only pacts fetched from a broker can have results published`,
-        { details: { source: reference.source } },
-      );
-    }
-    targets.push({ index, url: resolveHref(href, options.brokerUrl) });
+    const content = await pactContent(client, reference.source);
+    const source = `Pact ${reference.source} (${reference.consumer} → ${reference.provider})`;
+    verificationResultsUrl(client, content, source);
+    targets.push({ index, content, source });
   }
-  const base = options.brokerUrl.replace(/\/+$/, '');
-  const provider = encodeURIComponent(report.provider.name);
-  await brokerJson(
-    'PUT',
-    `${base}/pacticipants/${provider}/branches/${encodeURIComponent(options.branch)}/versions/${encodeURIComponent(options.providerVersion)}`,
-    options,
-    {},
-  );
+  await createBranchVersion(client, {
+    pacticipant: report.provider.name,
+    branch: options.branch,
+    version: options.providerVersion,
+  });
   const published: PublishedVerification[] = [];
-  for (const { index, url } of targets) {
+  for (const { index, content, source } of targets) {
     const body = verificationBody(report, byPact.get(index)!, options.providerVersion, options.buildUrl);
-    await brokerJson('POST', url, options, body);
+    const url = await publishVerificationResult(client, content, body, source);
     published.push({ pact: report.pacts[index]!.source, url, success: body.success as boolean });
   }
   return published;

@@ -198,9 +198,14 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
         body: { id: next++, weight: (req.json as { weight: number }).weight },
       }),
     };
-    const same = await verify(monolith, { 'POST /shipments': () => ({ status: 201, body: { id: 9000, weight: 3 } }) }, [
-      create,
-    ]);
+    // A POST without a provider state is re-sent for samples only when asked (a second write).
+    const resend = { sampleUnsafeMethods: true };
+    const same = await verify(
+      monolith,
+      { 'POST /shipments': () => ({ status: 201, body: { id: 9000, weight: 3 } }) },
+      [create],
+      resend,
+    );
     expect(same.results[0]!.targets.candidate!.outcome).toBe('pass');
     expect(same.results[0]!.parity).toMatchObject({ status: 'noise-only', differences: [] });
 
@@ -208,6 +213,7 @@ describe('runVerify against fixture monolith/candidate pairs', () => {
       monolith,
       { 'POST /shipments': () => ({ status: 201, body: { id: '9000', weight: 3 } }) },
       [create],
+      resend,
     );
     expect(stringly.results[0]!.parity.differences).toEqual([expect.objectContaining({ kind: 'type', path: '$.id' })]);
   });

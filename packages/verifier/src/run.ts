@@ -4,13 +4,18 @@ import {
   CutoverError,
   describeError,
   ErrorCodes,
+  interactionStatus,
   matchHttpResponse,
   observedResponse,
   parseRoutePattern,
   RESULTS_FORMAT,
+  redactCredentials,
   routeMatches,
+  summarizeResults,
   UsageError,
 } from '@cutover/core';
+
+export { interactionStatus, monolithOnly } from '@cutover/core';
 import type {
   HttpInteraction,
   HttpRequest,
@@ -29,8 +34,16 @@ import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 import type { RouteNoise } from './noise.js';
-import type { OutgoingRequest, PathRewrite, RequestHook, TargetOptions, VerifyOptions } from './options.js';
-import { diffResponses, judgeParity } from './parity.js';
+import type {
+  OutgoingRequest,
+  PathRewrite,
+  RequestHook,
+  TargetOptions,
+  VerifyFilters,
+  VerifyOptions,
+} from './options.js';
+import { judgeParity } from './judge.js';
+import { diffResponses } from './parity.js';
 import type { ComparableResponse } from './parity.js';
 import { loadSchemaChecker, splitBaseline } from './schema.js';
 import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
@@ -62,6 +75,12 @@ function describeFilters(filters: VerifyOptions['filters']): string[] {
     filters?.states?.length ? `provider state ${list(filters.states)}` : '',
     filters?.routes?.length ? `route ${list(filters.routes)}` : '',
   ].filter(Boolean);
+}
+
+/** The filters that select anything, for the report: evidence must say it covers part of the pacts. */
+function recordedFilters(filters: VerifyOptions['filters']): VerifyFilters | undefined {
+  const kept = Object.entries(filters ?? {}).filter(([, values]) => Array.isArray(values) && values.length > 0);
+  return kept.length > 0 ? (Object.fromEntries(kept) as VerifyFilters) : undefined;
 }
 
 /** Extra knobs for programmatic use and tests. */
@@ -309,10 +328,15 @@ function observe(captured: CapturedResponse, url: string): HttpResponse {
   return response;
 }
 
-function comparable(response: HttpResponse): ComparableResponse {
+function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
-  return { status: response.status, headers, body: response.body };
+  const out: ComparableResponse = { status: response.status, headers, body: response.body };
+  // A parsed JSON body keeps its text: parity compares numbers and repeated keys as written.
+  const body = response.body;
+  if (captured && body.kind === 'present' && typeof body.content !== 'string')
+    out.text = captured.body.toString('utf8');
+  return out;
 }
 
 function schemaBody(body: HttpResponse['body']): unknown {
@@ -353,6 +377,7 @@ async function evaluate(
   noise: RouteNoise,
   schema: SchemaChecker | undefined,
   sampleMonolith?: () => Promise<CapturedResponse[]>,
+  notSampled?: string,
 ): Promise<InteractionResult> {
   const { interaction, loaded } = item;
   const observed: Partial<Record<TargetName, HttpResponse[]>> = {};
@@ -382,6 +407,7 @@ async function evaluate(
 
   const result: InteractionResult = {
     pact: item.pactIndex,
+    index: interaction.index,
     consumer: loaded.pact.consumer.name,
     provider: loaded.pact.provider.name,
     description: interaction.description,
@@ -398,20 +424,23 @@ async function evaluate(
   const monolith = observed.monolith;
   const candidate = observed.candidate;
   if (monolith && candidate) {
-    const base = comparable(monolith[0]!);
-    const differences = diffResponses(base, comparable(candidate[0]!), noise);
+    const base = comparable(monolith[0]!, runs.monolith!.responses[0]);
+    const differences = diffResponses(base, comparable(candidate[0]!, runs.candidate!.responses[0]), noise);
     let samples: ReturnType<typeof diffResponses>[] = [];
     // Noise samples only ever explain differences, so the monolith is sampled again only when
     // there is a difference to explain. A sample that fails explains nothing: differences count.
     if (sampleMonolith && differences.some((d) => !d.noise)) {
       const url = targets.find((t) => t.name === 'monolith')!.options.url;
       try {
-        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url)), noise));
+        samples = (await sampleMonolith()).map((r) => diffResponses(base, comparable(observe(r, url), r), noise));
       } catch {
         samples = [];
       }
     }
     result.parity = judgeParity(differences, samples, noise);
+    if (!sampleMonolith && notSampled !== undefined && result.parity.differences.length > 0) {
+      result.parity.notSampled = notSampled;
+    }
   }
 
   if (schema) {
@@ -480,6 +509,7 @@ function skippedResult(
   }
   const result: InteractionResult = {
     pact: item.pactIndex,
+    index: item.interaction.index,
     consumer: item.loaded.pact.consumer.name,
     provider: item.loaded.pact.provider.name,
     description: item.interaction.description,
@@ -493,25 +523,6 @@ function skippedResult(
   return result;
 }
 
-/** How one interaction came out overall. */
-export function interactionStatus(result: InteractionResult): 'passed' | 'failed' | 'errored' | 'skipped' {
-  const outcomes = Object.values(result.targets);
-  if (outcomes.length > 0 && outcomes.every((o) => o.outcome === 'skipped')) return 'skipped';
-  if (outcomes.some((o) => o.outcome === 'error')) return 'errored';
-  if (outcomes.some((o) => o.outcome === 'fail')) return 'failed';
-  if (result.parity.status === 'differs') return 'failed';
-  if ((result.schema?.regressions.length ?? 0) > 0) return 'failed';
-  // With the monolith as the only target there is nothing to share a violation with: its
-  // violations are not a baseline but the finding of the run.
-  if (monolithOnly(result) && (result.schema?.monolith.length ?? 0) > 0) return 'failed';
-  return 'passed';
-}
-
-/** True when the monolith was the only target verified for this interaction. */
-export function monolithOnly(result: InteractionResult): boolean {
-  return result.targets.monolith !== undefined && result.targets.candidate === undefined;
-}
-
 /**
  * True when the run must fail: an errored interaction (pending or not: pending forgives the
  * contract, not a dead target or a broken tool), or a failed interaction that is not pending.
@@ -521,25 +532,6 @@ export function verificationFailed(report: VerificationReport): boolean {
     const status = interactionStatus(r);
     return status === 'errored' || (status === 'failed' && !r.pending);
   });
-}
-
-function summarize(results: InteractionResult[]): VerificationReport['summary'] {
-  const summary: VerificationReport['summary'] = {
-    interactions: results.length,
-    passed: 0,
-    failed: 0,
-    errored: 0,
-    skipped: 0,
-    parity: { identical: 0, noiseOnly: 0, differs: 0, notCompared: 0 },
-  };
-  for (const result of results) {
-    summary[interactionStatus(result)]++;
-    const key = (
-      { identical: 'identical', 'noise-only': 'noiseOnly', differs: 'differs', 'not-compared': 'notCompared' } as const
-    )[result.parity.status];
-    summary.parity[key]++;
-  }
-  return summary;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
@@ -642,8 +634,14 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
         }),
       );
       const monolith = targets.find((t) => t.name === 'monolith');
+      const { method, path } = item.interaction.request;
+      // A stateful interaction gets a fresh state cycle per sample; anything else unsafe would be a second write.
+      const resendable = stateful || SAFE_METHODS.has(method.toUpperCase()) || options.sampleUnsafeMethods === true;
+      const notSampled = resendable
+        ? undefined
+        : `${method.toUpperCase()} is not a safe method and no provider state isolates a second request, so the monolith was not replayed for noise samples and every difference counts (sampleUnsafeMethods / --sample-unsafe-methods re-sends it)`;
       const sampleMonolith =
-        monolith && options.candidate && noiseSamples > 1
+        monolith && options.candidate && noiseSamples > 1 && resendable
           ? async () => {
               const schedule = stateful ? lanes.get('monolith')! : pools.get('monolith')!;
               const run = await schedule(() => runOnTarget(monolith, item, noiseSamples - 1));
@@ -651,8 +649,15 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
               return run.responses;
             }
           : undefined;
-      const { method, path } = item.interaction.request;
-      results[item.slot] = await evaluate(item, runs, targets, noise.forRoute(method, path), schema, sampleMonolith);
+      results[item.slot] = await evaluate(
+        item,
+        runs,
+        targets,
+        noise.forRoute(method, path),
+        schema,
+        sampleMonolith,
+        notSampled,
+      );
       options.onProgress?.(++done, results.length);
     };
     let next = 0;
@@ -675,14 +680,16 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
       startedAt,
       finishedAt: new Date().toISOString(),
       provider: { name: options.provider?.name ?? pacts[0]?.pact.provider.name ?? 'unknown' },
-      targets: Object.fromEntries(targets.map((t) => [t.name, { url: t.options.url }])),
+      targets: Object.fromEntries(targets.map((t) => [t.name, { url: redactCredentials(t.options.url) }])),
       pacts: pacts.map((p) => p.reference),
       results,
-      summary: summarize(results),
+      summary: summarizeResults(results),
     };
     if (options.provider?.version !== undefined) report.provider.version = options.provider.version;
     if (options.provider?.branch !== undefined) report.provider.branch = options.provider.branch;
-    if (schema) report.openapi = { source: schema.source };
+    const filters = recordedFilters(options.filters);
+    if (filters) report.filters = filters;
+    if (schema) report.openapi = { source: redactCredentials(schema.source) };
     return report;
   } finally {
     await Promise.all(targets.flatMap((t) => [t.client.close(), t.states?.close()]));

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openPact, PactLoadError, UsageError } from '@cutover/core';
+import { CutoverError, ErrorCodes, openPact, PactLoadError, UsageError } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
-import { fetchPactsForVerification } from './broker.js';
+import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */
@@ -49,8 +49,26 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
 }
 
 /**
+ * One run verifies one provider: a pact for another one would be replayed against the wrong
+ * service and its results reported under this provider's name, where the gate would trust them.
+ */
+function checkProvider(loaded: LoadedPact[], expected: { name: string; from: string } | undefined): void {
+  const wanted = expected ?? (loaded[0] && { name: loaded[0].reference.provider, from: loaded[0].reference.source });
+  for (const { reference } of loaded) {
+    if (!wanted || reference.provider === wanted.name) continue;
+    throw new CutoverError(
+      ErrorCodes.PACT_PROVIDER_MISMATCH,
+      `Pact ${reference.source} is for provider ${JSON.stringify(reference.provider)}, but this run verifies ${JSON.stringify(wanted.name)} (${wanted.from}); verify each provider's pacts in a run of its own`,
+      { details: { source: reference.source, provider: reference.provider, expected: wanted.name } },
+    );
+  }
+}
+
+/**
  * Loads every pact the options name, from files and/or the broker, checking each interaction as
  * `loadPact` does; `visit` sees each interaction with the position its pact will have in the list.
+ * Every pact must name the same provider: `options.provider.name` (`--provider`) or the broker's
+ * provider when given, else the first pact's.
  */
 export async function loadPacts(
   options: VerifyOptions,
@@ -80,25 +98,45 @@ export async function loadPacts(
     loaded.push(entry);
   }
   if (options.broker) {
-    for (const fetched of await fetchPactsForVerification(options.broker)) {
+    const { url, provider, timeoutMs, onNotice, ...query } = options.broker;
+    const client = new BrokerClient({ url, auth: brokerAuth(query), timeoutMs });
+    const selected = await pactsForVerification(client, {
+      provider,
+      ...(query.consumerVersionSelectors ? { consumerVersionSelectors: query.consumerVersionSelectors } : {}),
+      ...(query.providerVersionBranch !== undefined ? { providerVersionBranch: query.providerVersionBranch } : {}),
+      ...(query.includePendingStatus !== undefined ? { includePendingStatus: query.includePendingStatus } : {}),
+      ...(query.includeWipPactsSince !== undefined ? { includeWipPactsSince: query.includeWipPactsSince } : {}),
+    });
+    for (const entry of selected) {
+      // Notices for later (after verification, after publishing) describe what the broker will do with results.
+      for (const notice of entry.notices)
+        if (notice.when === undefined || notice.when === 'before_verification')
+          onNotice?.({ pact: entry.url, text: notice.text });
+      const content = await fetchPact(client, entry.url);
       const pactIndex = loaded.length;
-      const pact = openPact(fetched.content, {
-        source: fetched.url,
+      const pact = openPact(content, {
+        source: entry.url,
         onInteraction: (i, header) => visit(pactIndex, i, header),
       });
       const reference: PactReference = {
         consumer: pact.consumer.name,
         provider: pact.provider.name,
-        source: fetched.url,
-        sha256: sha256(JSON.stringify(fetched.content)),
+        source: entry.url,
+        sha256: sha256(JSON.stringify(content)),
       };
-      const links = fetched.content._links as Record<string, { name?: unknown; href?: unknown }> | undefined;
-      const consumerVersion = links?.['pb:consumer-version']?.name;
-      if (typeof consumerVersion === 'string') reference.consumerVersion = consumerVersion;
-      const createdAt = fetched.content.createdAt;
+      const consumerVersion = halLink(content, 'pb:consumer-version')?.name;
+      if (consumerVersion !== undefined) reference.consumerVersion = consumerVersion;
+      const createdAt = content.createdAt;
       if (typeof createdAt === 'string') reference.createdAt = createdAt;
-      loaded.push({ pact, reference, pending: fetched.pending });
+      loaded.push({ pact, reference, pending: entry.pending });
     }
   }
+  const name = options.provider?.name ?? options.broker?.provider;
+  checkProvider(
+    loaded,
+    name === undefined
+      ? undefined
+      : { name, from: options.provider?.name !== undefined ? '--provider' : 'the broker provider' },
+  );
   return loaded;
 }

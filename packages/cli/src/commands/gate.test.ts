@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULTS_FORMAT, type InteractionResult, type VerificationReport } from '@cutover/core';
+import { RESULTS_FORMAT, summarizeResults, type InteractionResult, type VerificationReport } from '@cutover/core';
 import { runCli } from '../main.js';
 
 let dir: string;
@@ -40,14 +40,7 @@ function verification(results: InteractionResult[]): VerificationReport {
     targets: {},
     pacts: [],
     results,
-    summary: {
-      interactions: results.length,
-      passed: results.length,
-      failed: 0,
-      errored: 0,
-      skipped: 0,
-      parity: { identical: results.length, noiseOnly: 0, differs: 0, notCompared: 0 },
-    },
+    summary: summarizeResults(results),
   };
 }
 
@@ -355,9 +348,11 @@ describe('cutover gate', () => {
     let server: Server;
     let base: string;
     const posts: string[] = [];
+    const authorizations: (string | undefined)[] = [];
     beforeAll(async () => {
       // A stock Pact Broker without the cutover decision endpoint, and without pacts for this provider.
       server = createServer((req, res) => {
+        authorizations.push(req.headers.authorization);
         if (req.method === 'POST') posts.push(req.url ?? '');
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":"not found"}');
@@ -389,6 +384,45 @@ describe('cutover gate', () => {
       };
       expect(decision.outcome).toBe('blocked');
       expect(decision.warnings.join()).toMatch(/not recorded/);
+    });
+
+    it('takes a user from the command line with its password from PACT_BROKER_PASSWORD over PACT_BROKER_TOKEN', async () => {
+      authorizations.length = 0;
+      const { code } = await cli(
+        ['--policy', 'cutover.yaml', '--candidate-version', '2.0.0', '--broker-url', base, '--broker-username', 'ci'],
+        { PACT_BROKER_TOKEN: 'env-token', PACT_BROKER_PASSWORD: 'env-password' },
+      );
+      expect(code).toBe(2);
+      expect(new Set(authorizations)).toEqual(new Set([`Basic ${Buffer.from('ci:env-password').toString('base64')}`]));
+    });
+
+    it('exits 2 on a token and a user together on the command line, before contacting the broker', async () => {
+      authorizations.length = 0;
+      const { code, stderr } = await cli([
+        '--policy',
+        'cutover.yaml',
+        '--candidate-version',
+        '2.0.0',
+        '--broker-url',
+        base,
+        '--broker-token',
+        't0ken',
+        '--broker-username',
+        'ci',
+      ]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('give a bearer token or a username and password, not both');
+      expect(authorizations).toEqual([]);
+    });
+
+    it('uses credentials in the broker URL as basic auth and never prints them', async () => {
+      authorizations.length = 0;
+      const { stdout, stderr } = await cli(
+        ['--policy', 'cutover.yaml', '--candidate-version', '2.0.0', '--json', 'broker.json'],
+        { PACT_BROKER_BASE_URL: base.replace('http://', 'http://ci:hunter22@') },
+      );
+      expect(authorizations[0]).toBe(`Basic ${Buffer.from('ci:hunter22').toString('base64')}`);
+      expect(stdout + stderr + (await readFile(join(dir, 'broker.json'), 'utf8'))).not.toContain('hunter22');
     });
   });
 });

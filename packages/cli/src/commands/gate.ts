@@ -10,16 +10,16 @@ import {
   loadDocumentedOperations,
   loadPolicy,
   readPactFingerprints,
-  recordDecision,
   renderConsole,
   renderJson,
   renderJunit,
   renderMarkdown,
   renderRouting,
   selectRoutes,
-  type BrokerAuth,
+  versionProblem,
   type Gateway,
 } from '@cutover/gate';
+import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
 import { loadOpenApi } from '@cutover/openapi';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -120,7 +120,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           type: 'string',
           array: true,
           describe:
-            'Current pact files or folders: evidence must have verified exactly this content, and every consumer whose pact touches a route must have results',
+            'Current pact files or folders: evidence must have verified exactly this content, with a result for every request under a route',
         })
         .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
         .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })
@@ -156,17 +156,17 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
     async (argv) => {
       const args = argv as unknown as GateArgs;
       const at = (file: string) => resolve(io.cwd, file);
-      const brokerUrl = args['broker-url'] ?? io.env.PACT_BROKER_BASE_URL;
-      const token = args['broker-token'] ?? io.env.PACT_BROKER_TOKEN;
-      const username = args['broker-username'] ?? io.env.PACT_BROKER_USERNAME;
-      const password = args['broker-password'] ?? io.env.PACT_BROKER_PASSWORD;
-      const auth: BrokerAuth | undefined = token
-        ? { token }
-        : username !== undefined
-          ? { username, ...(password !== undefined ? { password } : {}) }
-          : undefined;
       const routingDir = args['routing-out'] ? at(args['routing-out']) : undefined;
       try {
+        const { url: brokerUrl, auth } = resolveBrokerConnection(
+          {
+            url: args['broker-url'],
+            token: args['broker-token'],
+            username: args['broker-username'],
+            password: args['broker-password'],
+          },
+          io.env,
+        );
         const force = args['force-weight'];
         if (force !== undefined && (!Number.isInteger(force) || force < 0 || force > 100))
           throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
@@ -178,6 +178,8 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
         const candidateVersion = args['candidate-version'];
+        const versionIssue = candidateVersion === undefined ? undefined : versionProblem(candidateVersion);
+        if (versionIssue) throw new UsageError(`--candidate-version ${versionIssue}`);
         let evidence;
         if (args.results && args.results.length > 0) {
           evidence = await collectEvidence({ resultsFiles: args.results.map(at) });
@@ -207,7 +209,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         });
 
         if (brokerUrl && args.record) {
-          const recorded = await recordDecision(brokerUrl, decision, auth ? { auth } : {});
+          const recorded = await recordDecision(new BrokerClient({ url: brokerUrl, auth }), decision);
           if (!recorded.recorded) decision.warnings.push(recorded.warning);
         }
 

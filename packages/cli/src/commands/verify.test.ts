@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, v3Pact, writePacts } from '@cutover/verifier/testing';
-import type { Running } from '@cutover/verifier/testing';
+import type { FixtureRequest, Running } from '@cutover/verifier/testing';
 import { runCli } from '../main.js';
 
 let monolith: Running;
@@ -35,14 +35,17 @@ afterAll(async () => {
   await Promise.all([monolith.close(), same.close(), different.close()]);
 });
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let outText = '';
   let errText = '';
   stdout.on('data', (c: Buffer) => (outText += c.toString()));
   stderr.on('data', (c: Buffer) => (errText += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env: { CI: '1' }, cwd: out });
+  const code = await runCli(args, { stdout, stderr, env: { CI: '1', ...env }, cwd: out });
   return { code, stdout: outText, stderr: errText };
 }
 
@@ -70,6 +73,32 @@ describe('cutover verify', () => {
     expect(json).toMatchObject({ format: 'cutover.verification/v1', summary: { passed: 1 } });
     expect(await readFile(join(out, 'reports/verify.xml'), 'utf8')).toContain('<testsuites');
     expect(await readFile(join(out, 'reports/verify.md'), 'utf8')).toContain('## ✅');
+  });
+
+  it('re-sends a POST to the monolith for noise samples only with --sample-unsafe-methods', async () => {
+    let posts = 0;
+    const counting = await startServer({ 'POST /shipments': () => ({ status: 201, body: { id: ++posts } }) });
+    const other = await startServer({ 'POST /shipments': () => ({ status: 201, body: { id: 'x' } }) });
+    const dir = (
+      await writePacts([
+        v3Pact('web-app', 'logistics', [
+          { description: 'create', request: { method: 'POST', path: '/shipments' }, response: { status: 201 } },
+        ]),
+      ])
+    ).dir;
+    try {
+      const args = ['verify', '--pact', dir, '--monolith', counting.url, '--candidate', other.url];
+      const strict = await cli(args);
+      expect(strict.code).toBe(1);
+      expect(posts).toBe(1);
+      expect(strict.stdout).toContain('parity: no noise sample: POST is not a safe method');
+      const sampled = await cli([...args, '--sample-unsafe-methods']);
+      expect(sampled.code).toBe(1);
+      expect(posts).toBe(3);
+      expect(sampled.stdout).not.toContain('no noise sample');
+    } finally {
+      await Promise.all([counting.close(), other.close()]);
+    }
   });
 
   it('exits 1 on a parity difference and prints it', async () => {
@@ -193,5 +222,132 @@ describe('cutover verify', () => {
     } finally {
       await candidate.close();
     }
+  });
+
+  describe('with a broker', () => {
+    const pactPath = '/pacts/provider/logistics/consumer/web-app/pact-version/p1';
+    let broker: Running;
+    const seen: { method: string; path: string; authorization?: string; json?: unknown }[] = [];
+    beforeAll(async () => {
+      const record = (req: FixtureRequest) =>
+        seen.push({ method: req.method, path: req.path, authorization: req.headers.authorization, json: req.json });
+      broker = await startServer({
+        'GET /': (req) => (record(req), { body: {} }),
+        'POST /pacts/provider/logistics/for-verification': (req) => (
+          record(req),
+          {
+            body: {
+              _embedded: {
+                pacts: [
+                  {
+                    verificationProperties: {
+                      notices: [
+                        {
+                          when: 'before_verification',
+                          text: 'The pact is being verified because it is from the main branch',
+                        },
+                        {
+                          when: 'after_verification:success_true_published_true',
+                          text: 'This pact is no longer pending',
+                        },
+                      ],
+                    },
+                    _links: { self: { href: pactPath } },
+                  },
+                ],
+              },
+            },
+          }
+        ),
+        [`GET ${pactPath}`]: (req) => (
+          record(req),
+          {
+            body: {
+              ...v3Pact('web-app', 'logistics', [
+                {
+                  description: 'get shipment 1',
+                  request: { method: 'GET', path: '/shipments/1' },
+                  response: { status: 200, body: { id: 1 } },
+                },
+              ]),
+              _links: { 'pb:publish-verification-results': { href: `${pactPath}/verification-results` } },
+            },
+          }
+        ),
+        'PUT /pacticipants/logistics/branches/main/versions/1.0.0': (req) => (record(req), { body: {} }),
+        [`POST ${pactPath}/verification-results`]: (req) => (record(req), { status: 201, body: {} }),
+        'GET /private': (req) => (record(req), { status: 401, body: { error: 'unauthorized' } }),
+      });
+    });
+    afterAll(() => broker.close());
+
+    it('reads PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN: pacts come from the broker (its notices printed) and results go back there', async () => {
+      seen.length = 0;
+      const result = await cli(
+        [
+          'verify',
+          '--provider',
+          'logistics',
+          '--monolith',
+          monolith.url,
+          '--publish',
+          '--provider-version',
+          '1.0.0',
+          '--branch',
+          'main',
+        ],
+        { PACT_BROKER_BASE_URL: broker.url, PACT_BROKER_TOKEN: 'env-token' },
+      );
+      // The broker's notices before verification are printed, as stock verifiers do; later ones are not.
+      expect(result.stderr).toBe('broker: The pact is being verified because it is from the main branch\n');
+      expect(result.code).toBe(0);
+      expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'GET /',
+        'POST /pacts/provider/logistics/for-verification',
+        `GET ${pactPath}`,
+        `GET ${pactPath}`,
+        'PUT /pacticipants/logistics/branches/main/versions/1.0.0',
+        `POST ${pactPath}/verification-results`,
+      ]);
+      expect(new Set(seen.map((r) => r.authorization))).toEqual(new Set(['Bearer env-token']));
+    });
+
+    it('asks the broker for WIP pacts since a date for the provider branch, and refuses a bad date or a missing branch', async () => {
+      seen.length = 0;
+      const args = ['verify', '--broker-url', broker.url, '--provider', 'logistics', '--monolith', monolith.url];
+      const wip = await cli([...args, '--branch', 'main', '--include-wip-pacts-since', '2026-01-01']);
+      expect(wip.code).toBe(0);
+      expect(seen.find((r) => r.method === 'POST')!.json).toEqual({
+        consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
+        includePendingStatus: true,
+        providerVersionBranch: 'main',
+        includeWipPactsSince: '2026-01-01',
+      });
+      const badDate = await cli([...args, '--branch', 'main', '--include-wip-pacts-since', 'last week']);
+      expect(badDate.code).toBe(2);
+      expect(badDate.stderr).toContain(
+        '--include-wip-pacts-since "last week": expected a date, YYYY-MM-DD or ISO 8601',
+      );
+      const noBranch = await cli([...args, '--include-wip-pacts-since', '2026-01-01']);
+      expect(noBranch.code).toBe(2);
+      expect(noBranch.stderr).toContain('--include-wip-pacts-since needs --branch');
+    });
+
+    it('never prints credentials given in the broker URL', async () => {
+      const result = await cli([
+        'verify',
+        '--broker-url',
+        `${broker.url.replace('http://', 'http://ci:hunter22@')}/private`,
+        '--provider',
+        'logistics',
+        '--monolith',
+        monolith.url,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `[CUTOVER_BROKER_FAILED] Broker GET ${broker.url}/private: the broker answered HTTP 401`,
+      );
+      expect(result.stderr).not.toContain('hunter22');
+    });
   });
 });

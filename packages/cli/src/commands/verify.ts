@@ -9,16 +9,11 @@ import {
   renderJsonChunks,
   renderMarkdown,
   runVerify,
-  validateConsumerVersionSelectors,
   verificationFailed,
 } from '@cutover/verifier';
-import type {
-  ConsumerVersionSelector,
-  PathRewrite,
-  StateConfig,
-  TargetOptions,
-  VerifyOptions,
-} from '@cutover/verifier';
+import type { PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
+import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
+import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -28,6 +23,7 @@ interface VerifyArgs {
   'broker-url'?: string;
   provider?: string;
   'consumer-version-selector'?: string[];
+  'include-wip-pacts-since'?: string;
   'broker-token'?: string;
   'broker-username'?: string;
   'broker-password'?: string;
@@ -53,6 +49,7 @@ interface VerifyArgs {
   'filter-route'?: string[];
   noise?: string;
   'noise-samples'?: number;
+  'sample-unsafe-methods': boolean;
   openapi?: string;
   concurrency?: number;
   timeout?: number;
@@ -166,7 +163,20 @@ const SINGLE_VALUED = [
   'provider-version',
   'branch',
   'build-url',
+  'include-wip-pacts-since',
 ] as const;
+
+/** WIP pacts are computed for a provider branch; a date the broker cannot read would fail only there. */
+function checkWipSince(args: VerifyArgs, brokerUrl: string | undefined): void {
+  const since = args['include-wip-pacts-since'];
+  if (since === undefined) return;
+  if (!brokerUrl)
+    throw new UsageError('--include-wip-pacts-since needs a broker (--broker-url or PACT_BROKER_BASE_URL)');
+  if (!args.branch)
+    throw new UsageError('--include-wip-pacts-since needs --branch: WIP pacts are computed per provider branch');
+  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) || Number.isNaN(Date.parse(since)))
+    throw new UsageError(`--include-wip-pacts-since ${JSON.stringify(since)}: expected a date, YYYY-MM-DD or ISO 8601`);
+}
 
 function refuseRepeated(args: VerifyArgs): void {
   for (const name of SINGLE_VALUED) {
@@ -195,11 +205,18 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'string',
           describe: 'Pact Broker to fetch pacts from [env PACT_BROKER_BASE_URL]',
         })
-        .option('provider', { type: 'string', describe: 'Provider name (for the broker and the report)' })
+        .option('provider', {
+          type: 'string',
+          describe: 'Provider name: every pact must name it (also for the broker and the report)',
+        })
         .option('consumer-version-selector', {
           type: 'string',
           array: true,
           describe: 'Consumer version selector as JSON, e.g. \'{"mainBranch":true}\' (repeatable)',
+        })
+        .option('include-wip-pacts-since', {
+          type: 'string',
+          describe: 'Also verify work-in-progress pacts published since this date, YYYY-MM-DD (needs --branch)',
         })
         .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
         .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
@@ -238,6 +255,12 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         })
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
         .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
+        .option('sample-unsafe-methods', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
+        })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
         .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
         .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
@@ -262,32 +285,40 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
         throw new UsageError("--rewrite-path rewrites the candidate's paths: give --candidate too");
       }
       const env = io.env;
-      const brokerUrl = args['broker-url'] ?? (args.pact?.length ? undefined : env.PACT_BROKER_BASE_URL);
-      const auth = {
-        ...((args['broker-token'] ?? env.PACT_BROKER_TOKEN)
-          ? { token: args['broker-token'] ?? env.PACT_BROKER_TOKEN }
-          : {}),
-        ...((args['broker-username'] ?? env.PACT_BROKER_USERNAME)
-          ? {
-              username: args['broker-username'] ?? env.PACT_BROKER_USERNAME,
-              password: args['broker-password'] ?? env.PACT_BROKER_PASSWORD,
-            }
-          : {}),
-      };
+      const broker = resolveBrokerConnection(
+        {
+          url: args['broker-url'],
+          token: args['broker-token'],
+          username: args['broker-username'],
+          password: args['broker-password'],
+        },
+        env,
+      );
+      // PACT_BROKER_BASE_URL is where pacts come from only when no --pact names them; it is always where results go.
+      const brokerUrl = broker.urlFrom === 'env' && args.pact?.length ? undefined : broker.url;
+      const auth = broker.auth ?? {};
       if (args.publish && (!args['provider-version'] || !args.branch)) {
         throw new UsageError('--publish needs --provider-version and --branch');
       }
       if (brokerUrl && !args.provider) throw new UsageError('--broker-url needs --provider');
-      const publishUrl = brokerUrl ?? env.PACT_BROKER_BASE_URL;
+      checkWipSince(args, brokerUrl);
+      const publishUrl = broker.url;
       if (args.publish && !publishUrl) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
 
       const options: VerifyOptions = { cwd: io.cwd };
       if (args.pact?.length) options.pacts = args.pact;
       if (brokerUrl) {
-        options.broker = { url: brokerUrl, provider: args.provider!, ...auth };
+        options.broker = {
+          url: brokerUrl,
+          provider: args.provider!,
+          ...auth,
+          onNotice: ({ text }) => io.stderr.write(`broker: ${text}\n`),
+        };
         const selectors = parseSelectors(args['consumer-version-selector']);
         if (selectors) options.broker.consumerVersionSelectors = selectors;
         if (args.branch) options.broker.providerVersionBranch = args.branch;
+        const wipSince = args['include-wip-pacts-since'];
+        if (wipSince !== undefined) options.broker.includeWipPactsSince = wipSince;
       }
       const monolith = targetOptions(args, 'monolith');
       const candidate = targetOptions(args, 'candidate');
@@ -303,6 +334,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (Object.keys(filters).length > 0) options.filters = filters;
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
+      if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
       if (args.openapi) options.openapi = args.openapi;
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;

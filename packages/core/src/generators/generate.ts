@@ -1,8 +1,8 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import RandExp from 'randexp';
 import { GeneratorError } from '../errors.js';
 import type { GeneratorDefinition } from '../model.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
+import { firstGroup, generateFromRegex } from './regex.js';
 
 /** What a generator may draw on when it produces a value. */
 export interface GeneratorContext {
@@ -81,13 +81,9 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
     }
     case 'Regex': {
       if (typeof def.regex !== 'string') throw fail('needs a "regex" string');
-      try {
-        const generator = new RandExp(def.regex);
-        generator.max = 10;
-        return generator.gen();
-      } catch (cause) {
-        throw fail(`invalid regex ${JSON.stringify(def.regex)}`, cause);
-      }
+      const value = generateFromRegex(def.regex);
+      if (value instanceof Error) throw fail(value.message, value.cause);
+      return value;
     }
     case 'Uuid': {
       const uuid = randomUUID();
@@ -120,8 +116,8 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
     case 'MockServerURL': {
       if (context.mockServerUrl === undefined) return example;
       if (typeof def.example !== 'string' || typeof def.regex !== 'string') throw fail('needs "example" and "regex"');
-      const match = new RegExp(def.regex).exec(def.example);
-      const path = match?.[1] ?? '';
+      const path = firstGroup(def.regex, def.example);
+      if (path instanceof Error) throw fail(path.message, path.cause);
       return context.mockServerUrl.replace(/\/$/, '') + path;
     }
     default:

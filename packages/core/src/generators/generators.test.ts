@@ -43,6 +43,23 @@ describe('generateValue', () => {
     expect(typeof generateValue({ type: 'RandomBoolean' }, false)).toBe('boolean');
   });
 
+  it('Regex generates what the pact regex matches in its own dialect, and never a huge value', () => {
+    expect(generateValue({ type: 'Regex', regex: '(?-mix:ord-[[:digit:]]{3})' }, '')).toBeTypeOf('string');
+    const started = performance.now();
+    expect(() => generateValue({ type: 'Regex', regex: '[a-z]{1000}'.repeat(11) }, '')).toThrow(
+      /can generate values of up to 11000 characters \(the limit is 10000\)/,
+    );
+    expect(() => generateValue({ type: 'Regex', regex: '((a{1000}){1000}){1000}' }, '')).toThrow(
+      /a construct beyond the engine's limits \(error parsing regexp: invalid repeat count/,
+    );
+    expect(() => generateValue({ type: 'Regex', regex: '(a)\\1' }, '')).toThrow(/backreference/);
+    expect(generateValue({ type: 'Regex', regex: '\\Aord\\z' }, '')).toBe('ord');
+    expect(() => generateValue({ type: 'Regex', regex: '\\p{Greek}' }, '')).toThrow(
+      /no value generated from regex .* matches it as the Pact reference verifier reads it/,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('Regex produces a string the regex accepts', () => {
     for (let i = 0; i < 50; i++)
       expect(generateValue({ type: 'Regex', regex: 'SHP-\\d{4}' }, '')).toMatch(/^SHP-\d{4}$/);

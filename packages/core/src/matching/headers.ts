@@ -1,6 +1,7 @@
 import type { Mismatch } from '../model.js';
 import { applyRuleList, failureMessage } from './matchers/apply.js';
 import type { CompiledRules } from './matchers/types.js';
+import { mediaTypeMismatch } from './media.js';
 import { mismatch } from './mismatch.js';
 import { selectRules } from './rules.js';
 
@@ -34,50 +35,6 @@ function lowerCaseIndex(headers: Record<string, string[]>): Map<string, string[]
 export function splitHeaderValues(name: string, values: string[]): string[] {
   if (SINGLE_VALUE.has(name)) return values.map((v) => v.trim());
   return values.flatMap((v) => v.split(',')).map((v) => v.trim());
-}
-
-interface MediaType {
-  base: string;
-  params: Map<string, string>;
-}
-
-const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+$/;
-
-function parseMediaType(value: string): MediaType {
-  const [base = '', ...rest] = value.split(';');
-  const params = new Map<string, string>();
-  // Type, subtype and parameter names are case-insensitive (RFC 9110 §8.3.1); values are compared by the caller.
-  for (const p of rest) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    params.set(
-      p.slice(0, eq).trim().toLowerCase(),
-      p
-        .slice(eq + 1)
-        .trim()
-        .replace(/^"(.*)"$/, '$1'),
-    );
-  }
-  const trimmed = base.trim();
-  // Only a real type/subtype is case-insensitive; any other value (`Accept: alligators`) is compared
-  // as written, as the spec's "header value is different case" cases require.
-  return { base: MEDIA_TYPE.test(trimmed) ? trimmed.toLowerCase() : trimmed, params };
-}
-
-/**
- * Media types match when the type/subtype agree (ignoring case) and every expected parameter is
- * present with the same value: parameter values are case-sensitive except charset's.
- */
-function mediaTypeMismatch(expected: string, actual: string): string | undefined {
-  const e = parseMediaType(expected);
-  const a = parseMediaType(actual);
-  if (e.base !== a.base) return `the media type ${e.base}`;
-  for (const [key, value] of e.params) {
-    const got = a.params.get(key);
-    const same = got !== undefined && (key === 'charset' ? got.toLowerCase() === value.toLowerCase() : got === value);
-    if (!same) return `the parameter ${key}=${value}`;
-  }
-  return undefined;
 }
 
 /**

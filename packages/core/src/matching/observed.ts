@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../model.js';
-import { parseJsonKeepingDecimals } from './body/numbers.js';
+import { parseJsonKeepingNumbers } from './body/numbers.js';
 import { contentFamily, sniffContentType } from './matchers/apply.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -50,7 +50,7 @@ export function observedResponse({
         ...base,
         body: {
           kind: 'present',
-          content: parseJsonKeepingDecimals(text),
+          content: parseJsonKeepingNumbers(text),
           ...(contentType ? { contentType } : {}),
           encoded: false,
         },

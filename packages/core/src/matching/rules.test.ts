@@ -125,10 +125,6 @@ describe('compileMatcher', () => {
   // One wording for every rule error: `<jsonPath>: expected <what>, got <what was found>`.
   it.each([
     [{ match: 'fuzzy' }, ".match: expected a known matcher type, got the unknown matcher 'fuzzy'"],
-    [
-      { match: 'regex', regex: '(' },
-      '.regex: expected a valid regular expression, got the string "(" (Invalid regular',
-    ],
     [{ match: 'regex' }, ".regex: expected a regex matcher's 'regex' string, got nothing"],
     [{ match: 'type', min: 3, max: 1 }, ": expected 'min' to be no greater than 'max', got min 3 and max 1"],
     [{ match: 'type', min: -1 }, ".min: expected 'min' to be a non-negative integer, got the number -1"],
@@ -168,6 +164,29 @@ describe('compileMatcher', () => {
     expect(error.code).toBe(ErrorCodes.MATCHING_RULE_INVALID);
     expect(error.message).toContain(`$.matchingRules.body['$.id'].matchers[0]${fragment}`);
     expect(error.message.startsWith("$.matchingRules.body['$.id'].matchers[0]")).toBe(true);
+  });
+
+  it('compiles a regex the engine cannot run, and throws its coded error naming the path and construct when applied', () => {
+    const at = "$.interactions[1].response.matchingRules.body['$.id'].matchers[0]";
+    const invalid = compileMatcher({ match: 'regex', regex: '(a' }, at);
+    const unsupported = compileMatcher({ match: 'regex', regex: '(a)\\1' }, at);
+    if (invalid.type !== 'regex' || unsupported.type !== 'regex') throw new Error('expected regex matchers');
+    expect(errorOf(() => invalid.test('a')).message).toBe(
+      `${at}.regex: expected a valid regular expression (Ruby/Oniguruma syntax, as the Pact reference verifier reads it), got the string "(a" (end pattern with unmatched parenthesis: "(" at offset 2)`,
+    );
+    let thrown: unknown;
+    try {
+      unsupported.test('aa');
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as Error).message).toBe(
+      `${at}.regex: the regular expression "(a)\\\\1" uses a backreference ("\\\\1" at offset 3), which cutover's linear-time regex engine does not run`,
+    );
+    expect(thrown).toMatchObject({
+      code: ErrorCodes.REGEX_UNSUPPORTED,
+      details: { jsonPath: `${at}.regex`, construct: '\\1', pattern: '(a)\\1' },
+    });
   });
 
   it('rejects a combine other than AND/OR', () => {

@@ -1,4 +1,5 @@
-import { MatchingRuleError } from '../errors.js';
+import { type CutoverError, MatchingRuleError, RegexUnsupportedError } from '../errors.js';
+import { compilePactRegex, RegexIssue } from '../regex/index.js';
 import type { MatcherDefinition, MatchingRules, RuleList } from '../model.js';
 import { compileDateMatcher } from './matchers/datetime.js';
 import { describeValue } from './mismatch.js';
@@ -49,26 +50,49 @@ function optionalCount(def: MatcherDefinition, key: 'min' | 'max', jsonPath: str
   return n;
 }
 
-function compileRegex(source: unknown, def: unknown, jsonPath: string): RegExp {
+/**
+ * A regex matcher in the dialect pact-reference reads (Ruby/Oniguruma), run in linear time. A
+ * pattern that cannot be run does not refuse the pact: the error is thrown when the matcher is
+ * applied, so only the interactions that use it end in an `error` outcome.
+ */
+function compileRegex(source: unknown, def: unknown, jsonPath: string): Matcher {
   if (typeof source !== 'string') {
     throw ruleError(`${jsonPath}.regex`, "a regex matcher's 'regex' string", describeValue(source), def);
   }
   try {
-    // The whole value must match (the spec cases require it: `named .{4}` does not match `named brent`).
-    return new RegExp(`^(?:${source})$`, 'u');
-  } catch (unicodeError) {
-    try {
-      return new RegExp(`^(?:${source})$`);
-    } catch {
-      throw ruleError(
-        `${jsonPath}.regex`,
-        'a valid regular expression',
-        withReason(source, (unicodeError as Error).message),
-        def,
-        unicodeError,
-      );
-    }
+    const regex = compilePactRegex(source);
+    return { type: 'regex', source, test: (value) => regex.matches(value) };
+  } catch (issue) {
+    if (!(issue instanceof RegexIssue)) throw issue;
+    const error = regexError(issue, `${jsonPath}.regex`, def);
+    return {
+      type: 'regex',
+      source,
+      test: () => {
+        throw error;
+      },
+    };
   }
+}
+
+/** The coded error for a pattern that cannot be run, naming the rule's JSON path and the construct. */
+export function regexError(issue: RegexIssue, jsonPath: string, rule: unknown): CutoverError {
+  const details = { jsonPath, pattern: issue.pattern, construct: issue.construct, offset: issue.at, rule };
+  if (issue.kind === 'invalid') {
+    const error = ruleError(
+      jsonPath,
+      'a valid regular expression (Ruby/Oniguruma syntax, as the Pact reference verifier reads it)',
+      withReason(issue.pattern, `${issue.reason}: ${JSON.stringify(issue.construct)} at offset ${issue.at}`),
+      rule,
+      issue,
+    );
+    Object.assign(error.details, details);
+    return error;
+  }
+  return new RegexUnsupportedError(
+    `${jsonPath}: the regular expression ${JSON.stringify(issue.pattern)} uses ${issue.reason} (${JSON.stringify(issue.construct)} at offset ${issue.at}), which cutover's linear-time regex engine does not run`,
+    { details, cause: issue },
+  );
 }
 
 /** The matcher type named by a definition, resolving the aliases pact-reference accepts. */
@@ -111,7 +135,7 @@ export function compileMatcher(def: unknown, jsonPath: string): Matcher {
     case 'equality':
       return { type: 'equality' };
     case 'regex':
-      return { type: 'regex', regex: compileRegex(d.regex, def, jsonPath), source: String(d.regex) };
+      return compileRegex(d.regex, def, jsonPath);
     case 'type':
     case 'min':
     case 'max':

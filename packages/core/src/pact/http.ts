@@ -14,7 +14,7 @@ import type {
 import { sniffContentType, contentFamily } from '../matching/matchers/apply.js';
 import { describeValue } from '../matching/mismatch.js';
 import { parseFormOrQuery } from '../matching/body/form.js';
-import { parseJsonKeepingDecimals } from '../matching/body/numbers.js';
+import { parseJsonKeepingNumbers } from '../matching/body/numbers.js';
 import { validateMatchingRules } from '../matching/rules.js';
 
 /** Where a request/response sits, for error messages. */
@@ -148,7 +148,7 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     // Unencoded v4 text is the body's raw text: a JSON body given as text is parsed here.
     if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
       try {
-        return withType({ kind: 'present', content: parseJsonKeepingDecimals(content), encoded: false }, contentType);
+        return withType({ kind: 'present', content: parseJsonKeepingNumbers(content), encoded: false }, contentType);
       } catch {
         return withType({ kind: 'present', content, encoded: 'json' }, contentType);
       }
@@ -163,7 +163,7 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     const type = headerType ?? (raw === '' ? undefined : sniffContentType(raw));
     if (raw !== '' && type && contentFamily(type) === 'json') {
       try {
-        return withType({ kind: 'present', content: parseJsonKeepingDecimals(raw) }, type);
+        return withType({ kind: 'present', content: parseJsonKeepingNumbers(raw) }, type);
       } catch {
         return withType({ kind: 'present', content: raw }, type);
       }

@@ -199,7 +199,7 @@ describe('loadPact', () => {
           request: {
             method: 'GET',
             path: '/a',
-            matchingRules: { path: { matchers: [{ match: 'regex', regex: '(' }] } },
+            matchingRules: { path: { matchers: [{ match: 'regex', regex: 42 }] } },
           },
           response: { status: 200 },
         },

@@ -10,6 +10,7 @@ import type {
   ProviderState,
   SpecMajor,
 } from '../model.js';
+import { keepNumberLiterals } from '../matching/body/numbers.js';
 import { describeValue } from '../matching/mismatch.js';
 import { normalizeRequest, normalizeResponse } from './http.js';
 import { scanPact } from './scan.js';
@@ -129,11 +130,15 @@ export function openPact(input: Uint8Array | string | object, options: OpenPactO
         length: starts.length,
         element(index) {
           const text = bytes!.toString('utf8', starts[index], ends[index]);
+          let value: unknown;
           try {
-            return JSON.parse(text) as unknown;
+            value = JSON.parse(text);
           } catch {
             return whole();
           }
+          // A body number JSON.parse changes (`1e400`, a 17-digit id) is compared and reported as written.
+          keepNumberLiterals(text, value);
+          return value;
         },
       };
     }
@@ -434,7 +439,9 @@ function parseJson(input: string, source: string): unknown {
   // Editors on Windows save JSON with a byte-order mark, which JSON.parse refuses.
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    keepNumberLiterals(text, value);
+    return value;
   } catch (cause) {
     // JSON.parse no longer says where it failed; a tolerant parser finds the offset of the first error.
     const errors: ParseError[] = [];

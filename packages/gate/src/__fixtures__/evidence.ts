@@ -1,4 +1,5 @@
-import { RESULTS_FORMAT, type InteractionResult, type VerificationReport } from '@cutover/core';
+import { RESULTS_FORMAT, summarizeResults, type InteractionResult, type VerificationReport } from '@cutover/core';
+import { reportToEvidence, type EvidenceReport } from '../evidence.js';
 import { parsePolicy, type Policy } from '../policy.js';
 
 /** A passing, identical, schema-clean interaction result; override what a test is about. */
@@ -64,14 +65,7 @@ export function report(overrides: Partial<VerificationReport> = {}): Verificatio
         createdAt: '2026-11-22T00:00:00.000Z',
       },
     ],
-    summary: {
-      interactions: results.length,
-      passed: results.length,
-      failed: 0,
-      errored: 0,
-      skipped: 0,
-      parity: { identical: results.length, noiseOnly: 0, differs: 0, notCompared: 0 },
-    },
+    summary: summarizeResults(results),
     ...overrides,
     results,
   };
@@ -107,4 +101,9 @@ routes:
 /** The fixture policy, optionally edited as YAML text first. */
 export function policy(edit: (yaml: string) => string = (y) => y): Policy {
   return parsePolicy(edit(POLICY_YAML), 'fixture.yaml');
+}
+
+/** The report as evidence, its summary recomputed first: tests edit `results` after building a report. */
+export function evidenceFrom(r: VerificationReport, source: string): EvidenceReport {
+  return reportToEvidence({ ...r, summary: summarizeResults(r.results) }, source);
 }

@@ -1,3 +1,4 @@
+import { redactCredentials, visibleControls } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
   TARGETS,
@@ -8,6 +9,12 @@ import {
   schemaFindings,
   summaryLine,
 } from './format.js';
+import { sharedHeaderDifferences } from './shared.js';
+
+/** Lines for the terminal: what came from pacts and targets cannot move the cursor or ring the bell. */
+function terminalLines(out: string[]): string {
+  return `${out.map((line) => visibleControls(line)).join('\n')}\n`;
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -48,7 +55,10 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
   const limit = options.maxProblems ?? 10;
   const maxRoutes = options.maxRoutes ?? 30;
   const targets = TARGETS.filter((t) => report.targets[t]);
-  yield `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${report.targets[t]!.url}`).join(', ')}\n`;
+  yield terminalLines([
+    `cutover verify: ${report.provider.name} — ${targets.map((t) => `${t} ${redactCredentials(report.targets[t]!.url)}`).join(', ')}`,
+  ]);
+  const { shared, isShared } = sharedHeaderDifferences(report.results);
   for (const result of report.results) {
     const out: string[] = [];
     const status = interactionStatus(result);
@@ -59,7 +69,7 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
       out.push('', `NOTE${result.pending ? ' (pending)' : ''} ${routeLabel(result)} — ${interactionLabel(result)}`);
       for (const line of notes.slice(0, limit)) out.push(`  ${line}`);
       if (notes.length > limit) out.push(`  … and ${notes.length - limit} more`);
-      yield `${out.join('\n')}\n`;
+      yield terminalLines(out);
       continue;
     }
     const tag = status === 'skipped' ? 'SKIP' : status === 'errored' ? 'ERROR' : 'FAIL';
@@ -67,13 +77,17 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
     if (status === 'skipped') {
       out.push(`  ${Object.values(result.targets)[0]?.error?.message ?? 'not replayable'}`);
     } else {
-      const lines = problems(result);
+      const lines = problems(result, Infinity, isShared);
       for (const line of lines.slice(0, limit)) out.push(`  ${line}`);
       if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
     }
-    yield `${out.join('\n')}\n`;
+    yield terminalLines(out);
   }
   const out: string[] = [];
+  if (shared.length > 0) {
+    out.push('', 'Header differences common to the run (each listed once, not under every interaction):');
+    for (const h of shared) out.push(`  ${visibleControls(h.sentence)}`);
+  }
   const byRoute = new Map<string, number[]>();
   for (const result of report.results) {
     const key = routeLabel(result);
@@ -93,7 +107,8 @@ export function* renderConsoleChunks(report: VerificationReport, options: Consol
       ([a, x], [b, y]) => y[2]! + y[3]! + y[5]! - (x[2]! + x[3]! + x[5]!) || y[0]! - x[0]! || a.localeCompare(b),
     );
     const rows = [['route', 'interactions', 'passed', 'failed', 'errored', 'noise-only', 'parity differs']];
-    for (const [route, counts] of sorted.slice(0, maxRoutes)) rows.push([route, ...counts.map(String)]);
+    for (const [route, counts] of sorted.slice(0, maxRoutes))
+      rows.push([visibleControls(route), ...counts.map(String)]);
     if (sorted.length > maxRoutes) {
       const rest = sorted
         .slice(maxRoutes)

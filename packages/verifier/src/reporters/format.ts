@@ -1,4 +1,4 @@
-import type { InteractionResult, SchemaViolation, TargetName, VerificationReport } from '@cutover/core';
+import type { Difference, InteractionResult, SchemaViolation, TargetName, VerificationReport } from '@cutover/core';
 import { interactionStatus, monolithOnly } from '../run.js';
 import { splitBaseline } from '../schema.js';
 
@@ -14,8 +14,15 @@ export function interactionLabel(result: InteractionResult): string {
   return `${result.consumer}: ${result.description}${states ? ` (given ${states})` : ''}`;
 }
 
-/** Every reason an interaction did not pass, one line each, in the order a person should read them. */
-export function problems(result: InteractionResult, limit = Infinity): string[] {
+/**
+ * Every reason an interaction did not pass, one line each, in the order a person should read them.
+ * Differences `isShared` says the report states once for the run are left out and counted.
+ */
+export function problems(
+  result: InteractionResult,
+  limit = Infinity,
+  isShared: (d: Difference) => boolean = () => false,
+): string[] {
   const lines: string[] = [];
   for (const name of TARGETS) {
     const outcome = result.targets[name];
@@ -24,7 +31,14 @@ export function problems(result: InteractionResult, limit = Infinity): string[] 
       lines.push(`${name}: error ${outcome.error?.code ?? ''} ${outcome.error?.message ?? ''}`.trim());
     for (const m of outcome.mismatches) lines.push(`${name}: pact mismatch at ${m.path}: ${m.message}`);
   }
-  for (const d of result.parity.differences) lines.push(`parity: ${d.kind} at ${d.path}: ${d.message}`);
+  let shared = 0;
+  for (const d of result.parity.differences) {
+    if (isShared(d)) shared++;
+    else lines.push(`parity: ${d.kind} at ${d.path}: ${d.message}`);
+  }
+  if (shared > 0)
+    lines.push(`parity: and ${plural(shared, 'header difference')} common to the run (listed once, below)`);
+  if (result.parity.notSampled) lines.push(`parity: no noise sample: ${result.parity.notSampled}`);
   const schema = schemaFindings(result);
   lines.push(...schema.failing, ...schema.notes);
   return lines.slice(0, limit);

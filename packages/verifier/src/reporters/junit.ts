@@ -1,18 +1,6 @@
+import { escapeXml as xml } from '@cutover/core';
 import type { InteractionResult, VerificationReport } from '@cutover/core';
 import { interactionLabel, interactionStatus, problems, routeLabel, schemaFindings } from './format.js';
-
-function xml(text: string): string {
-  return (
-    text
-      // XML 1.0 cannot carry control characters, even escaped.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-  );
-}
 
 function seconds(result: InteractionResult): string {
   const ms = Object.values(result.targets).reduce((sum, o) => sum + o.timingMs, 0);

@@ -1,17 +1,15 @@
+import { escapeMarkdown as text, markdownCode, redactCredentials } from '@cutover/core';
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, schemaFindings, summaryLine } from './format.js';
 import { verificationFailed } from '../run.js';
+import { sharedHeaderDifferences } from './shared.js';
+import type { SharedHeaderDifference } from './shared.js';
 
-/** Escapes a table cell: pipes and newlines would break the row. */
-function cell(value: unknown, raw = false): string {
+/** A value as code, cut to 80 characters; `table: false` outside a table. */
+function cell(value: unknown, raw = false, table = true): string {
   if (value === undefined) return '—';
-  const text = raw && typeof value === 'string' ? value : JSON.stringify(value);
-  const short = text.length > 80 ? `${text.slice(0, 77)}…` : text;
-  return '`' + short.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ') + '`';
-}
-
-function text(value: string): string {
-  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  const shown = raw && typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return markdownCode(shown.length > 80 ? `${shown.slice(0, 77)}…` : shown, { table });
 }
 
 function differencesTable(differences: Difference[], limit: number): string[] {
@@ -21,8 +19,32 @@ function differencesTable(differences: Difference[], limit: number): string[] {
       `| ${d.kind}${d.noise ? ` (${d.noise} noise)` : ''} | ${cell(d.path, true)} | ${cell(d.monolith)} | ${cell(d.candidate)} |`,
     );
   }
-  if (differences.length > limit) rows.push(`| | … ${differences.length - limit} more | | |`);
+  if (differences.length > limit) rows.push(`| | … ${differences.length - limit} more, in the full list below | | |`);
   return rows;
+}
+
+/** Differences listed in full, with their messages, in a collapsed block. */
+const FULL_LIST_MAX = 50;
+
+function fullDifferences(differences: Difference[]): string[] {
+  const out = ['<details><summary>All ' + differences.length + ' differences</summary>', ''];
+  for (const d of differences.slice(0, FULL_LIST_MAX))
+    out.push(`- ${d.kind} at ${cell(d.path, true, false)}: ${text(d.message)}`);
+  if (differences.length > FULL_LIST_MAX) {
+    out.push(`- … ${differences.length - FULL_LIST_MAX} more in the JSON report`);
+  }
+  out.push('', '</details>');
+  return out;
+}
+
+/** Header differences found the same way on several interactions, stated once for the run. */
+function sharedHeadersBlock(shared: SharedHeaderDifference[], max = 20): string[] {
+  if (shared.length === 0) return [];
+  const out = ['### Header differences common to the run', '', '_Listed once here, not under each interaction._', ''];
+  for (const h of shared.slice(0, max)) out.push(`- ${text(h.sentence)}`);
+  if (shared.length > max) out.push(`- … and ${shared.length - max} more`);
+  out.push('');
+  return out;
 }
 
 /** Limits that keep the Markdown report a comment a code host accepts. */
@@ -56,7 +78,7 @@ export function renderMarkdown(report: VerificationReport, options: MarkdownOpti
   out.push(`## ${icon} cutover verify: ${text(report.provider.name)}`, '');
   out.push(
     TARGETS.filter((t) => report.targets[t])
-      .map((t) => `**${t}** ${report.targets[t]!.url}`)
+      .map((t) => `**${t}** ${text(redactCredentials(report.targets[t]!.url))}`)
       .join(' · '),
     '',
     summaryLine(report),
@@ -77,11 +99,13 @@ export function renderMarkdown(report: VerificationReport, options: MarkdownOpti
   }
   // Blocks are added whole while they fit; what does not fit is counted at the end.
   const budget = new Budget(out, maxLength);
+  const { shared, isShared } = sharedHeaderDifferences(report.results);
+  const sharedShown = budget.add(sharedHeadersBlock(shared));
   let unshownRoutes = 0;
   let unshownInteractions = 0;
   for (const [route, list] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const block = [`### \`${text(route)}\` — ${list.length} failing`, ''];
-    for (const result of list.slice(0, perRoute)) block.push(...interactionBlock(result, limit));
+    const block = [`### ${markdownCode(route, { table: false })} — ${list.length} failing`, ''];
+    for (const result of list.slice(0, perRoute)) block.push(...interactionBlock(result, limit, isShared));
     if (list.length > perRoute) block.push(`… and ${list.length - perRoute} more failing on this route.`, '');
     if (!budget.add(block)) {
       unshownRoutes++;
@@ -90,8 +114,9 @@ export function renderMarkdown(report: VerificationReport, options: MarkdownOpti
   }
   const notes = schemaNotes(notesOnly, limit);
   const notesShown = notes.length === 0 || budget.add(notes);
-  if (unshownRoutes > 0 || !notesShown) {
+  if (unshownRoutes > 0 || !notesShown || !sharedShown) {
     const parts = [];
+    if (!sharedShown) parts.push(`${shared.length} header difference(s) common to the run`);
     if (unshownRoutes > 0) parts.push(`${unshownInteractions} failing interaction(s) on ${unshownRoutes} route(s)`);
     if (!notesShown) parts.push(`OpenAPI notes on ${notesOnly.length} passing interaction(s)`);
     out.push(
@@ -127,26 +152,32 @@ class Budget {
   }
 }
 
-function interactionBlock(result: InteractionResult, limit: number): string[] {
+function interactionBlock(result: InteractionResult, limit: number, isShared: (d: Difference) => boolean): string[] {
   const out = [`#### ${text(interactionLabel(result))}${result.pending ? ' (pending)' : ''}`, ''];
   for (const name of TARGETS) {
     const outcome = result.targets[name];
     if (!outcome || outcome.outcome === 'pass') continue;
     if (outcome.outcome === 'error') {
-      out.push(`- **${name}**: error \`${outcome.error?.code ?? ''}\` ${text(outcome.error?.message ?? '')}`);
+      out.push(
+        `- **${name}**: error ${cell(outcome.error?.code ?? '', true, false)} ${text(outcome.error?.message ?? '')}`,
+      );
     } else if (outcome.outcome === 'fail') {
       out.push(`- **${name}** breaks the pact:`);
-      for (const m of outcome.mismatches.slice(0, limit)) out.push(`  - ${cell(m.path, true)} ${text(m.message)}`);
+      for (const m of outcome.mismatches.slice(0, limit))
+        out.push(`  - ${cell(m.path, true, false)} ${text(m.message)}`);
       if (outcome.mismatches.length > limit) out.push(`  - … ${outcome.mismatches.length - limit} more`);
     }
   }
+  const own = result.parity.differences.filter((d) => !isShared(d));
+  const sharedCount = result.parity.differences.length - own.length;
   if (result.parity.differences.length > 0) {
-    out.push(
-      '',
-      `Parity: ${result.parity.differences.length} difference(s)`,
-      '',
-      ...differencesTable(result.parity.differences, limit),
-    );
+    const common =
+      sharedCount > 0 ? `, and ${sharedCount} header difference(s) common to the run (listed once above)` : '';
+    out.push('', `Parity: ${own.length} difference(s)${common}`);
+    // The first differences are the decisive ones (ranked: status, body, then headers); the rest fold away.
+    if (own.length > 0) out.push('', ...differencesTable(own, limit));
+    if (own.length > limit) out.push('', ...fullDifferences(own));
+    if (result.parity.notSampled) out.push('', `No noise sample: ${text(result.parity.notSampled)}`);
   }
   const schema = schemaFindings(result);
   if (schema.failing.length > 0) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '@cutover/core';
 import type { InteractionResult, SchemaViolation, VerificationReport } from '@cutover/core';
 import { interactionStatus, verificationFailed } from '../run.js';
 import { renderConsole } from './console.js';
@@ -135,7 +136,7 @@ describe('reporters', () => {
     expect(md).toContain('| type | `$.id` | `2` | `"2"` |');
     expect(md).toContain('- **candidate**: error `CUTOVER_TARGET_UNREACHABLE`');
     expect(md).toContain('OpenAPI violations that fail it:');
-    expect(md).toContain('- schema regression (candidate) at /id: /id must be integer [response.body.type]');
+    expect(md).toContain('- schema regression (candidate) at /id: /id must be integer \\[response.body.type\\]');
   });
 
   it('markdown: stays a postable pull-request comment however many interactions fail', () => {
@@ -214,7 +215,7 @@ describe('reporters: OpenAPI violations', () => {
     const md = renderMarkdown(notedReport);
     expect(md).toContain('## ✅');
     expect(md).toContain('### OpenAPI violations that do not fail the run');
-    for (const line of [baseline, monolithOnly, request]) expect(md).toContain(line);
+    for (const line of [baseline, monolithOnly, request]) expect(md).toContain(escapeMarkdown(line));
     const xml = renderJunit(notedReport);
     expect(xml).toMatch(/<system-out>schema baseline \(shared with the monolith\) at \/eta/);
     for (const line of [monolithOnly, request]) expect(xml).toContain(line);
@@ -282,5 +283,62 @@ describe('console summary table', () => {
     const tableLines = text.split('\n').filter((l) => /^(route|GET|… )/.test(l));
     expect(tableLines[1]).toMatch(/^GET \/shipments\/\{id\}/);
     expect(tableLines[3]).toMatch(/^… 4 more routes\s+4\s+4/);
+  });
+});
+
+describe('reporters: text from pacts, targets and URLs', () => {
+  const ESC = '\u001b';
+  const BEL = '\u0007';
+  const hostile: InteractionResult = {
+    ...failed,
+    description: `**urgent** [click](http://evil) ${ESC}[2J${BEL}`,
+    providerStates: [{ name: 'item <b>1</b> | exists', params: {} }],
+    parity: {
+      status: 'differs',
+      differences: [
+        {
+          kind: 'value',
+          path: '$.a`b|c',
+          monolith: 'x`y',
+          candidate: `${ESC}[31m|`,
+          message: 'differs',
+        },
+      ],
+      noise: [],
+    },
+  };
+  const hostileReport: VerificationReport = {
+    ...report,
+    targets: { monolith: { url: 'http://ci:secret@m' }, candidate: { url: 'https://token@c' } },
+    results: [hostile],
+  };
+
+  it('console: control characters are shown as \\u escapes and URL credentials are hidden', () => {
+    const text = renderConsole(hostileReport);
+    for (const c of ['\u0007', '\u001b']) expect(text).not.toContain(c);
+    expect(text).toContain('[click](http://evil) \\u001b[2J\\u0007');
+    expect(text).toContain('monolith http://***:***@m/, candidate https://***@c/');
+    expect(text).not.toContain('secret');
+  });
+
+  it('markdown: descriptions and states cannot format, link or break the table; code spans hold backticks', () => {
+    const md = renderMarkdown(hostileReport);
+    for (const c of ['\u0007', '\u001b']) expect(md).not.toContain(c);
+    expect(md).toContain('#### web-app: \\*\\*urgent\\*\\* \\[click\\](http://evil) \\\\u001b\\[2J\\\\u0007');
+    expect(md).toContain('(given item \\<b\\>1\\</b\\> \\| exists)');
+    const row = md.split('\n').find((line) => line.startsWith('| value'))!;
+    expect(row).toBe('| value | `` $.a`b\\|c `` | `` "x`y" `` | `"\\u001b[31m\\|"` |');
+    expect(row.split(/(?<!\\)\|/).length).toBe(6);
+    expect(md).toContain('**monolith** http://\\*\\*\\*:\\*\\*\\*@m/');
+    expect(md).not.toContain('secret');
+  });
+
+  it('junit: stays well-formed XML and shows control characters instead of dropping them', () => {
+    const xml = renderJunit(hostileReport);
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).toContain(
+      'name="web-app: **urgent** [click](http://evil) \\u001b[2J\\u0007 (given item &lt;b&gt;1&lt;/b&gt; | exists)"',
+    );
   });
 });

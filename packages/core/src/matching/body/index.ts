@@ -6,7 +6,7 @@ import { describeValue, mismatch, show, showBody } from '../mismatch.js';
 import { selectRules } from '../rules.js';
 import { parseFormOrQuery } from './form.js';
 import { compareJson } from './json.js';
-import { decimalLiteralPaths, parseJsonKeepingDecimals } from './numbers.js';
+import { parseJsonKeepingNumbers } from './numbers.js';
 import { compareMultiValues } from '../multi.js';
 import { compareXml, parseXml, XmlParseError } from './xml.js';
 
@@ -64,7 +64,7 @@ function bodyJson(body: HttpBody): unknown {
   if (body.encoded === 'json' || body.encoded === 'base64') {
     const text = bodyText(body);
     try {
-      return parseJsonKeepingDecimals(text);
+      return parseJsonKeepingNumbers(text);
     } catch (e) {
       throw new JsonBodyError((e as Error).message);
     }
@@ -161,7 +161,7 @@ export function matchBody(
       );
       return mismatches;
     }
-    compareJson(['$'], e, a, { rules, allowUnexpectedKeys, mismatches, decimalLiterals: decimalLiteralPaths(a) });
+    compareJson(['$'], e, a, { rules, allowUnexpectedKeys, mismatches });
     return mismatches;
   }
   if (family === 'xml') {

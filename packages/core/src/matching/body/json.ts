@@ -1,8 +1,16 @@
 import type { Mismatch } from '../../model.js';
-import { applyMatcher, applyRuleList, deepEqual, failureMessage, type ValueMode } from '../matchers/apply.js';
+import {
+  applyMatcher,
+  applyRuleList,
+  deepEqual,
+  failureMessage,
+  type NumberLiterals,
+  type ValueMode,
+} from '../matchers/apply.js';
 import type { CompiledRuleList, CompiledRules, Matcher } from '../matchers/types.js';
 import { describeValue, mismatch, show, typeName } from '../mismatch.js';
 import { formatPath, type PathToken } from '../path.js';
+import { decimalKey, numberLiteral } from './numbers.js';
 import { fieldState, itemState, rootState, stateAt, type RuleState } from './rule-state.js';
 
 export interface JsonContext {
@@ -10,8 +18,6 @@ export interface JsonContext {
   /** Responses may carry keys the pact does not mention; requests may not. */
   allowUnexpectedKeys: boolean;
   mismatches: Mismatch[];
-  /** Paths of numbers written with a fraction that parsed to whole values (see body/numbers.ts). */
-  decimalLiterals?: Set<string> | undefined;
 }
 
 // The walk keeps one path array per comparison and pushes/pops steps on it: a path is only turned
@@ -44,7 +50,36 @@ export function compareJson(path: Path, expected: unknown, actual: unknown, ctx:
   walk([...path], stateAt(ctx.rules, path), expected, actual, ctx);
 }
 
-function walk(path: Path, state: RuleState, expected: unknown, actual: unknown, ctx: JsonContext): void {
+/** Number literals JSON.parse changed (`10.0`, `9007199254740993`, `1e400`) at `key` of each side's container. */
+type Literals = NumberLiterals;
+
+function literalsAt(
+  expected: unknown,
+  actual: unknown,
+  key: string | number,
+  eValue: unknown,
+  aValue: unknown,
+): Literals | undefined {
+  if (typeof aValue !== 'number' && typeof eValue !== 'number') return undefined;
+  const e =
+    typeof eValue === 'number' && typeof expected === 'object' && expected !== null
+      ? numberLiteral(expected, key)
+      : undefined;
+  const a =
+    typeof aValue === 'number' && typeof actual === 'object' && actual !== null
+      ? numberLiteral(actual, key)
+      : undefined;
+  return e === undefined && a === undefined ? undefined : { expected: e, actual: a };
+}
+
+function walk(
+  path: Path,
+  state: RuleState,
+  expected: unknown,
+  actual: unknown,
+  ctx: JsonContext,
+  literals?: Literals,
+): void {
   if (isObject(expected)) {
     if (!isObject(actual)) {
       const where = formatPath(path);
@@ -60,7 +95,7 @@ function walk(path: Path, state: RuleState, expected: unknown, actual: unknown, 
     }
     compareLists(path, state, expected, actual, ctx);
   } else {
-    compareValues(path, state, expected, actual, ctx);
+    compareValues(path, state, expected, actual, ctx, literals);
   }
 }
 
@@ -71,9 +106,10 @@ function walkField(
   expected: unknown,
   actual: unknown,
   ctx: JsonContext,
+  literals?: Literals,
 ): void {
   path.push(key);
-  walk(path, fieldState(state, key), expected, actual, ctx);
+  walk(path, fieldState(state, key), expected, actual, ctx, literals);
   path.pop();
 }
 
@@ -84,39 +120,80 @@ function walkItem(
   expected: unknown,
   actual: unknown,
   ctx: JsonContext,
+  literals?: Literals,
 ): void {
   path.push(index);
-  walk(path, itemState(state, index), expected, actual, ctx);
+  walk(path, itemState(state, index), expected, actual, ctx, literals);
   path.pop();
 }
 
 /** True when the value satisfies the list (AND: every matcher, OR: one), without building failures. */
-function satisfies(list: CompiledRuleList, expected: unknown, actual: unknown, cascaded: boolean, mode: ValueMode) {
+function satisfies(
+  list: CompiledRuleList,
+  expected: unknown,
+  actual: unknown,
+  cascaded: boolean,
+  mode: ValueMode,
+  literals?: NumberLiterals,
+) {
   if (list.combine === 'OR') {
     if (list.matchers.length === 0) return true;
-    for (const matcher of list.matchers) if (!applyMatcher(matcher, expected, actual, cascaded, mode)) return true;
+    for (const matcher of list.matchers) {
+      if (!applyMatcher(matcher, expected, actual, cascaded, mode, literals)) return true;
+    }
     return false;
   }
-  for (const matcher of list.matchers) if (applyMatcher(matcher, expected, actual, cascaded, mode)) return false;
+  for (const matcher of list.matchers)
+    if (applyMatcher(matcher, expected, actual, cascaded, mode, literals)) return false;
   return true;
 }
 
-function compareValues(path: Path, state: RuleState, expected: unknown, actual: unknown, ctx: JsonContext): void {
+/** A number for a sentence, as it was written when JSON.parse changed it. */
+function describeNumber(value: unknown, literal: string | undefined): string {
+  return literal === undefined ? describeValue(value) : `the number ${literal}`;
+}
+
+function compareValues(
+  path: Path,
+  state: RuleState,
+  expected: unknown,
+  actual: unknown,
+  ctx: JsonContext,
+  literals: Literals | undefined,
+): void {
   const selected = state.selected;
+  const aLit = literals?.actual;
+  const eLit = literals?.expected;
   if (selected) {
+    // `10.0` is a decimal to the matchers however JSON.parse stored it.
     const mode: ValueMode =
-      typeof actual === 'number' && ctx.decimalLiterals?.has(formatPath(path)) ? 'json-decimal' : 'json';
-    if (satisfies(selected.list, expected, actual, selected.cascaded, mode)) return;
+      typeof actual === 'number' && aLit !== undefined && /[.eE]/.test(aLit) ? 'json-decimal' : 'json';
+    if (satisfies(selected.list, expected, actual, selected.cascaded, mode, literals)) return;
     const where = formatPath(path);
-    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode);
-    for (const f of failures) push(ctx, where, expected, actual, failureMessage(where, f, actual));
+    const failures = applyRuleList(selected.list, expected, actual, selected.cascaded, mode, literals);
+    for (const f of failures) {
+      const found = f.found ?? (aLit === undefined ? undefined : describeNumber(actual, aLit));
+      push(ctx, where, expected, actual, failureMessage(where, found === undefined ? f : { ...f, found }, actual));
+    }
+  } else if (typeof expected === 'number' && typeof actual === 'number' && literals !== undefined) {
+    // Compared as written: a double cannot tell 9007199254740993 from 9007199254740992.
+    if (decimalKey(eLit ?? String(expected)) !== decimalKey(aLit ?? String(actual))) {
+      const where = formatPath(path);
+      push(
+        ctx,
+        where,
+        eLit ?? expected,
+        aLit ?? actual,
+        `Expected ${where} to equal ${eLit ?? show(expected)}, but got ${aLit ?? show(actual)}`,
+      );
+    }
   } else if (!deepEqual(expected, actual)) {
     const where = formatPath(path);
     const message =
       typeName(expected) !== typeName(actual)
-        ? `Expected ${where} to be ${describeValue(expected)}, but got ${describeValue(actual)}`
-        : `Expected ${where} to equal ${show(expected)}, but got ${show(actual)}`;
-    push(ctx, where, expected, actual, message);
+        ? `Expected ${where} to be ${describeNumber(expected, eLit)}, but got ${describeNumber(actual, aLit)}`
+        : `Expected ${where} to equal ${eLit ?? show(expected)}, but got ${aLit ?? show(actual)}`;
+    push(ctx, where, eLit ?? expected, aLit ?? actual, message);
   }
 }
 
@@ -185,7 +262,14 @@ function compareObjects(
         const example = firstValue(expected);
         for (const key of Object.keys(actual)) {
           const ex = Object.hasOwn(expected, key) ? expected[key] : example;
-          if (ex !== undefined) walkField(path, state, key, ex, actual[key], ctx);
+          const literals = literalsAt(
+            Object.hasOwn(expected, key) ? expected : undefined,
+            actual,
+            key,
+            ex,
+            actual[key],
+          );
+          if (ex !== undefined) walkField(path, state, key, ex, actual[key], ctx, literals);
         }
       } else if (matcher.type === 'eachValue') {
         keysChecked = true;
@@ -214,7 +298,10 @@ function compareObjects(
           }
         }
         for (const key of Object.keys(expected)) {
-          if (Object.hasOwn(actual, key)) walkField(path, state, key, expected[key], actual[key], ctx);
+          if (Object.hasOwn(actual, key)) {
+            const literals = literalsAt(expected, actual, key, expected[key], actual[key]);
+            walkField(path, state, key, expected[key], actual[key], ctx, literals);
+          }
         }
       } else {
         const f = applyMatcher(matcher, expected, actual, selected.cascaded);
@@ -242,7 +329,7 @@ function compareObjects(
     // One lookup instead of two for a JSON value; what could be inherited (a function, `__proto__`) is checked.
     if (value !== undefined && typeof value !== 'function' && key !== '__proto__' ? true : Object.hasOwn(actual, key)) {
       path.push(key);
-      walk(path, plan.states[i]!, expected[key], value, ctx);
+      walk(path, plan.states[i]!, expected[key], value, ctx, literalsAt(expected, actual, key, expected[key], value));
       path.pop();
     } else {
       const where = childPath(path, key);
@@ -273,7 +360,9 @@ function compareLists(path: Path, state: RuleState, expected: unknown[], actual:
       return;
     }
     const common = Math.min(expected.length, actual.length);
-    for (let i = 0; i < common; i++) walkItem(path, state, i, expected[i], actual[i], ctx);
+    for (let i = 0; i < common; i++) {
+      walkItem(path, state, i, expected[i], actual[i], ctx, literalsAt(expected, actual, i, expected[i], actual[i]));
+    }
     if (expected.length !== actual.length) {
       const where = formatPath(path);
       push(
@@ -332,7 +421,15 @@ function compareLists(path: Path, state: RuleState, expected: unknown[], actual:
   if (compareItems && expected.length > 0) {
     // With a rule on the list, each actual item is checked against the expected item at its index, or the first one.
     for (let i = 0; i < actual.length; i++) {
-      walkItem(path, state, i, i < expected.length ? expected[i] : expected[0], actual[i], ctx);
+      const own = i < expected.length;
+      const literals = literalsAt(
+        own ? expected : undefined,
+        actual,
+        own ? i : 0,
+        own ? expected[i] : expected[0],
+        actual[i],
+      );
+      walkItem(path, state, i, own ? expected[i] : expected[0], actual[i], ctx, literals);
     }
   }
 }

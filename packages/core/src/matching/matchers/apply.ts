@@ -2,6 +2,7 @@ import semver from 'semver';
 import { bytesAsText, describeBytes, sniffBinary } from '../binary.js';
 import { describeValue, show, typeName } from '../mismatch.js';
 import type { CompiledRuleList, Matcher } from './types.js';
+import { decimalKey } from '../body/numbers.js';
 
 /**
  * Why a value failed a matcher: the expectation ("to be an integer") and, when the default
@@ -10,6 +11,12 @@ import type { CompiledRuleList, Matcher } from './types.js';
 export interface Failure {
   expectation: string;
   found?: string;
+}
+
+/** JSON number literals JSON.parse changed (`1e400`, `9007199254740993`): matched and shown as written. */
+export interface NumberLiterals {
+  expected?: string | undefined;
+  actual?: string | undefined;
 }
 
 /**
@@ -127,19 +134,25 @@ export function applyMatcher(
   actual: unknown,
   cascaded: boolean,
   mode: ValueMode = 'json',
+  literals?: NumberLiterals,
 ): Failure | undefined {
   switch (matcher.type) {
-    case 'equality':
-      return deepEqual(expected, actual) ? undefined : { expectation: `to equal ${show(expected)}` };
+    case 'equality': {
+      const equal =
+        literals !== undefined && typeof expected === 'number' && typeof actual === 'number'
+          ? decimalKey(literals.expected ?? String(expected)) === decimalKey(literals.actual ?? String(actual))
+          : deepEqual(expected, actual);
+      return equal ? undefined : { expectation: `to equal ${literals?.expected ?? show(expected)}` };
+    }
     case 'regex':
       if (actual === undefined || (mode !== 'text' && typeof actual === 'object' && actual !== null))
         return { expectation: `to match the regular expression /${matcher.source}/` };
-      return matcher.regex.test(asText(actual))
+      return matcher.test(literals?.actual ?? asText(actual))
         ? undefined
         : { expectation: `to match the regular expression /${matcher.source}/` };
     case 'type': {
       if (mode !== 'text' && typeName(expected) !== typeName(actual)) {
-        return { expectation: `to be a ${typeName(expected)} (like ${show(expected)})` };
+        return { expectation: `to be a ${typeName(expected)} (like ${literals?.expected ?? show(expected)})` };
       }
       if (!cascaded && Array.isArray(actual)) {
         if (matcher.min !== undefined && actual.length < matcher.min)
@@ -150,7 +163,7 @@ export function applyMatcher(
       return undefined;
     }
     case 'include':
-      return actual !== undefined && actual !== null && asText(actual).includes(matcher.value)
+      return actual !== undefined && actual !== null && (literals?.actual ?? asText(actual)).includes(matcher.value)
         ? undefined
         : { expectation: `to include ${JSON.stringify(matcher.value)}` };
     case 'integer':
@@ -227,10 +240,11 @@ export function applyRuleList(
   actual: unknown,
   cascaded: boolean,
   mode: ValueMode = 'json',
+  literals?: NumberLiterals,
 ): Failure[] {
   const failures: Failure[] = [];
   for (const matcher of list.matchers) {
-    const failure = applyMatcher(matcher, expected, actual, cascaded, mode);
+    const failure = applyMatcher(matcher, expected, actual, cascaded, mode, literals);
     if (failure) {
       failures.push(failure);
     } else if (list.combine === 'OR') {

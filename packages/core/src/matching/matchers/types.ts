@@ -3,7 +3,8 @@ import type { PathToken } from '../path.js';
 /** A matcher after validation: options checked, regexes and date patterns compiled. */
 export type Matcher =
   | { type: 'equality' }
-  | { type: 'regex'; regex: RegExp; source: string }
+  /** `test` is true when the whole value matches; it throws the coded error of a pattern that cannot be run. */
+  | { type: 'regex'; source: string; test: (value: string) => boolean }
   | { type: 'type'; min?: number; max?: number }
   | { type: 'include'; value: string }
   | { type: 'integer' }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectBrokerEvidence, recordDecision } from './broker.js';
+import { collectBrokerEvidence } from './broker-evidence.js';
 import { collectEvidence } from './evidence.js';
 import { decide } from './decide.js';
 import { documentedOperations } from './openapi.js';
@@ -14,8 +14,11 @@ import { NOW, OPENAPI, policy, report, T1 } from './__fixtures__/evidence.js';
 interface BrokerState {
   verifiedVersion: Record<string, string | undefined>;
   withCutover: boolean;
-  decisions: 'accept' | 'stock';
+  /** Publish results for the first interaction of each pact only, as a filtered run does. */
+  partial?: boolean;
   requireToken?: string;
+  /** Where the matrix says the verification is (another origin, for the credentials-leak test). */
+  verificationBase?: string;
 }
 
 let state: BrokerState;
@@ -60,12 +63,6 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   });
   if (state.requireToken && req.headers.authorization !== `Bearer ${state.requireToken}`)
     return json(res, 401, { error: 'unauthorized' });
-  if (req.method === 'POST' && url.pathname === '/cutover/decisions') {
-    if (state.decisions === 'stock')
-      return json(res, 404, { error: 'The requested document was not found on this server.' });
-    res.writeHead(201, { location: `${base}/cutover/decisions/1` });
-    return void res.end();
-  }
   if (url.pathname === '/pacts/provider/logistics/latest')
     return json(res, 200, {
       _links: {
@@ -96,7 +93,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
               verificationResult: {
                 success: true,
                 verifiedAt: T1,
-                _links: { self: { href: `${base}/verification-results/${consumer}` } },
+                _links: { self: { href: `${state.verificationBase ?? base}/verification-results/${consumer}` } },
               },
             },
           ]
@@ -106,7 +103,8 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   const verification = /^\/verification-results\/([^/]+)$/.exec(url.pathname);
   if (verification) {
     const consumer = verification[1]!;
-    const results = report().results.filter((r) => r.consumer === consumer);
+    const all = report().results.filter((r) => r.consumer === consumer);
+    const results = state.partial ? all.slice(0, 1) : all;
     return json(res, 200, {
       providerName: 'logistics',
       providerApplicationVersion: state.verifiedVersion[consumer],
@@ -138,7 +136,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  state = { verifiedVersion: { 'web-app': '1.4.0', 'mobile-app': '1.4.0' }, withCutover: true, decisions: 'accept' };
+  state = { verifiedVersion: { 'web-app': '1.4.0', 'mobile-app': '1.4.0' }, withCutover: true };
   received.length = 0;
 });
 
@@ -153,6 +151,23 @@ function gate(evidence: Awaited<ReturnType<typeof collectBrokerEvidence>>) {
 }
 
 describe('broker evidence', () => {
+  it('blocks a verification that published results for part of the pact, naming each missing interaction', async () => {
+    state.partial = true;
+    const evidence = await collectEvidence({ brokerUrl: base, provider: 'logistics', candidateVersion: '1.4.0' });
+    expect(evidence.problems).toEqual([
+      expect.objectContaining({
+        code: 'interaction-missing',
+        consumer: 'web-app',
+        message: `web-app › "events of SHP-1001" (GET /api/tracking/SHP-1001/events, interactions[1] of ${base}/pacts/provider/logistics/consumer/web-app/latest) has no cutover result in the verification ${base}/verification-results/web-app; verify it`,
+      }),
+    ]);
+    // The events operation is then exercised by no consumer either.
+    expect(gate(evidence).routes[0]!.reasons.map((r) => r.code)).toEqual([
+      'interaction-missing',
+      'operation-not-exercised',
+    ]);
+  });
+
   it('reads the latest pacts, finds their verification by the candidate version in the matrix, and allows', async () => {
     const evidence = await collectEvidence({ brokerUrl: `${base}/`, provider: 'logistics', candidateVersion: '1.4.0' });
     expect(evidence.problems).toEqual([]);
@@ -177,7 +192,7 @@ describe('broker evidence', () => {
         code: 'not-verified',
         consumer: 'mobile-app',
         message: 'the latest pact of mobile-app (version mobile-app-7) has no verification by logistics version 1.4.0',
-        requests: [{ method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
+        requests: [{ index: 0, description: 'eta of SHP-1001', method: 'GET', path: '/api/tracking/SHP-1001/eta' }],
       }),
     ]);
     const decision = gate(evidence);
@@ -234,6 +249,29 @@ describe('broker evidence', () => {
     expect(accepted.problems).toEqual([]);
   });
 
+  it("blocks, sending nothing away, when the matrix links a verification outside the broker's origin", async () => {
+    const elsewhere = createServer((_req, res) => res.end('{}'));
+    const hits: string[] = [];
+    elsewhere.on('request', (req: IncomingMessage) => hits.push(req.url ?? ''));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      state.verificationBase = `http://localhost:${(elsewhere.address() as AddressInfo).port}`;
+      const evidence = await collectBrokerEvidence({
+        brokerUrl: base,
+        provider: 'logistics',
+        candidateVersion: '1.4.0',
+        auth: { token: 'sesame-token' },
+      });
+      expect(evidence.reports).toEqual([]);
+      expect(evidence.problems.map((p) => p.code)).toEqual(['evidence-unavailable', 'evidence-unavailable']);
+      expect(evidence.problems[0]!.message).toContain(`refused: not on the broker's origin ${base}`);
+      expect(hits).toEqual([]);
+      expect(gate(evidence).outcome).toBe('blocked');
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
+  });
+
   it('sends basic auth when given a username', async () => {
     await collectBrokerEvidence({
       brokerUrl: base,
@@ -242,35 +280,5 @@ describe('broker evidence', () => {
       auth: { username: 'u', password: 'p' },
     });
     expect(received[0]!.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
-  });
-});
-
-describe('recordDecision', () => {
-  it('POSTs the decision JSON to /cutover/decisions', async () => {
-    const decision = gate(
-      await collectBrokerEvidence({ brokerUrl: base, provider: 'logistics', candidateVersion: '1.4.0' }),
-    );
-    const outcome = await recordDecision(base, decision);
-    expect(outcome).toEqual({
-      recorded: true,
-      url: `${base}/cutover/decisions`,
-      location: `${base}/cutover/decisions/1`,
-    });
-    const post = received.find((r) => r.method === 'POST')!;
-    expect(JSON.parse(post.body)).toMatchObject({ format: 'cutover.gate-decision/v1', outcome: 'allowed' });
-  });
-
-  it('warns, never claims success, when a stock Pact Broker answers 404', async () => {
-    state.decisions = 'stock';
-    const outcome = await recordDecision(base, { format: 'cutover.gate-decision/v1' });
-    expect(outcome.recorded).toBe(false);
-    expect(outcome.recorded === false && outcome.warning).toMatch(
-      /not recorded: .*answered 404; this broker does not implement cutover's decision history/,
-    );
-  });
-
-  it('warns when the broker cannot be reached', async () => {
-    const outcome = await recordDecision('http://127.0.0.1:9', {}, { timeoutMs: 1000 });
-    expect(outcome.recorded === false && outcome.warning).toMatch(/not recorded: .*cannot be reached/);
   });
 });
