@@ -11,6 +11,7 @@ import { matrixRoutes } from './matrix.js';
 import { webhookRoutes } from './webhooks.js';
 import { decisionRoutes } from './decisions.js';
 import { deliveryRoutes } from '../webhooks/routes.js';
+import { badgeRoutes } from '../badges/routes.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -24,4 +25,5 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   webhookRoutes(app, ctx);
   decisionRoutes(app, ctx);
   deliveryRoutes(app, ctx);
+  badgeRoutes(app, ctx);
 }

@@ -51,7 +51,7 @@ describe.each(engines)('webhooks and gate decisions on $name', (engine) => {
     expect(created.body.request).toEqual({
       method: 'POST',
       url: 'https://ci.example/hook',
-      headers: { 'X-Token': '********' },
+      headers: { 'X-Token': '***' },
       username: 'u',
     });
     expect(JSON.stringify(created.body)).not.toContain('secret-password');

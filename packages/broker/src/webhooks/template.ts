@@ -1,3 +1,5 @@
+import { redactUrl } from '@cutover/core';
+
 /** The request part of a stored webhook, as the Pact Broker defines it. */
 export interface WebhookRequest {
   method: string;
@@ -61,25 +63,18 @@ export function renderRequest(request: WebhookRequest, vars: Variables): Rendere
   };
 }
 
-export const MASK = '********';
+/** The mask core's `redactUrl` uses, so a secret looks the same wherever it is hidden. */
+export const MASK = '***';
 
 const SECRET_NAME = /authorization|token|secret|passw|api[-_]?key|cookie|signature|credential|session/i;
 
 /** Whether a header or query parameter name says its value is a credential. */
 export const isSecretName = (name: string) => SECRET_NAME.test(name);
 
-/** A URL with its password and credential-named query values replaced by the mask. */
+/** A URL with its user info and credential-named query values masked (core's `redactUrl`), placeholders kept readable. */
 export function maskUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  if (parsed.password) parsed.password = MASK;
-  for (const key of [...parsed.searchParams.keys()]) if (isSecretName(key)) parsed.searchParams.set(key, MASK);
   // `URL` encodes `${` in a template; the stored form is what the operator wrote, so put it back.
-  return parsed.toString().replace(/\$%7B([A-Za-z.]+)%7D/g, '${$1}');
+  return redactUrl(url).replace(/\$%7B([A-Za-z.]+)%7D/g, '${$1}');
 }
 
 export function maskHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
