@@ -12,6 +12,7 @@ import { webhookRoutes } from './webhooks.js';
 import { decisionRoutes } from './decisions.js';
 import { deliveryRoutes } from '../webhooks/routes.js';
 import { badgeRoutes } from '../badges/routes.js';
+import { pageRoutes } from '../pages/index.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -26,4 +27,5 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   decisionRoutes(app, ctx);
   deliveryRoutes(app, ctx);
   badgeRoutes(app, ctx);
+  pageRoutes(app, ctx);
 }
