@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// Page functions run in Chromium, so this file type-checks against the DOM.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -25,21 +23,21 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 async function distinctColours(context: BrowserContext, png: Buffer): Promise<number> {
   const page = await context.newPage();
   try {
-    return await page.evaluate(async (data) => {
+    // Page code is a string: it runs in Chromium, and this file type-checks against Node, not the DOM.
+    return (await page.evaluate(`(async () => {
       const img = new Image();
-      img.src = `data:image/png;base64,${data}`;
+      img.src = 'data:image/png;base64,${png.toString('base64')}';
       await img.decode();
       const canvas = document.createElement('canvas');
       canvas.width = img.width;
       canvas.height = img.height;
-      const g = canvas.getContext('2d')!;
+      const g = canvas.getContext('2d');
       g.drawImage(img, 0, 0);
       const px = g.getImageData(0, 0, img.width, img.height).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < px.length && seen.size < 50; i += 4 * 7)
-        seen.add((px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!);
+      const seen = new Set();
+      for (let i = 0; i < px.length && seen.size < 50; i += 4 * 7) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
       return seen.size;
-    }, png.toString('base64'));
+    })()`)) as number;
   } finally {
     await page.close();
   }
@@ -124,17 +122,15 @@ describe.skipIf(!available).each(engines.slice(0, 1))('the pages in Chromium ($n
 
   async function noScriptRan(v: Visit) {
     expect(v.dialogs).toEqual([]);
-    expect(await v.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await v.page.evaluate('window.__pwned')).toBeUndefined();
     expect(await v.page.locator('img[src=x], script:not([src])').count()).toBe(0);
   }
 
   async function axe(page: Page) {
     await page.evaluate(axeSource);
-    const result = (await page.evaluate(() =>
-      (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<unknown> } }).axe.run(document, {
-        resultTypes: ['violations'],
-      }),
-    )) as { violations: { id: string; impact: string; help: string; nodes: unknown[] }[] };
+    const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as {
+      violations: { id: string; impact: string; help: string; nodes: unknown[] }[];
+    };
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   }
 
@@ -151,7 +147,7 @@ describe.skipIf(!available).each(engines.slice(0, 1))('the pages in Chromium ($n
     expect(await distinctColours(context, shot)).toBeGreaterThan(8);
     // The filter narrows the rows and keeps the query in the URL, so a filtered board can be shared.
     await v.page.fill('#board-filter', 'tracking');
-    expect(v.page.url()).toContain('q=tracking');
+    await v.page.waitForURL(/q=tracking/, { timeout: 5_000 });
     expect(await v.page.locator('#board tbody tr:not([hidden])').count()).toBe(1);
     await v.page.close();
   });
@@ -161,7 +157,9 @@ describe.skipIf(!available).each(engines.slice(0, 1))('the pages in Chromium ($n
     const differs = v.page.locator('table.diff tr.differs');
     expect(await differs.locator('td').first().textContent()).toBe('$.email');
     expect(await differs.locator('td.candidate').textContent()).toContain('<script>window.__pwned=3</script>');
-    const background = await differs.locator('td.candidate').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const background = await v.page.evaluate(
+      "getComputedStyle(document.querySelector('table.diff tr.differs td.candidate')).backgroundColor",
+    );
     expect(background).toBe('rgb(255, 241, 194)');
     expect(await v.page.locator('table.diff tr.noise').textContent()).toContain('noise (sampled)');
     await noScriptRan(v);
