@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../storage/database.js';
 
 /** A route of a recorded gate decision, as `cutover gate --json` writes it (fields read defensively). */
@@ -112,4 +113,88 @@ export async function routeHistory(db: Db, route?: string): Promise<Map<string, 
     }
   }
   return byRoute;
+}
+
+export interface TimelinePoint {
+  decisionId: number;
+  decidedAt: string;
+  outcome: string;
+  weight: number | null;
+}
+
+/**
+ * Every route's weight over time, oldest first, from the decision index alone (no decision is
+ * parsed), and each route's latest decision in full: what the board needs, in two queries.
+ */
+export async function board(
+  db: Db,
+): Promise<{ route: string; points: TimelinePoint[]; decisions: number; latest: RouteDecisionRow }[]> {
+  // Only the decisions where a route's weight changes (and each route's first and last) leave the
+  // database: a window query on both engines, so 1,000 decisions of 50 routes stay a few hundred rows.
+  const { rows } = await sql<{
+    route: string;
+    decision_id: number;
+    outcome: string;
+    next_weight: number | null;
+    decided_at: string;
+    total: number | string;
+  }>`SELECT route, decision_id, outcome, next_weight, decided_at, total FROM (
+      SELECT r.route, r.decision_id, r.outcome, r.next_weight, d.decided_at,
+        LAG(r.next_weight) OVER w AS before_weight, LEAD(r.next_weight) OVER w AS after_weight,
+        ROW_NUMBER() OVER w AS n, COUNT(*) OVER (PARTITION BY r.route) AS total
+      FROM decision_routes r JOIN decisions d ON d.id = r.decision_id
+      WINDOW w AS (PARTITION BY r.route ORDER BY d.decided_at, d.id)
+    ) x
+    WHERE n = 1 OR n = total OR before_weight IS DISTINCT FROM next_weight OR after_weight IS DISTINCT FROM next_weight
+    ORDER BY decided_at, decision_id`.execute(db);
+  const points = new Map<string, TimelinePoint[]>();
+  const totals = new Map<string, number>();
+  for (const r of rows) {
+    const list = points.get(r.route) ?? [];
+    list.push({
+      decisionId: r.decision_id,
+      decidedAt: r.decided_at,
+      outcome: r.outcome,
+      weight: r.next_weight === null ? null : Number(r.next_weight),
+    });
+    points.set(r.route, list);
+    totals.set(r.route, Number(r.total));
+  }
+  const latestIds = [...new Set([...points.values()].map((l) => l.at(-1)!.decisionId))];
+  const docs = new Map<
+    number,
+    {
+      d: { id: number; decided_at: string; candidate_version: string | null; outcome: string };
+      doc: { routes?: DecidedRoute[]; policy?: unknown };
+    }
+  >();
+  for (let i = 0; i < latestIds.length; i += 500) {
+    const chunk = await db
+      .selectFrom('decisions')
+      .select(['id', 'decided_at', 'candidate_version', 'outcome', 'content'])
+      .where('id', 'in', latestIds.slice(i, i + 500))
+      .execute();
+    for (const d of chunk)
+      docs.set(d.id, { d, doc: JSON.parse(d.content) as { routes?: DecidedRoute[]; policy?: unknown } });
+  }
+  const out = [];
+  for (const [route, list] of points) {
+    const { d, doc } = docs.get(list.at(-1)!.decisionId)!;
+    const r = (doc.routes ?? []).find((x) => x.name === route);
+    if (!r) continue;
+    out.push({
+      route,
+      points: list,
+      decisions: totals.get(route) ?? list.length,
+      latest: {
+        decisionId: d.id,
+        decidedAt: d.decided_at,
+        candidateVersion: d.candidate_version,
+        outcome: d.outcome,
+        policy: policyName(doc.policy),
+        route: r,
+      },
+    });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
-import { routeHistory, routeStatus, type RouteDecisionRow } from '../cutover/routes.js';
+import { board, routeHistory, routeStatus, type RouteDecisionRow, type TimelinePoint } from '../cutover/routes.js';
 import { ago, href, markup, pill, sendPage, type Html } from './html.js';
 
 const PARITY_TONE = { identical: 'good', 'noise-only': 'info', differs: 'bad', unknown: 'none' } as const;
@@ -24,43 +24,54 @@ function progressBar(current: number, next: number): Html {
   </svg>`;
 }
 
-/** The weight over time, one point per decision (green allowed, red blocked). */
-export function timeline(history: RouteDecisionRow[]): Html {
+/** The weight over time (green dots allowed, red blocked). Only changes are drawn, so 1,000 decisions stay a few points. */
+export function timeline(all: TimelinePoint[], decisions = all.length): Html {
   const w = 220;
   const h = 48;
   const pad = 4;
-  const times = history.map((d) => Date.parse(d.decidedAt));
+  const weightOf = (p: TimelinePoint | undefined) => Math.min(100, Math.max(0, p?.weight ?? 0));
+  // A point is kept where the weight changes (before and after); first and last always.
+  const kept = all.filter(
+    (p, i) =>
+      i === 0 || i === all.length - 1 || weightOf(p) !== weightOf(all[i - 1]) || weightOf(p) !== weightOf(all[i + 1]),
+  );
+  const times = kept.map((d) => Date.parse(d.decidedAt));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const px = (t: number, i: number) =>
     pad +
     (t1 > t0
       ? ((t - t0) / (t1 - t0)) * (w - 2 * pad)
-      : history.length > 1
-        ? (i / (history.length - 1)) * (w - 2 * pad)
+      : kept.length > 1
+        ? (i / (kept.length - 1)) * (w - 2 * pad)
         : (w - 2 * pad) / 2);
-  const py = (weight: number) => h - pad - (Math.min(100, Math.max(0, weight)) / 100) * (h - 2 * pad);
-  const points = history.map((d, i) => {
-    const s = routeStatus(d.route);
-    return { x: px(times[i]!, i), y: py(s.weight), outcome: d.route.outcome, weight: s.weight, at: d.decidedAt };
-  });
-  const last = points.at(-1);
-  const label = `weight over ${history.length} decision${history.length === 1 ? '' : 's'}: ${points.map((p) => `${p.weight}%`).join(', ')}`;
-  // Only the last 200 points are drawn as dots; the line carries all of them.
-  return markup`<svg
-    class="timeline"
-    width="${w}"
-    height="${h}"
-    viewBox="0 0 ${w} ${h}"
-    role="img"
-    aria-label="${label.length > 300 ? `${label.slice(0, 297)}…` : label}"
-  >
-    <line x1="${pad}" y1="${py(0)}" x2="${w - pad}" y2="${py(0)}" />
-    <line x1="${pad}" y1="${py(100)}" x2="${w - pad}" y2="${py(100)}" />
-    <polyline points="${points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}" />
-    ${points.slice(-200).map((p) => markup`<circle class="${p.outcome === 'allowed' ? 'allowed' : 'blocked'}" cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="${p === last ? 3.5 : 2}" />`)}
-  </svg>`;
+  const py = (weight: number) => h - pad - (weight / 100) * (h - 2 * pad);
+  const points = kept.map((d, i) => ({
+    x: px(times[i]!, i),
+    y: py(weightOf(d)),
+    outcome: d.outcome,
+    weight: weightOf(d),
+  }));
+  const last = points.at(-1)!;
+  const steps = points.filter((p, i) => i === 0 || p.weight !== points[i - 1]!.weight).map((p) => `${p.weight}%`);
+  const label = `weight over ${decisions} decision${decisions === 1 ? '' : 's'}: ${steps.join(', ')}${steps.length === 1 && decisions > 1 ? ` (unchanged)` : ''}`;
+  const dots = points
+    .filter((p, i) => p.outcome !== 'allowed' || i === points.length - 1 || points.length <= 60)
+    .slice(-60);
+  return markup`<svg class="timeline" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${label.length > 300 ? `${label.slice(0, 297)}…` : label}">
+<line x1="${pad}" y1="${py(0)}" x2="${w - pad}" y2="${py(0)}" /><line x1="${pad}" y1="${py(100)}" x2="${w - pad}" y2="${py(100)}" />
+<polyline points="${points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}" />
+${dots.map((p) => markup`<circle class="${p.outcome === 'allowed' ? 'allowed' : 'blocked'}" cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="${p === last ? 3.5 : 2}" />`)}
+</svg>`;
 }
+
+const pointsOf = (history: RouteDecisionRow[]): TimelinePoint[] =>
+  history.map((d) => ({
+    decisionId: d.decisionId,
+    decidedAt: d.decidedAt,
+    outcome: d.route.outcome,
+    weight: routeStatus(d.route).weight,
+  }));
 
 function reasonsList(row: RouteDecisionRow, limit: number): Html {
   const reasons = row.route.reasons ?? [];
@@ -81,13 +92,13 @@ function owner(o: string): Html {
 export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: { policy?: string } }>('/ui/board', async (request, reply) => {
     const policy = typeof request.query.policy === 'string' ? request.query.policy : undefined;
-    const history = await routeHistory(ctx.storage.db);
+    const all = await board(ctx.storage.db);
     const now = Date.now();
-    const rows = [...history.entries()]
-      .map(([name, list]) => ({ name, list, last: list.at(-1)! }))
+    const rows = all
+      .map((r) => ({ name: r.route, list: r.points, decisions: r.decisions, last: r.latest }))
       .filter((r) => policy === undefined || r.last.policy === policy)
       .sort((a, b) => a.last.policy.localeCompare(b.last.policy) || a.name.localeCompare(b.name));
-    const policies = [...new Set([...history.values()].map((l) => l.at(-1)!.policy))].sort();
+    const policies = [...new Set(all.map((r) => r.latest.policy))].sort();
     const body =
       rows.length === 0
         ? markup`<p>
@@ -119,7 +130,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                   </tr>
                 </thead>
                 <tbody>
-                  ${rows.map(({ name, list, last }) => {
+                  ${rows.map(({ name, list, decisions, last }) => {
                     const s = routeStatus(last.route);
                     const current = typeof last.route.currentWeight === 'number' ? last.route.currentWeight : 0;
                     return markup`<tr data-route="${name}">
@@ -140,7 +151,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                         ${pill(last.route.outcome, last.route.outcome === 'allowed' ? 'good' : 'bad')}
                         ${ago(last.decidedAt, now)}${last.candidateVersion ? markup` · candidate <code>${last.candidateVersion}</code>` : ''}${reasonsList(last, 3)}
                       </td>
-                      <td class="hide-narrow">${timeline(list)}</td>
+                      <td class="hide-narrow">${timeline(list, decisions)}</td>
                     </tr>`;
                   })}
                 </tbody>
@@ -172,7 +183,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
         <img alt="weight badge" src="${href('cutover', 'routes', route, 'badge', 'weight')}" />
       </p>
       <h2>Weight over time</h2>
-      ${timeline(list)}
+      ${timeline(pointsOf(list))}
       <h2>Decisions</h2>
       <div class="table-wrap">
         <table>

@@ -54,7 +54,7 @@ describe.each(engines)('pages on $name', (engine) => {
     expect(board.html).toMatch(/class="pill bad">differs</);
     expect(board.html).toContain('parity-differs');
     expect(board.html).toContain('&lt;script&gt;');
-    expect(board.html).toContain('aria-label="weight over 2 decisions: 1%, 1%"');
+    expect(board.html).toContain('aria-label="weight over 2 decisions: 1% (unchanged)"');
     const route = await page(url, '/ui/board/routes/tracking');
     expect(route.status).toBe(200);
     expect(route.html).toMatch(/<h1>\s*Route tracking/);

@@ -9,7 +9,7 @@ interface Decision {
   decidedAt: string;
   candidateVersion?: string | null;
   outcome: string;
-  routes: { name: string; outcome: string }[];
+  routes: { name: string; outcome: string; nextWeight?: number }[];
   [key: string]: unknown;
 }
 
@@ -32,6 +32,7 @@ const schema = {
           properties: {
             name,
             outcome: text(64),
+            nextWeight: { type: 'number', minimum: 0, maximum: 100 },
           },
         },
       },
@@ -67,7 +68,14 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (d.routes.length)
         await trx
           .insertInto('decision_routes')
-          .values(d.routes.map((r) => ({ decision_id: row.id, route: r.name, outcome: r.outcome })))
+          .values(
+            d.routes.map((r) => ({
+              decision_id: row.id,
+              route: r.name,
+              outcome: r.outcome,
+              next_weight: r.nextWeight ?? null,
+            })),
+          )
           .execute();
       await queueDecisionEvents(trx, d, hal.url('cutover', 'decisions', String(row.id)));
       return row.id;

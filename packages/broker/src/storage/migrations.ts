@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Engine } from './database.js';
+import type { Database } from './schema.js';
 
 // One set of migrations for both engines. The only dialect difference is how an integer key is
 // generated; everything else is portable DDL.
@@ -206,6 +207,25 @@ function migrations(engine: Engine): Record<string, Migration> {
           .addColumn('response_body', 'text')
           .execute();
         await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').column('delivery_id').execute();
+      },
+    },
+    // The board draws every route's weight over time; reading it from a column spares parsing every decision.
+    '0003-decision-route-weight': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('decision_routes').addColumn('next_weight', 'real').execute();
+        const trx = db as unknown as Kysely<Database>;
+        const decisions = await trx.selectFrom('decisions').select(['id', 'content']).execute();
+        for (const d of decisions) {
+          const doc = JSON.parse(d.content) as { routes?: { name: string; nextWeight?: unknown }[] };
+          for (const r of doc.routes ?? [])
+            if (typeof r.nextWeight === 'number')
+              await trx
+                .updateTable('decision_routes')
+                .set({ next_weight: r.nextWeight })
+                .where('decision_id', '=', d.id)
+                .where('route', '=', r.name)
+                .execute();
+        }
       },
     },
   };

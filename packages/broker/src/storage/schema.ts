@@ -127,6 +127,8 @@ export interface DecisionRouteTable {
   decision_id: number;
   route: string;
   outcome: string;
+  /** The route's candidate weight after the decision (null when the decision did not say). */
+  next_weight: number | null;
 }
 
 /** A webhook event waiting for, or done with, delivery; queued in the transaction of the write that caused it. */
