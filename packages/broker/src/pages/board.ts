@@ -76,7 +76,7 @@ const pointsOf = (history: RouteDecisionRow[]): TimelinePoint[] =>
 function reasonsList(row: RouteDecisionRow, limit: number): Html {
   const reasons = row.route.reasons ?? [];
   const notes = row.route.notes ?? [];
-  if (reasons.length === 0 && notes.length === 0) return markup`<span class="muted">no reasons</span>`;
+  if (reasons.length === 0 && notes.length === 0) return markup`<div class="muted">no reasons</div>`;
   const shown = reasons.slice(0, limit);
   return markup`<ul class="reasons">
     ${shown.map((r) => markup`<li><code>${r.code ?? ''}</code> ${r.message ?? ''}</li>`)}${
