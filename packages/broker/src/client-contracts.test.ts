@@ -66,14 +66,12 @@ describe.runIf(present).each(engines)(
       running = await startBroker(engine);
       (globalThis as { cutoverBrokerUnderTest?: unknown }).cutoverBrokerUnderTest = running.broker;
       proxy = await placeholderProxy(running.url);
-      // Ruby's inline-flag groups `(?-mix:…)` (no flags set) are not JavaScript regex syntax and core
-      // refuses them; they are rewritten to their content in a copy, which means the same.
       tmp = mkdtempSync(join(tmpdir(), 'cutover-client-contracts-'));
       // Interactions with provider states run in one lane whose setups start from an empty broker;
       // those without run one at a time, each after emptying the broker, so no order matters.
       const files = { stateful: [] as string[], stateless: [] as string[] };
       for (const name of ['pact_broker_client-pact_broker.json', 'pact_broker_client_v2-pact_broker.json']) {
-        const text = readFileSync(`${CONTRACTS}${name}`, 'utf8').replace(/\(\?-mix:((?:[^()\\]|\\.)*)\)/g, '$1');
+        const text = readFileSync(`${CONTRACTS}${name}`, 'utf8');
         const pact = JSON.parse(text) as { interactions: { providerState?: string; providerStates?: unknown[] }[] };
         for (const kind of ['stateful', 'stateless'] as const) {
           const interactions = pact.interactions.filter(

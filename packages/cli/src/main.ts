@@ -39,6 +39,8 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
 
   // A fail handler that returns lets yargs go on and run the command; it must throw to stop.
   parser = parser.fail((message, error) => {
+    // yargs rewraps what an option's coerce throws (a range check) as a bare YError: a usage error.
+    if (error?.name === 'YError') throw new UsageError(error.message);
     throw error ?? new UsageError(`${message}\nRun \`cutover --help\` for usage.`);
   });
   try {

@@ -35,7 +35,7 @@ export const ErrorCodes = {
   PROVIDER_STATE_FAILED: 'CUTOVER_PROVIDER_STATE_FAILED',
   /** Evidence for a decision is missing, stale or unusable. */
   EVIDENCE_INVALID: 'CUTOVER_EVIDENCE_INVALID',
-  /** Writing a report or artifact failed (full disk, permissions...). */
+  /** Writing a report or artifact failed (full disk, permissions...), or its path is no ordinary file (/proc, /sys, a device). */
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
   /**
    * A broker request failed: unreachable, timed out, refused (the HTTP status is in `details.status`),
@@ -48,6 +48,12 @@ export const ErrorCodes = {
   OBSERVED_INVALID: 'CUTOVER_OBSERVED_INVALID',
   /** A verification run had no interaction to verify (filters matched nothing, an empty pact). */
   NOTHING_VERIFIED: 'CUTOVER_NOTHING_VERIFIED',
+  /**
+   * A target's answer is beyond a safety limit: a body larger than the body limit (`maxBodyBytes`,
+   * `--max-body`), or a JSON (or XML) body nested deeper than `MAX_JSON_DEPTH`. The interaction
+   * errors; the run goes on.
+   */
+  LIMIT_EXCEEDED: 'CUTOVER_LIMIT_EXCEEDED',
   /** A pact names another provider than the one being verified (`--provider`, or the run's other pacts). */
   PACT_PROVIDER_MISMATCH: 'CUTOVER_PACT_PROVIDER_MISMATCH',
 } as const;
@@ -137,6 +143,13 @@ export class ConfigError extends CutoverError {
 export class UsageError extends CutoverError {
   constructor(message: string, options: CutoverErrorOptions = {}) {
     super(ErrorCodes.USAGE, message, options);
+  }
+}
+
+/** A value is beyond a safety limit; `details` carries `limit` and what was found. */
+export class LimitExceededError extends CutoverError {
+  constructor(message: string, options: CutoverErrorOptions = {}) {
+    super(ErrorCodes.LIMIT_EXCEEDED, message, options);
   }
 }
 

@@ -7,6 +7,8 @@
  * const pact = await loadPact('contracts/pacts/web-app-logistics.json');
  */
 export * from './errors.js';
+export { ensureOutputDir, writeOutputFile } from './output.js';
+export { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 export { escapeMarkdown, escapeXml, markdownCode, redactCredentials, redactUrl, visibleControls } from './text.js';
 export type * from './model.js';
 export * from './results.js';
@@ -40,3 +42,4 @@ export {
   type PactHeader,
   type PactStream,
 } from './pact/load.js';
+export { parseYaml, yamlLocator, YAML_MIN_EXPANDED_VALUES, type ParseYamlOptions } from './yaml.js';

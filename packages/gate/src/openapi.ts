@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
+import type { LoadOpenApiOptions } from '@cutover/openapi';
 import type { Policy } from './policy.js';
 import { templateUnderPattern } from './glob.js';
 
@@ -86,39 +85,25 @@ export function documentedOperations(input: unknown): DocumentedOperation[] {
 }
 
 /**
- * Turns an OpenAPI source (file) into a document {@link documentedOperations} accepts. The CLI passes
- * `@cutover/openapi`'s `loadOpenApi` (which validates the document); the built-in one only parses.
+ * Turns an OpenAPI source (file or URL) into a document {@link documentedOperations} accepts, such
+ * as `@cutover/openapi`'s `loadOpenApi` with the caller's options.
  */
 export type OpenApiLoader = (source: string) => Promise<unknown>;
 
-/** The built-in loader: parses a YAML or JSON file without validating it or resolving `$ref`s. */
-export const readOpenApiFile: OpenApiLoader = async (source) => {
-  let text: string;
-  try {
-    text = await readFile(source, 'utf8');
-  } catch (error) {
-    throw new CutoverError(
-      ErrorCodes.OPENAPI_INVALID,
-      `${source}: cannot read the OpenAPI document: ${(error as Error).message}`,
-      {
-        cause: error,
-        details: { file: source },
-      },
-    );
-  }
-  try {
-    return parseYaml(text) as unknown;
-  } catch (error) {
-    throw new CutoverError(
-      ErrorCodes.OPENAPI_INVALID,
-      `${source}: the OpenAPI document is not valid YAML/JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-        details: { file: source },
-      },
-    );
-  }
-};
+/**
+ * A loader through `@cutover/openapi`'s `loadOpenApi` (the document validated; by default
+ * `$ref`s confined to its folder and no remote `$ref`s), imported on first use so a gate run
+ * without a document never loads the OpenAPI engine.
+ *
+ * @example
+ * await loadDocumentedOperations('api/openapi.yaml', openApiLoader({ refRoot: '.' }));
+ */
+export function openApiLoader(options: LoadOpenApiOptions = {}): OpenApiLoader {
+  return async (source) => {
+    const { loadOpenApi } = await import('@cutover/openapi');
+    return loadOpenApi(source, options);
+  };
+}
 
 /**
  * Loads the documented operations of an OpenAPI file.
@@ -128,7 +113,7 @@ export const readOpenApiFile: OpenApiLoader = async (source) => {
  */
 export async function loadDocumentedOperations(
   source: string,
-  loader: OpenApiLoader = readOpenApiFile,
+  loader: OpenApiLoader = openApiLoader(),
 ): Promise<DocumentedOperation[]> {
   const document = await loader(source);
   try {

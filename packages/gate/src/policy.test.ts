@@ -1,11 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCutoverError } from '@cutover/core';
 import { loadPolicy, parsePolicy, POLICY_SCHEMA_URL, selectRoutes } from './policy.js';
-import { checkRoutesKnown, documentedOperations, loadDocumentedOperations, operationsUnder } from './openapi.js';
+import {
+  checkRoutesKnown,
+  documentedOperations,
+  loadDocumentedOperations,
+  openApiLoader,
+  operationsUnder,
+} from './openapi.js';
 import { OPENAPI, POLICY_YAML } from './__fixtures__/evidence.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -74,7 +80,20 @@ describe('parsePolicy', () => {
   it('reports invalid YAML with file, line and column', () => {
     const error = errorOf(() => parsePolicy('version: 1\nroutes: [\n', 'p.yaml'));
     expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
-    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: policy is not valid YAML/);
+    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: the policy is not valid YAML or JSON/);
+  });
+
+  it('refuses a policy whose YAML aliases expand without bound, fast and naming the file', () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = [
+      `${levels[0]}: &${levels[0]} [lol,lol,lol,lol,lol,lol,lol,lol,lol]`,
+      ...levels.slice(1).map((name, i) => `${name}: &${name} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ].join('\n');
+    const started = performance.now();
+    const error = errorOf(() => parsePolicy(`version: 1\n${bomb}\n`, 'bomb.yaml'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe('CUTOVER_CONFIG_INVALID');
+    expect(error.message).toMatch(/^bomb\.yaml: the policy is refused: its YAML aliases expand it to more than/);
   });
 
   it('reports every schema problem with file:line and JSON path', () => {
@@ -255,6 +274,27 @@ describe('loadPolicy and the published schema', () => {
       'GET /api/tracking/{shipmentId}/events',
       'GET /api/tracking/{shipmentId}/eta',
     ]);
+  });
+
+  it('loads OpenAPI documents with $refs confined to their folder unless openApiLoader widens it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-gate-openapi-'));
+    try {
+      await mkdir(join(dir, 'api'));
+      await writeFile(join(dir, 'paths.yaml'), "get:\n  responses: { '200': { description: ok } }\n");
+      const file = join(dir, 'api', 'openapi.yaml');
+      await writeFile(
+        file,
+        "openapi: 3.0.3\ninfo: { title: x, version: '1' }\npaths:\n  /things:\n    $ref: '../paths.yaml'\n",
+      );
+      await expect(loadDocumentedOperations(file)).rejects.toMatchObject({
+        code: 'CUTOVER_OPENAPI_INVALID',
+        message: expect.stringContaining(`${file}: the $ref at #/paths/~1things to ../paths.yaml is refused`),
+      });
+      const operations = await loadDocumentedOperations(file, openApiLoader({ refRoot: dir }));
+      expect(operations).toEqual([{ method: 'GET', path: '/things' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('references the published schema from contracts/cutover.yaml, and the package exports it', async () => {

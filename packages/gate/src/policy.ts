@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import { ConfigError } from '@cutover/core';
+import { ConfigError, parseYaml, yamlLocator } from '@cutover/core';
 import { patternProblem, patternsOverlap } from './glob.js';
 
 /** HTTP methods a route can name. */
@@ -176,32 +175,17 @@ function upstreamName(service: string): string {
  * const policy = parsePolicy(text, 'contracts/cutover.yaml');
  */
 export function parsePolicy(text: string, source = '<policy>'): Policy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new ConfigError(`${source}:${line}:${col}: policy is not valid YAML: ${first.message}`, {
-      cause: first,
-      details: { file: source, line, column: col },
-    });
-  }
-  const raw: unknown = doc.toJS();
+  const raw = parseYaml(text, { source, what: 'the policy' });
   if (raw === null || raw === undefined)
     throw new ConfigError(`${source}: the policy is empty; see the schema at ${POLICY_SCHEMA_URL.pathname}`, {
       details: { file: source },
     });
 
+  let locate: ReturnType<typeof yamlLocator> | undefined;
   const where = (segments: (string | number)[]): string => {
     // Point at the deepest node that exists (a missing property is reported at its parent).
-    for (let n = segments.length; n >= 0; n--) {
-      const node = doc.getIn(segments.slice(0, n), true);
-      if (isNode(node) && node.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return `${source}:${line}:${col}`;
-      }
-    }
-    return source;
+    const at = (locate ??= yamlLocator(text))(segments);
+    return at ? `${source}:${at.line}:${at.column}` : source;
   };
   const fail = (problems: { segments: (string | number)[]; message: string }[]): never => {
     const lines = problems.map((p) => `  ${where(p.segments)} ${toJsonPath(p.segments)}: ${p.message}`);

@@ -113,7 +113,8 @@ describe('loadOpenApi', () => {
 
   it('reports YAML syntax errors with the file and line', async () => {
     const error = await loadError(fixture('broken/syntax-error.txt'));
-    expect(error.message).toMatch(/syntax-error\.txt: not valid YAML or JSON at line \d+/);
+    expect(error.message).toMatch(/syntax-error\.txt:\d+:\d+: the OpenAPI document is not valid YAML or JSON: /);
+    expect(error.details).toMatchObject({ source: fixture('broken/syntax-error.txt'), line: expect.any(Number) });
   });
 
   it('reports an unreadable file and an unsupported version clearly', async () => {
@@ -167,7 +168,8 @@ describe('loadOpenApi', () => {
       );
       try {
         const error = await loadError(root);
-        expect(error.message).toMatch(/Unable to resolve \$ref pointer/);
+        expect(error.message).toMatch(/to http:\/\/127\.0\.0\.1:\d+\/paths\.yaml#\/parcels is refused: remote \$refs/);
+        await expect(loadOpenApi(root, { allowRemoteRefs: true })).rejects.toThrow(/is a loopback address/);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

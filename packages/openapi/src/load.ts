@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import yaml from 'js-yaml';
+import { ErrorCodes, parseYaml } from '@cutover/core';
 import { OpenApiError } from './errors.js';
 import { OpenApiDocument } from './document.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, splitPointer, refToPointer } from './pointer.js';
+import { RefGuard, type RefPolicy } from './refs.js';
+import { fetchText } from './remote.js';
 import { isObject, type JsonObject } from './util.js';
 
 export interface LoadOpenApiOptions {
@@ -21,8 +23,22 @@ export interface LoadOpenApiOptions {
    * server URL: `api` and `api/` mean `/api`.
    */
   basePath?: string;
-  /** How long fetching a document from a URL may take, in ms (default 30,000). */
+  /** How long fetching a document or a remote `$ref` from a URL may take, in ms (default 30,000). */
   timeoutMs?: number;
+  /**
+   * The folder `$ref`s to local files must stay in (default: the document's own folder, or
+   * `baseDir` for text and objects; relative to `baseDir`). Whatever the root, special files
+   * (devices, FIFOs, sockets, `/proc`, `/sys`) and symbolic links leading out of it are refused,
+   * and a document fetched from a URL may not reference local files at all.
+   */
+  refRoot?: string;
+  /**
+   * Let `$ref`s fetch http(s) URLs (default `false`, `true` when the document itself is a URL).
+   * Loopback, private, link-local and other non-public addresses are refused either way, every
+   * address a host resolves to and every redirect checked, except on the origin of a document the
+   * caller named by URL.
+   */
+  allowRemoteRefs?: boolean;
 }
 
 /**
@@ -48,14 +64,15 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
     bundled = typeof source === 'string' ? input.raw : structuredClone(input.raw);
     if (options.validate !== false) await checkRefs(bundled, input.label);
   } else {
+    const guard = new RefGuard(input.refs, input.raw);
     try {
       bundled = (await new SwaggerParser().bundle(
         input.location,
         structuredClone(input.raw) as never,
-        parserOptions(input),
+        guard.options(),
       )) as unknown as JsonObject;
     } catch (error) {
-      throw await bundleError(error, input);
+      throw guard.failure ?? (await bundleError(error, input));
     }
   }
   if (options.validate !== false) await validateDocument(bundled, input);
@@ -65,15 +82,6 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
   });
 }
 
-/**
- * The ref parser refuses `$ref`s to internal addresses (localhost, private networks) by default.
- * A document the user asked to fetch from such an address (a service serving its own document)
- * may reference files next to it there; a local file may not reach into the network that way.
- */
-function parserOptions(input: Input): SwaggerParser.Options {
-  return /^https?:\/\//i.test(input.location) ? { resolve: { http: { safeUrlResolver: false } } as never } : {};
-}
-
 interface Input {
   /** Parsed root document, never handed to the parser itself (it mutates what it is given). */
   raw: unknown;
@@ -81,32 +89,57 @@ interface Input {
   location: string;
   /** What messages call the document. */
   label: string;
+  /** Where its `$ref`s may lead. */
+  refs: RefPolicy;
 }
 
 async function readInput(source: string | object, options: LoadOpenApiOptions): Promise<Input> {
   const baseDir = options.baseDir ?? process.cwd();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const local = (location: string, label: string, folder: string): Pick<Input, 'location' | 'label' | 'refs'> => ({
+    location,
+    label,
+    refs: {
+      label,
+      location,
+      root: options.refRoot === undefined ? folder : resolvePath(baseDir, options.refRoot),
+      allowRemote: options.allowRemoteRefs ?? false,
+      timeoutMs,
+    },
+  });
   if (typeof source !== 'string') {
     const label = options.sourceName ?? '<inline document>';
-    return { raw: source, location: join(baseDir, 'openapi.inline.json'), label };
+    return { raw: source, ...local(join(baseDir, 'openapi.inline.json'), label, baseDir) };
   }
   const looksLikeText = /^\s*[{[]/.test(source) || source.includes('\n');
   if (looksLikeText) {
     const label = options.sourceName ?? '<inline document>';
-    return { raw: parseText(source, label), location: join(baseDir, 'openapi.inline.yaml'), label };
+    return { raw: parseText(source, label), ...local(join(baseDir, 'openapi.inline.yaml'), label, baseDir) };
   }
   if (/^https?:\/\//i.test(source)) {
+    const origin = new URL(source).origin;
     let text: string;
     try {
-      const response = await fetch(source, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-      text = await response.text();
+      // The user named this URL, so its origin may be internal (a service serving its own document).
+      text = (await fetchText(source, { trustedOrigin: origin, timeoutMs })).text;
     } catch (error) {
       throw new OpenApiError(`${source}: cannot fetch the OpenAPI document: ${(error as Error).message}`, {
         cause: error,
         details: { source },
       });
     }
-    return { raw: parseText(text, source), location: source, label: source };
+    return {
+      raw: parseText(text, source),
+      location: source,
+      label: source,
+      refs: {
+        label: source,
+        location: source,
+        allowRemote: options.allowRemoteRefs ?? true,
+        trustedOrigin: origin,
+        timeoutMs,
+      },
+    };
   }
   const file = isAbsolute(source) ? source : resolvePath(baseDir, source);
   let text: string;
@@ -118,29 +151,16 @@ async function readInput(source: string | object, options: LoadOpenApiOptions): 
       details: { source },
     });
   }
-  return { raw: parseText(text, source), location: file, label: source };
+  return { raw: parseText(text, source), ...local(file, source, dirname(file)) };
 }
 
+/** YAML through core's guarded reader; its error rethrown with this package's `details.source`. */
 function parseText(text: string, label: string): unknown {
-  // JSON.parse is many times faster than any YAML parser on large JSON documents.
-  if (/^\s*\{/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Not strict JSON (comments, trailing commas...): YAML may still read it.
-    }
-  }
   try {
-    // js-yaml rather than `yaml`: several times faster on multi-megabyte documents.
-    return yaml.load(text, { filename: label });
+    return parseYaml(text, { source: label, what: 'the OpenAPI document', code: ErrorCodes.OPENAPI_INVALID });
   } catch (error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const where = typeof mark?.line === 'number' ? ` at line ${mark.line + 1}` : '';
-    const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
-    throw new OpenApiError(`${label}: not valid YAML or JSON${where}: ${reason}`, {
-      cause: error,
-      details: { source: label },
-    });
+    const { file: _file, ...rest } = (error as OpenApiError).details;
+    throw new OpenApiError((error as Error).message, { cause: error, details: { source: label, ...rest } });
   }
 }
 
@@ -298,7 +318,8 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
   const fallback = { file: input.label, pointer };
   let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
   try {
-    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, parserOptions(input));
+    const guard = new RefGuard(input.refs, input.raw);
+    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, guard.options());
   } catch {
     return fallback;
   }

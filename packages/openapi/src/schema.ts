@@ -15,7 +15,7 @@ import { compileSchemaPattern, RegexIssue, RegexUnsupportedError, type SchemaVio
 import { OpenApiError } from './errors.js';
 import { isDateTime } from './formats.js';
 import { appendPointer, escapeToken, formatPointer, getAtPointer, refToPointer, splitPointer } from './pointer.js';
-import { describeValue, isObject, type JsonObject } from './util.js';
+import { describeValue, isObject, previewValues, type JsonObject } from './util.js';
 
 /**
  * `response-partial` is a response as a pact shows it: only the fields the consumer relies on, so
@@ -499,7 +499,9 @@ function sentence(
     case 'type':
       return `${where} must be ${String(params.type).replace(/,/g, ' or ')}, found ${describeValue(value)}`;
     case 'enum':
-      return `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(value)}`;
+      return `${where} must be one of ${previewValues(params.allowedValues as unknown[])}, found ${describeValue(value)}`;
+    case 'const':
+      return `${where} must be ${previewValues([params.allowedValue])}, found ${describeValue(value)}`;
     case 'format':
       return `${where} must be a valid ${String(params.format)}, found ${describeValue(value)}`;
     default:

@@ -13,3 +13,16 @@ export function describeValue(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
+
+/**
+ * The values a schema allows (`enum`, `const`), for a message: at most `max` of them, each cut
+ * like {@link describeValue}, the rest counted. Messages reach consoles, PR comments and brokers,
+ * and the document may come from a pull request: never quote it at unbounded length.
+ *
+ * @example
+ * previewValues(['a', 'b', 'c'], 2) // '"a", "b" (and 1 more)'
+ */
+export function previewValues(values: readonly unknown[], max = 10): string {
+  const shown = values.slice(0, max).map(describeValue).join(', ');
+  return values.length > max ? `${shown} (and ${values.length - max} more)` : shown;
+}

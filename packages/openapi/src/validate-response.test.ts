@@ -375,3 +375,45 @@ describe('validateResponse: patterns run on the linear-time engine', () => {
     );
   });
 });
+
+describe('validateResponse: messages quote the document briefly', () => {
+  it('shows at most 10 enum values, each cut, and a const value cut, never the whole value', async () => {
+    const long = (i: number): string => `${i}-${'x'.repeat(500)}`;
+    const allowed = Array.from({ length: 50 }, (_, i) => long(i));
+    const document = {
+      openapi: '3.1.0',
+      info: { title: 'x', version: '1' },
+      paths: {
+        '/a': {
+          get: {
+            responses: {
+              '200': {
+                description: 'ok',
+                content: {
+                  [json]: {
+                    schema: {
+                      type: 'object',
+                      properties: { e: { enum: allowed }, c: { const: long(99) } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const checked = await loadOpenApi(document);
+    const [onEnum, onConst] = checked.validateResponse(
+      { method: 'GET', path: '/a' },
+      { status: 200, body: { e: 'nope', c: 'nope' }, contentType: json },
+    );
+    expect(onEnum!.message).toMatch(
+      /^response body at \/e must be one of "0-x+\.\.\., "1-x+\.\.\., .* \(and 40 more\), found "nope"$/,
+    );
+    expect(onEnum!.message.length).toBeLessThan(800);
+    expect(onEnum!.message).not.toContain('x'.repeat(100));
+    expect(onConst!.message).toMatch(/^response body at \/c must be "99-x+\.\.\., found "nope"$/);
+    expect(onConst!.message.length).toBeLessThan(120);
+  });
+});

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpRequest } from '@cutover/core';
 import { TargetClient, TargetError, toOutgoing } from './http.js';
+import type { TargetClientOptions } from './http.js';
 
 function request(overrides: Partial<HttpRequest>): HttpRequest {
   return {
@@ -70,7 +71,7 @@ describe('TargetClient', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  function client(url: string, options: Partial<{ connections: number; timeoutMs: number; retries: number }> = {}) {
+  function client(url: string, options: Partial<TargetClientOptions> = {}) {
     const created = new TargetClient(url, { connections: 2, timeoutMs: 2000, retries: 0, ...options });
     clients.push(created);
     return created;
@@ -113,5 +114,69 @@ describe('TargetClient', () => {
       expect((outcome as Error).message).toMatch(/timed out after 300 ms/);
     }
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('stops reading a streamed body once it passes maxBodyBytes, with CUTOVER_LIMIT_EXCEEDED naming size and limit', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let written = 0;
+    let closed!: () => void;
+    const serverDone = new Promise<void>((resolve) => (closed = resolve));
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // 64 MiB offered, without a Content-Length; the client must give up after about 1 MiB.
+      const pump = (): void => {
+        while (written < 64 * 2 ** 20) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', closed);
+      pump();
+    });
+    const error = await client(url, { maxBodyBytes: 2 ** 20 })
+      .send({ method: 'GET', path: '/big', headers: {} })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'CUTOVER_LIMIT_EXCEEDED',
+      details: { url: `${url}/big`, limit: 2 ** 20 },
+    });
+    expect((error as Error).message).toMatch(
+      new RegExp(`^GET ${url}/big answered a body of at least \\d+ bytes, over the 1 MiB body limit`),
+    );
+    await serverDone;
+    expect(written).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('refuses a body whose Content-Length is over the limit before reading it, and never retries it', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(150 * 2 ** 20) });
+      res.write('[');
+    });
+    const error = await client(url, { maxBodyBytes: 10 * 2 ** 20, retries: 2 })
+      .send({ method: 'GET', path: '/', headers: {} })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `GET ${url}/ answered a body of ${150 * 2 ** 20} bytes (Content-Length), over the 10 MiB body limit (raise it with --max-body or maxBodyBytes)`,
+    );
+    expect(requests).toBe(1);
+  });
+
+  it('accepts a HEAD answer whose Content-Length is over the limit: it sends no body', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': String(150 * 2 ** 20) });
+      res.end();
+    });
+    const response = await client(url, { maxBodyBytes: 1024 }).send({ method: 'HEAD', path: '/', headers: {} });
+    expect(response.status).toBe(200);
+    expect(response.body.length).toBe(0);
+  });
+
+  it('reads a body of exactly maxBodyBytes', async () => {
+    const url = await serve((_req, res) => res.end(Buffer.alloc(1000, 'x')));
+    const response = await client(url, { maxBodyBytes: 1000 }).send({ method: 'GET', path: '/', headers: {} });
+    expect(response.body.length).toBe(1000);
   });
 });

@@ -1,7 +1,8 @@
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
-import { CutoverError, ErrorCodes, stringifyJsonKeepingNumbers } from '@cutover/core';
+import { CutoverError, ErrorCodes, LimitExceededError, stringifyJsonKeepingNumbers } from '@cutover/core';
 import type { HttpRequest } from '@cutover/core';
+import { formatByteSize, VERIFY_LIMITS } from './limits.js';
 import type { OutgoingRequest } from './options.js';
 
 /** What a target answered, before it is turned into the pact model. */
@@ -43,12 +44,21 @@ function describeCause(error: unknown): string {
   return code ? `${code}: ${message}` : message;
 }
 
+/** Options of a {@link TargetClient}. */
+export interface TargetClientOptions {
+  connections: number;
+  timeoutMs: number;
+  retries: number;
+  /** A larger body is a LimitExceededError, and the client stops reading it (default 10 MiB). */
+  maxBodyBytes?: number;
+}
+
 /**
- * An HTTP client for one target: keep-alive connection pool, a per-request timeout, and retries
- * for connection failures only (never for a received response).
+ * An HTTP client for one target: keep-alive connection pool, a per-request timeout, a body size
+ * limit, and retries for connection failures only (never for a received response).
  *
  * @example
- * const target = new TargetClient('http://localhost:8080', { connections: 8, timeoutMs: 5000 });
+ * const target = new TargetClient('http://localhost:8080', { connections: 8, timeoutMs: 5000, retries: 2 });
  * const response = await target.send({ method: 'GET', path: '/health', headers: {} });
  */
 export class TargetClient {
@@ -58,8 +68,9 @@ export class TargetClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly maxBodyBytes: number;
 
-  constructor(url: string, options: { connections: number; timeoutMs: number; retries: number }) {
+  constructor(url: string, options: TargetClientOptions) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -74,6 +85,7 @@ export class TargetClient {
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
     this.retries = options.retries;
+    this.maxBodyBytes = options.maxBodyBytes ?? VERIFY_LIMITS.maxBodyBytes.default;
     this.agent = new Agent({
       connections: options.connections,
       keepAliveTimeout: 10_000,
@@ -91,11 +103,11 @@ export class TargetClient {
       try {
         return await this.once(request, started);
       } catch (error) {
-        if (attempt < this.retries && isConnectionFailure(error) && !(error instanceof TargetError)) {
+        if (attempt < this.retries && isConnectionFailure(error) && !(error instanceof CutoverError)) {
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
           continue;
         }
-        if (error instanceof TargetError) throw error;
+        if (error instanceof CutoverError) throw error;
         const timedOut =
           error instanceof undiciErrors.HeadersTimeoutError ||
           error instanceof undiciErrors.BodyTimeoutError ||
@@ -121,6 +133,18 @@ export class TargetClient {
       let status = 0;
       let headers: CapturedResponse['headers'] = {};
       const chunks: Buffer[] = [];
+      let received = 0;
+      const url = this.origin + this.basePath + request.path;
+      const tooLarge = (size: string): LimitExceededError =>
+        new LimitExceededError(
+          `${request.method} ${url} answered a body of ${size}, over the ${formatByteSize(this.maxBodyBytes)} body limit (raise it with --max-body or maxBodyBytes)`,
+          { details: { url, limit: this.maxBodyBytes } },
+        );
+      // Given up as soon as the body is known to be too large: the rest is never read into memory.
+      const refuse = (c: Dispatcher.DispatchController, error: Error): void => {
+        settle(() => reject(error));
+        c.abort(error);
+      };
       const settle = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
@@ -128,7 +152,6 @@ export class TargetClient {
         outcome();
       };
       const deadline = setTimeout(() => {
-        const url = this.origin + this.basePath + request.path;
         const error = new TargetError(`${request.method} ${url} failed: timed out after ${this.timeoutMs} ms`, {
           details: { url },
         });
@@ -149,12 +172,20 @@ export class TargetClient {
             controller = c;
             if (settled) c.abort(new Error('the request was given up before it started'));
           },
-          onResponseStart: (_c, statusCode, responseHeaders) => {
+          onResponseStart: (c, statusCode, responseHeaders) => {
             status = statusCode;
             headers = responseHeaders;
+            // A HEAD, 204 or 304 answer states the size of a body it does not send.
+            if (request.method === 'HEAD' || statusCode === 204 || statusCode === 304) return;
+            const name = Object.keys(responseHeaders).find((key) => key.toLowerCase() === 'content-length');
+            const length = name === undefined ? 0 : Number(responseHeaders[name]);
+            if (length > this.maxBodyBytes) refuse(c, tooLarge(`${length} bytes (Content-Length)`));
           },
-          onResponseData: (_c, chunk) => {
-            chunks.push(chunk);
+          onResponseData: (c, chunk) => {
+            if (settled) return;
+            received += chunk.length;
+            if (received > this.maxBodyBytes) refuse(c, tooLarge(`at least ${received} bytes`));
+            else chunks.push(chunk);
           },
           onResponseEnd: () =>
             settle(() =>

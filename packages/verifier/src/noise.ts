@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, parseRoutePattern, parseRulePath, pathMatches, routeMatches } from '@cutover/core';
+import { ConfigError, parseRoutePattern, parseRulePath, parseYaml, pathMatches, routeMatches } from '@cutover/core';
 import type { RoutePattern } from '@cutover/core';
 
 /**
@@ -131,17 +131,7 @@ export async function loadNoiseConfig(file: string, cwd = process.cwd()): Promis
       details: { file: path },
     });
   }
-  let parsed: unknown;
-  try {
-    const { parse: parseYaml } = await import('yaml');
-    parsed = parseYaml(text);
-  } catch (cause) {
-    throw new ConfigError(`Noise config ${path} is not valid YAML/JSON: ${(cause as Error).message}`, {
-      cause,
-      details: { file: path },
-    });
-  }
-  return validateNoiseConfig(parsed, path);
+  return validateNoiseConfig(parseYaml(text, { source: path, what: 'the noise config' }), path);
 }
 
 /** Resolves which rules apply to which route, once per run. */

@@ -96,12 +96,27 @@ export interface VerifyOptions {
   sampleUnsafeMethods?: boolean;
   /** OpenAPI document path or URL. */
   openapi?: string;
-  /** Parallel requests per target for stateless interactions (default 8). */
+  /**
+   * The folder the OpenAPI document's `$ref`s to local files must stay in (default: the
+   * document's own folder); relative to `cwd`.
+   */
+  refRoot?: string;
+  /**
+   * Let the OpenAPI document's `$ref`s fetch http(s) URLs (default: only when the document itself
+   * is a URL); non-public addresses are refused either way.
+   */
+  allowRemoteRefs?: boolean;
+  /** Parallel requests per target for stateless interactions (default 8). Ranges: `VERIFY_LIMITS`. */
   concurrency?: number;
-  /** Per-request timeout in milliseconds (default 10,000). */
+  /** Per-request timeout in milliseconds (default 10,000; at most 2^31-1, setTimeout's limit). */
   timeoutMs?: number;
-  /** Retries for connection failures only (default 2); a received response is never retried. */
+  /** Retries for connection failures only (default 2, at most 10); a received response is never retried. */
   retries?: number;
+  /**
+   * Largest response body read from a target or state URL, in bytes (default 10 MiB): a larger one
+   * gives the interaction an `error` outcome (`CUTOVER_LIMIT_EXCEEDED`) and is not read further.
+   */
+  maxBodyBytes?: number;
   provider?: { name?: string; version?: string; branch?: string };
   cwd?: string;
   /** Called after each interaction, for progress display. */

@@ -293,7 +293,7 @@ describe('verdicts people can act on', () => {
     const details = markdown.indexOf('<details><summary>All 7 differences</summary>');
     expect(table).toBeGreaterThan(-1);
     expect(details).toBeGreaterThan(table);
-    expect(markdown.slice(details)).toContain('- value at `$.f`: $.f is 6 on the monolith but 60 on the candidate');
+    expect(markdown.slice(details)).toContain('- value at `$.f`: \\$.f is 6 on the monolith but 60 on the candidate');
   });
 
   it('keeps a header difference under its interaction when it is found on one interaction only', async () => {

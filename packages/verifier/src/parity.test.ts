@@ -1,9 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HttpBody } from '@cutover/core';
 import { formatOf, judgeParity } from './judge.js';
 import { diffResponses, formatPath } from './parity.js';
 import type { ComparableResponse } from './parity.js';
-import { NoiseRules, validateNoiseConfig } from './noise.js';
+import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
 
 function json(content: unknown, status = 200, headers: Record<string, string[]> = {}): ComparableResponse {
   const body: HttpBody = { kind: 'present', content, contentType: 'application/json' };
@@ -190,5 +193,34 @@ describe('noise', () => {
       /tolerance/,
     );
     expect(() => validateNoiseConfig({ ignore: [] }, 'noise.yaml')).toThrow(/unknown key/);
+  });
+
+  it('refuses a noise file whose YAML aliases expand without bound, fast, with a code and the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-noise-'));
+    const file = join(dir, 'noise.yaml');
+    const levels = 'abcdefghi';
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      ...levels
+        .slice(1)
+        .split('')
+        .map((name, i) => `${name}: &${name} [${Array(9).fill(`*${levels[i]}`).join(',')}]`),
+    ].join('\n');
+    await writeFile(file, bomb);
+    try {
+      const started = performance.now();
+      await expect(loadNoiseConfig(file)).rejects.toMatchObject({
+        code: 'CUTOVER_CONFIG_INVALID',
+        message: expect.stringMatching(/noise\.yaml: the noise config is refused: its YAML aliases expand it/),
+        details: expect.objectContaining({ file }),
+      });
+      expect(performance.now() - started).toBeLessThan(1000);
+      await writeFile(file, 'rules: [\n');
+      await expect(loadNoiseConfig(file)).rejects.toThrow(
+        /noise\.yaml:\d+:\d+: the noise config is not valid YAML or JSON/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

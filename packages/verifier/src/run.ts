@@ -5,6 +5,7 @@ import {
   describeError,
   ErrorCodes,
   interactionStatus,
+  LimitExceededError,
   matchHttpResponse,
   observedResponse,
   parseRoutePattern,
@@ -30,6 +31,8 @@ import type {
 } from '@cutover/core';
 import { TargetClient, TargetError, toOutgoing } from './http.js';
 import type { CapturedResponse } from './http.js';
+import { checkedOption, VERIFY_LIMITS } from './limits.js';
+import { boundResultValues } from './report-values.js';
 import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
 import { NoiseRules, loadNoiseConfig, validateNoiseConfig } from './noise.js';
@@ -183,7 +186,14 @@ function matchesFilters(options: VerifyOptions, consumer: string, interaction: I
 async function openTarget(
   name: TargetName,
   options: TargetOptions,
-  run: { concurrency: number; timeoutMs: number; retries: number; cwd: string; modules: ModuleCache },
+  run: {
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+    maxBodyBytes: number;
+    cwd: string;
+    modules: ModuleCache;
+  },
 ): Promise<TargetRuntime> {
   const runtime: TargetRuntime = {
     name,
@@ -192,10 +202,15 @@ async function openTarget(
       connections: run.concurrency,
       timeoutMs: run.timeoutMs,
       retries: run.retries,
+      maxBodyBytes: run.maxBodyBytes,
     }),
   };
   if (options.states && 'url' in options.states) {
-    runtime.states = new UrlStateRunner(options.states.url, { timeoutMs: run.timeoutMs, retries: run.retries });
+    runtime.states = new UrlStateRunner(options.states.url, {
+      timeoutMs: run.timeoutMs,
+      retries: run.retries,
+      maxBodyBytes: run.maxBodyBytes,
+    });
   } else if (options.states && 'module' in options.states) {
     runtime.states = await ModuleStateRunner.load(options.states.module, run.cwd, name, options.url, run.modules);
   }
@@ -311,11 +326,20 @@ function round(ms: number): number {
 
 /** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
 function observe(captured: CapturedResponse, url: string): HttpResponse {
-  const response = observedResponse({
-    status: captured.status,
-    headers: captured.headers,
-    body: captured.body.length > 0 ? captured.body : undefined,
-  });
+  let response: HttpResponse;
+  try {
+    response = observedResponse({
+      status: captured.status,
+      headers: captured.headers,
+      body: captured.body.length > 0 ? captured.body : undefined,
+    });
+  } catch (error) {
+    if (!(error instanceof LimitExceededError)) throw error;
+    throw new LimitExceededError(`${url} answered HTTP ${captured.status}: ${error.message}`, {
+      cause: error,
+      details: { ...error.details, url },
+    });
+  }
   // observedResponse keeps unparseable JSON as its text, marked `encoded: 'json'`.
   if (response.body.kind === 'present' && response.body.encoded === 'json') {
     const type = response.body.contentType ?? 'a JSON content type';
@@ -534,13 +558,6 @@ export function verificationFailed(report: VerificationReport): boolean {
   });
 }
 
-function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min)
-    throw new UsageError(`${name} must be an integer ≥ ${min}, got ${value}`);
-  return value;
-}
-
 /**
  * Verifies pacts against the monolith and/or the candidate: pact checks, parity, noise, schema.
  * Faults of a target become `error` outcomes in the report; only bad options and unreadable
@@ -563,16 +580,23 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
   if (!options.pacts?.length && !options.broker) {
     throw new UsageError('Name the pacts to verify: files, folders or globs, or a broker URL with a provider');
   }
-  const concurrency = positive('concurrency', options.concurrency, 8);
-  const timeoutMs = positive('timeout', options.timeoutMs, 10_000);
-  const retries = positive('retries', options.retries, 2, 0);
-  const noiseSamples = positive('noise samples', options.noiseSamples, 2);
+  const concurrency = checkedOption('concurrency', options.concurrency, VERIFY_LIMITS.concurrency);
+  const timeoutMs = checkedOption('timeoutMs', options.timeoutMs, VERIFY_LIMITS.timeoutMs);
+  const retries = checkedOption('retries', options.retries, VERIFY_LIMITS.retries);
+  const noiseSamples = checkedOption('noiseSamples', options.noiseSamples, VERIFY_LIMITS.noiseSamples);
+  const maxBodyBytes = checkedOption('maxBodyBytes', options.maxBodyBytes, VERIFY_LIMITS.maxBodyBytes);
 
   const noiseConfig =
     typeof options.noise === 'string' ? await loadNoiseConfig(options.noise, cwd) : validateNoiseConfig(options.noise);
   const noise = new NoiseRules(noiseConfig);
   const schema =
-    internals.schemaChecker ?? (options.openapi ? await loadSchemaChecker(options.openapi, cwd) : undefined);
+    internals.schemaChecker ??
+    (options.openapi
+      ? await loadSchemaChecker(options.openapi, cwd, {
+          ...(options.refRoot === undefined ? {} : { refRoot: options.refRoot }),
+          ...(options.allowRemoteRefs === undefined ? {} : { allowRemoteRefs: options.allowRemoteRefs }),
+        })
+      : undefined);
   // Interactions are picked while each pact is checked and built again when replayed: memory holds
   // the pacts' text and the results, never the model of every interaction at once.
   const picked: PendingItem[] = [];
@@ -593,7 +617,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
 
   const targets: TargetRuntime[] = [];
   try {
-    const run = { concurrency, timeoutMs, retries, cwd, modules: new Map() as ModuleCache };
+    const run = { concurrency, timeoutMs, retries, maxBodyBytes, cwd, modules: new Map() as ModuleCache };
     if (options.monolith) targets.push(await openTarget('monolith', options.monolith, run));
     if (options.candidate) targets.push(await openTarget('candidate', options.candidate, run));
 
@@ -649,7 +673,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
               return run.responses;
             }
           : undefined;
-      results[item.slot] = await evaluate(
+      const result = await evaluate(
         item,
         runs,
         targets,
@@ -658,6 +682,7 @@ export async function runVerify(options: VerifyOptions, internals: VerifyInterna
         sampleMonolith,
         notSampled,
       );
+      results[item.slot] = boundResultValues(result);
       options.onProgress?.(++done, results.length);
     };
     let next = 0;

@@ -34,11 +34,15 @@ export interface SchemaChecker {
  * Loads an OpenAPI document with @cutover/openapi and adapts it to {@link SchemaChecker}. Responses
  * come from real servers, so documented required headers are checked too.
  */
-export async function loadSchemaChecker(source: string, cwd: string): Promise<SchemaChecker> {
+export async function loadSchemaChecker(
+  source: string,
+  cwd: string,
+  refs: { refRoot?: string; allowRemoteRefs?: boolean } = {},
+): Promise<SchemaChecker> {
   const location = /^https?:\/\//.test(source) ? source : resolve(cwd, source);
   // Loaded on demand: the OpenAPI engine (swagger-parser, ajv) is heavy and most runs have no document.
   const { loadOpenApi } = await import('@cutover/openapi');
-  const doc = await loadOpenApi(location);
+  const doc = await loadOpenApi(location, { baseDir: cwd, ...refs });
   return {
     source: location,
     validateRequest: (request) => doc.validateRequest(request),

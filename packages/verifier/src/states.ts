@@ -1,6 +1,6 @@
-import { CutoverError, ErrorCodes } from '@cutover/core';
+import { CutoverError, ErrorCodes, exceedsJsonDepth, MAX_JSON_DEPTH } from '@cutover/core';
 import type { ProviderState, TargetName } from '@cutover/core';
-import { TargetClient, TargetError } from './http.js';
+import { TargetClient } from './http.js';
 import { defaultExport, loadUserModule } from './modules.js';
 import type { ModuleCache } from './modules.js';
 
@@ -44,7 +44,7 @@ export class UrlStateRunner implements StateRunner {
   private readonly client: TargetClient;
   constructor(
     private readonly url: string,
-    options: { timeoutMs: number; retries: number },
+    options: { timeoutMs: number; retries: number; maxBodyBytes?: number },
   ) {
     this.client = new TargetClient(url, { connections: 2, ...options });
   }
@@ -69,7 +69,7 @@ export class UrlStateRunner implements StateRunner {
       });
     } catch (cause) {
       throw new ProviderStateError(
-        `State ${action} of "${state.name}" at ${this.url} failed: ${cause instanceof TargetError ? cause.message : String(cause)}`,
+        `State ${action} of "${state.name}" at ${this.url} failed: ${cause instanceof CutoverError ? cause.message : String(cause)}`,
         { cause, details: { url: this.url, state: state.name, action } },
       );
     }
@@ -81,12 +81,20 @@ export class UrlStateRunner implements StateRunner {
       );
     }
     if (action === 'teardown' || response.body.length === 0) return {};
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(response.body.toString('utf8'));
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      parsed = JSON.parse(response.body.toString('utf8'));
     } catch {
       return {};
     }
+    // Its values go into requests, whose bodies every later step walks.
+    if (exceedsJsonDepth(parsed)) {
+      throw new ProviderStateError(
+        `State ${action} of "${state.name}" at ${this.url} answered JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+        { details: { url: this.url, state: state.name, action, limit: MAX_JSON_DEPTH } },
+      );
+    }
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   }
 
   close(): Promise<void> {

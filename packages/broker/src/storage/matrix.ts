@@ -216,13 +216,13 @@ export async function integrations(
   const providers = await db
     .selectFrom('pacticipants')
     .selectAll()
-    .where('id', 'in', db.selectFrom('pact_publications').select('provider_id').where('consumer_id', '=', p.id))
+    .where('id', 'in', db.selectFrom('integrations').select('provider_id').where('consumer_id', '=', p.id))
     .orderBy('name')
     .execute();
   const consumers = await db
     .selectFrom('pacticipants')
     .selectAll()
-    .where('id', 'in', db.selectFrom('pact_publications').select('consumer_id').where('provider_id', '=', p.id))
+    .where('id', 'in', db.selectFrom('integrations').select('consumer_id').where('provider_id', '=', p.id))
     .orderBy('name')
     .execute();
   return { providers, consumers };

@@ -65,6 +65,18 @@ function migrations(engine: Engine): Record<string, Migration> {
           .addUniqueConstraint('pact_versions_content', ['consumer_id', 'provider_id', 'sha'])
           .execute();
         await db.schema
+          .createTable('integrations')
+          .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('provider_id', 'integer', (c) => c.notNull().references('pacticipants.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('integrations_pk', ['consumer_id', 'provider_id'])
+          .execute();
+        await db.schema
+          .createIndex('integrations_provider')
+          .on('integrations')
+          .columns(['provider_id', 'consumer_id'])
+          .execute();
+        await db.schema
           .createTable('pact_publications')
           .addColumn('id', id, (c) => c.primaryKey())
           .addColumn('consumer_id', 'integer', (c) => c.notNull().references('pacticipants.id'))

@@ -79,6 +79,11 @@ export async function publishPact(
       .where('sha', '=', sha)
       .executeTakeFirstOrThrow();
     await db
+      .insertInto('integrations')
+      .values({ consumer_id: consumer.id, provider_id: provider.id, created_at: now() })
+      .onConflict((oc) => oc.columns(['consumer_id', 'provider_id']).doNothing())
+      .execute();
+    await db
       .insertInto('pact_publications')
       .values({
         consumer_id: consumer.id,
@@ -154,40 +159,69 @@ export interface LatestFilter {
   branch?: string;
 }
 
-/** For each consumer/provider pair (narrowed by `filter`), the pact of the newest consumer version (with the tag or on the branch). */
-export function latestPacts(db: Db, filter: LatestFilter = {}): Promise<PactRow[]> {
-  let query = pactRows(db).where((eb) => {
-    let inner = eb
-      .selectFrom('pact_publications as pp2')
-      .select((e) => e.fn.max('pp2.consumer_version_id').as('latest'))
-      .whereRef('pp2.consumer_id', '=', 'pp.consumer_id')
-      .whereRef('pp2.provider_id', '=', 'pp.provider_id');
-    if (filter.tag !== undefined)
-      inner = inner.where((e) =>
-        e.exists(
-          e
-            .selectFrom('tags')
-            .select('tags.version_id')
-            .whereRef('tags.version_id', '=', 'pp2.consumer_version_id')
-            .where('tags.name', '=', filter.tag!),
-        ),
-      );
-    if (filter.branch !== undefined)
-      inner = inner.where((e) =>
-        e.exists(
-          e
-            .selectFrom('branch_versions as bv')
-            .innerJoin('branches as b', 'b.id', 'bv.branch_id')
-            .select('bv.version_id')
-            .whereRef('bv.version_id', '=', 'pp2.consumer_version_id')
-            .where('b.name', '=', filter.branch!),
-        ),
-      );
-    return eb('pp.consumer_version_id', '=', inner);
-  });
-  if (filter.provider !== undefined) query = query.where('p.name', '=', filter.provider);
-  if (filter.consumer !== undefined) query = query.where('c.name', '=', filter.consumer);
-  return query.orderBy('c.name').orderBy('p.name').execute();
+/**
+ * For each consumer/provider pair (narrowed by `filter`), the pact of the newest consumer version
+ * (with the tag or on the branch). The newest version per pair is found first (grouped, on the
+ * publications index), then only those rows are joined: the cost follows the number of pairs, not
+ * of versions.
+ */
+export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<PactRow[]> {
+  const idOf = async (name: string) =>
+    (await db.selectFrom('pacticipants').select('id').where('name', '=', name).executeTakeFirst())?.id;
+  const providerId = filter.provider === undefined ? undefined : await idOf(filter.provider);
+  const consumerId = filter.consumer === undefined ? undefined : await idOf(filter.consumer);
+  if (
+    (filter.provider !== undefined && providerId === undefined) ||
+    (filter.consumer !== undefined && consumerId === undefined)
+  )
+    return [];
+  let latest = db
+    .selectFrom('pact_publications as pp2')
+    .select(['pp2.consumer_id', 'pp2.provider_id', (e) => e.fn.max('pp2.consumer_version_id').as('latest')])
+    .groupBy(['pp2.consumer_id', 'pp2.provider_id']);
+  if (providerId !== undefined) latest = latest.where('pp2.provider_id', '=', providerId);
+  if (consumerId !== undefined) latest = latest.where('pp2.consumer_id', '=', consumerId);
+  if (filter.tag !== undefined)
+    latest = latest.where((e) =>
+      e.exists(
+        e
+          .selectFrom('tags')
+          .select('tags.version_id')
+          .whereRef('tags.version_id', '=', 'pp2.consumer_version_id')
+          .where('tags.name', '=', filter.tag!),
+      ),
+    );
+  if (filter.branch !== undefined)
+    latest = latest.where((e) =>
+      e.exists(
+        e
+          .selectFrom('branch_versions as bv')
+          .innerJoin('branches as b', 'b.id', 'bv.branch_id')
+          .select('bv.version_id')
+          .whereRef('bv.version_id', '=', 'pp2.consumer_version_id')
+          .where('b.name', '=', filter.branch!),
+      ),
+    );
+  if (providerId !== undefined && consumerId !== undefined && filter.tag === undefined && filter.branch === undefined) {
+    // One pair: the newest publication straight off the index.
+    const row = await pactRows(db)
+      .where('pp.provider_id', '=', providerId)
+      .where('pp.consumer_id', '=', consumerId)
+      .orderBy('pp.consumer_version_id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? [row] : [];
+  }
+  const groups = await latest.execute();
+  const heads = groups.map((r) => Number(r.latest)).filter((id) => Number.isFinite(id));
+  if (heads.length === 0) return [];
+  let query = pactRows(db).where('pp.consumer_version_id', 'in', heads);
+  if (providerId !== undefined) query = query.where('pp.provider_id', '=', providerId);
+  if (consumerId !== undefined) query = query.where('pp.consumer_id', '=', consumerId);
+  const rows = await query.orderBy('c.name').orderBy('p.name').execute();
+  // A head version may also have pacts with other providers; keep each pair's own head only.
+  const wanted = new Set(groups.map((r) => `${r.consumer_id}|${r.provider_id}|${Number(r.latest)}`));
+  return rows.filter((r) => wanted.has(`${r.consumer_id}|${r.provider_id}|${r.consumer_version_id}`));
 }
 
 /** Every publication of `provider`'s pacts by the given consumer versions. */

@@ -52,6 +52,13 @@ export interface PactVersionTable {
   created_at: string;
 }
 
+/** One row per consumer/provider pair that has a pact, so integrations are found without scanning versions. */
+export interface IntegrationTable {
+  consumer_id: number;
+  provider_id: number;
+  created_at: string;
+}
+
 /** A consumer version's pact with one provider. */
 export interface PactPublicationTable {
   id: Generated<number>;
@@ -169,6 +176,7 @@ export interface Database {
   branch_versions: BranchVersionTable;
   tags: TagTable;
   pact_versions: PactVersionTable;
+  integrations: IntegrationTable;
   pact_publications: PactPublicationTable;
   verifications: VerificationTable;
   environments: EnvironmentTable;

@@ -165,6 +165,29 @@ describe('cutover gate', () => {
     expect(decision.routes[0]).toMatchObject({ nextWeight: 100, forced: true });
   });
 
+  it.runIf(process.platform === 'linux')(
+    'exits 2 on a report path under /proc, without writing routing artifacts or hanging',
+    async () => {
+      const { code, stderr } = await cli([
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'green.json',
+        '--routing-out',
+        'routing-proc',
+        '--markdown',
+        '/proc/cutover-report/gate.md',
+      ]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('[CUTOVER_OUTPUT_FAILED] /proc/cutover-report/gate.md: cannot write');
+      expect(stderr).toContain("kernel's proc filesystem");
+      // Artifacts come after the reports: the failed report stopped the run before the folder was made.
+      expect(existsSync(join(dir, 'routing-proc'))).toBe(false);
+    },
+    // An endless mkdir fails the test by this timeout.
+    15_000,
+  );
+
   it('exits 1 when blocked, citing the difference, and removes earlier routing artifacts', async () => {
     await cli([
       '--policy',

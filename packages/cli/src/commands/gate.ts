@@ -1,7 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { OutputError, UsageError } from '@cutover/core';
+import { ensureOutputDir, OutputError, UsageError } from '@cutover/core';
 import {
   checkRoutesKnown,
   collectEvidence,
@@ -9,6 +8,7 @@ import {
   GATEWAYS,
   loadDocumentedOperations,
   loadPolicy,
+  openApiLoader,
   readPactFingerprints,
   renderConsole,
   renderJson,
@@ -20,8 +20,8 @@ import {
   type Gateway,
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
-import { loadOpenApi } from '@cutover/openapi';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -35,6 +35,8 @@ interface GateArgs {
   'broker-username'?: string;
   'broker-password'?: string;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   pact?: string[];
   route?: string[];
   json?: string;
@@ -116,6 +118,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           type: 'string',
           describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
         })
+        .options(openapiRefOptions)
         .option('pact', {
           type: 'string',
           array: true,
@@ -173,7 +176,10 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
 
         const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
         const operations = args.openapi
-          ? await loadDocumentedOperations(at(args.openapi), (source) => loadOpenApi(source))
+          ? await loadDocumentedOperations(
+              at(args.openapi),
+              openApiLoader({ baseDir: io.cwd, ...openapiRefArgs(args) }),
+            )
           : undefined;
         if (operations) checkRoutesKnown(policy, operations, args.openapi!);
 
@@ -213,15 +219,16 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           if (!recorded.recorded) decision.warnings.push(recorded.warning);
         }
 
+        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
+        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
+        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
+
+        // Last: a report that cannot be written fails the run before anything could move traffic.
         const notes: string[] = [];
         if (routingDir) {
           const dir = routingDir;
           if (decision.outcome === 'allowed') {
-            await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-              throw new OutputError(`${dir}: cannot create the routing directory: ${(error as Error).message}`, {
-                cause: error,
-              });
-            });
+            await ensureOutputDir(dir);
             for (const gateway of args.gateway)
               for (const artifact of renderRouting(decision, { gateway })) {
                 await writeReport(join(dir, artifact.file), io, artifact.content);
@@ -233,9 +240,6 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
             );
           }
         }
-        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
-        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
-        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
 
         io.stdout.write(renderConsole(decision));
         for (const note of notes) io.stdout.write(`${note}\n`);

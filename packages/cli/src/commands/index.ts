@@ -16,6 +16,7 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   gate: async () => (await import('./gate.js')).gateCommand,
   openapi: async () => (await import('./openapi-check.js')).openapiCheckCommand,
   broker: async () => (await import('./broker.js')).brokerCommand,
+  record: async () => (await import('./record.js')).recordCommand,
 };
 
 /**

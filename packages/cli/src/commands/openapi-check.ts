@@ -11,6 +11,7 @@ import { resolvePactFiles } from '@cutover/verifier';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 
 interface OpenApiCheckArgs {
   openapi: string;
@@ -39,6 +40,7 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
               demandOption: true,
               describe: 'OpenAPI 3.0/3.1 document (file or URL)',
             })
+            .options(openapiRefOptions)
             .option('pact', {
               type: 'string',
               array: true,
@@ -57,6 +59,7 @@ export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
           const options = args as unknown as OpenApiCheckArgs;
           const doc = await loadOpenApi(options.openapi, {
             baseDir: io.cwd,
+            ...openapiRefArgs(args),
             ...(options['base-path'] === undefined ? {} : { basePath: options['base-path'] }),
           });
           const files = await resolvePactFiles(options.pact, io.cwd);

@@ -1,8 +1,11 @@
 import { UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
+  checkedOption,
   createProgress,
+  formatByteSize,
   NothingVerifiedError,
+  parseByteSize,
   publishVerificationResults,
   renderConsoleChunks,
   renderJunitChunks,
@@ -10,11 +13,13 @@ import {
   renderMarkdown,
   runVerify,
   verificationFailed,
+  VERIFY_LIMITS,
 } from '@cutover/verifier';
-import type { PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
+import type { NumericLimit, PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
 import type { CommandModule } from './index.js';
+import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
 
@@ -51,9 +56,12 @@ interface VerifyArgs {
   'noise-samples'?: number;
   'sample-unsafe-methods': boolean;
   openapi?: string;
+  'ref-root'?: string;
+  'allow-remote-refs'?: boolean;
   concurrency?: number;
   timeout?: number;
   retries?: number;
+  'max-body'?: number;
   json?: string;
   junit?: string;
   markdown?: string;
@@ -62,6 +70,24 @@ interface VerifyArgs {
   branch?: string;
   'build-url'?: string;
   'allow-empty': boolean;
+}
+
+/**
+ * A numeric option checked against its range (from VERIFY_LIMITS) as it is parsed, so a usage error
+ * names the flag; a `size` option takes `10MB`-style byte sizes. A repeated option (an array) is
+ * left to refuseRepeated.
+ */
+function rangedOption(flag: string, limit: NumericLimit, describe: string, kind: 'integer' | 'size' = 'integer') {
+  const show = kind === 'size' ? formatByteSize : String;
+  return {
+    type: kind === 'size' ? ('string' as const) : ('number' as const),
+    describe: `${describe} (${show(limit.min)} to ${show(limit.max)}, default ${show(limit.default)})`,
+    coerce: (value: unknown) => {
+      if (Array.isArray(value)) return value;
+      const number = kind === 'size' ? parseByteSize(`--${flag}`, String(value)) : (value as number);
+      return checkedOption(`--${flag}`, number, limit, show);
+    },
+  };
 }
 
 function parseHeaders(values: string[] | undefined, flag: string): Record<string, string> {
@@ -154,9 +180,11 @@ const SINGLE_VALUED = [
   'noise',
   'noise-samples',
   'openapi',
+  'ref-root',
   'concurrency',
   'timeout',
   'retries',
+  'max-body',
   'json',
   'junit',
   'markdown',
@@ -254,7 +282,10 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           describe: 'Only routes like "GET /shipments/*" (* or {id}: one segment, **: any depth)',
         })
         .option('noise', { type: 'string', describe: 'Noise config file (YAML/JSON)' })
-        .option('noise-samples', { type: 'number', describe: 'Monolith samples for noise detection (default 2)' })
+        .option(
+          'noise-samples',
+          rangedOption('noise-samples', VERIFY_LIMITS.noiseSamples, 'Monolith samples for noise detection'),
+        )
         .option('sample-unsafe-methods', {
           type: 'boolean',
           default: false,
@@ -262,9 +293,19 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
             'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
         })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
-        .option('concurrency', { type: 'number', describe: 'Parallel requests per target (default 8)' })
-        .option('timeout', { type: 'number', describe: 'Per-request timeout in ms (default 10000)' })
-        .option('retries', { type: 'number', describe: 'Retries on connection failures (default 2)' })
+        .options(openapiRefOptions)
+        .option('concurrency', rangedOption('concurrency', VERIFY_LIMITS.concurrency, 'Parallel requests per target'))
+        .option('timeout', rangedOption('timeout', VERIFY_LIMITS.timeoutMs, 'Per-request timeout in ms'))
+        .option('retries', rangedOption('retries', VERIFY_LIMITS.retries, 'Retries on connection failures'))
+        .option(
+          'max-body',
+          rangedOption(
+            'max-body',
+            VERIFY_LIMITS.maxBodyBytes,
+            'Largest response body to read, e.g. 10MB or 512KB; a larger one errors its interaction',
+            'size',
+          ),
+        )
         .option('json', { type: 'string', describe: 'Write the results (cutover.verification/v1) here' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown PR comment here' })
@@ -335,10 +376,11 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
       if (args.noise) options.noise = args.noise;
       if (args['noise-samples'] !== undefined) options.noiseSamples = args['noise-samples'];
       if (args['sample-unsafe-methods']) options.sampleUnsafeMethods = true;
-      if (args.openapi) options.openapi = args.openapi;
+      if (args.openapi) Object.assign(options, { openapi: args.openapi }, openapiRefArgs(args));
       if (args.concurrency !== undefined) options.concurrency = args.concurrency;
       if (args.timeout !== undefined) options.timeoutMs = args.timeout;
       if (args.retries !== undefined) options.retries = args.retries;
+      if (args['max-body'] !== undefined) options.maxBodyBytes = args['max-body'];
       if (args['allow-empty']) options.allowEmpty = true;
       const provider = {
         ...(args.provider ? { name: args.provider } : {}),

@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { GeneratorError } from '../errors.js';
 import type { GeneratorDefinition } from '../model.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
-import { firstGroup, generateFromRegex } from './regex.js';
+import { firstGroup, generateFromRegex, MAX_GENERATED_LENGTH } from './regex.js';
 
 /** What a generator may draw on when it produces a value. */
 export interface GeneratorContext {
@@ -18,6 +18,72 @@ export interface GeneratorContext {
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+interface IntegerRange {
+  min: number;
+  max: number;
+  fallback: number;
+  /** Why the range stops there, for the error message. */
+  why?: string;
+}
+
+const LENGTH: Omit<IntegerRange, 'fallback'> = { min: 0, max: MAX_GENERATED_LENGTH };
+const INTEGER: Omit<IntegerRange, 'fallback'> = {
+  min: Number.MIN_SAFE_INTEGER,
+  max: Number.MAX_SAFE_INTEGER,
+  why: 'the safe integers of a JSON number',
+};
+
+/** The integer options of each generator type: their ranges and defaults. */
+const INTEGER_OPTIONS: Record<string, Record<string, IntegerRange>> = {
+  RandomInt: { min: { ...INTEGER, fallback: 0 }, max: { ...INTEGER, fallback: 2147483647 } },
+  // More digits than this make a number JSON cannot hold as a finite value.
+  RandomDecimal: { digits: { min: 1, max: 300, fallback: 10, why: 'larger decimals are not finite numbers' } },
+  RandomHexadecimal: { digits: { ...LENGTH, fallback: 10 } },
+  RandomString: { size: { ...LENGTH, fallback: 20 } },
+};
+
+/** Where a generator definition breaks a limit: the option's key and what it must be. */
+export interface GeneratorProblem {
+  key: string;
+  expected: string;
+}
+
+/**
+ * The first option of `def` that is out of its range (integer options, `RandomInt`'s min ≤ max),
+ * or undefined. The pact loader reports it with its JSON path.
+ */
+export function generatorProblem(def: GeneratorDefinition): GeneratorProblem | undefined {
+  const type = canonicalGeneratorType(String(def.type)) ?? '';
+  for (const [key, range] of Object.entries(INTEGER_OPTIONS[type] ?? {})) {
+    const value = def[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+      const bounds = `an integer from ${range.min} to ${range.max}`;
+      return { key, expected: range.why ? `${bounds} (${range.why})` : bounds };
+    }
+  }
+  if (type === 'RandomInt') {
+    const min = (def.min as number | undefined) ?? INTEGER_OPTIONS.RandomInt!.min!.fallback;
+    const max = (def.max as number | undefined) ?? INTEGER_OPTIONS.RandomInt!.max!.fallback;
+    if (min > max) return { key: 'min', expected: `an integer no greater than max (${max})` };
+  }
+  return undefined;
+}
+
+/** `size` random letters and digits, from random bytes (rejection keeps every character equally likely). */
+function randomAlphanumeric(size: number): string {
+  const out = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const bytes = randomBytes(size - length + 16);
+    for (let i = 0; i < bytes.length && length < size; i++) {
+      const byte = bytes[i]!;
+      if (byte < 248) out[length++] = ALPHANUMERIC.charCodeAt(byte % 62);
+    }
+  }
+  return out.toString('latin1');
+}
 
 /** Names the reference implementation accepts, mapped to one spelling. */
 const ALIASES: Record<string, string> = {
@@ -52,33 +118,30 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
   const type = canonicalGeneratorType(String(def.type));
   const fail = (message: string, cause?: unknown) =>
     new GeneratorError(`${String(def.type)} generator: ${message}`, { cause, details: { generator: def } });
+  const problem = generatorProblem(def);
+  if (problem) throw fail(`"${problem.key}" must be ${problem.expected}, got ${JSON.stringify(def[problem.key])}`);
+  const option = (key: string): number => (def[key] as number | undefined) ?? INTEGER_OPTIONS[type!]![key]!.fallback;
   switch (type) {
     case 'RandomInt': {
-      const min = integerOption(def, 'min', 0, fail);
-      const max = integerOption(def, 'max', 2147483647, fail);
-      if (min > max) throw fail(`min (${min}) is greater than max (${max})`);
+      const min = option('min');
+      const max = option('max');
       return min + Math.floor(Math.random() * (max - min + 1));
     }
     case 'RandomDecimal': {
-      const digits = integerOption(def, 'digits', 10, fail);
-      if (digits < 1) throw fail('digits must be at least 1');
+      const digits = option('digits');
       let text = String(randomInt(1, 10));
       for (let i = 1; i < digits; i++) text += String(randomInt(0, 10));
       const point = digits === 1 ? 1 : randomInt(1, digits);
       return Number(`${text.slice(0, point)}.${text.slice(point) || '0'}`);
     }
     case 'RandomHexadecimal': {
-      const digits = integerOption(def, 'digits', 10, fail);
+      const digits = option('digits');
       return randomBytes(Math.ceil(digits / 2))
         .toString('hex')
         .slice(0, digits);
     }
-    case 'RandomString': {
-      const size = integerOption(def, 'size', 20, fail);
-      let out = '';
-      for (let i = 0; i < size; i++) out += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
-      return out;
-    }
+    case 'RandomString':
+      return randomAlphanumeric(option('size'));
     case 'Regex': {
       if (typeof def.regex !== 'string') throw fail('needs a "regex" string');
       const value = generateFromRegex(def.regex);
@@ -123,18 +186,6 @@ export function generateValue(def: GeneratorDefinition, example: unknown, contex
     default:
       throw fail('unknown generator type');
   }
-}
-
-function integerOption(
-  def: GeneratorDefinition,
-  key: string,
-  fallback: number,
-  fail: (message: string) => GeneratorError,
-): number {
-  const value = def[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw fail(`"${key}" must be an integer`);
-  return value;
 }
 
 const PLACEHOLDER = /\$\{([^}]+)\}/g;

@@ -4,6 +4,8 @@ import type { HttpRequest } from '../model.js';
 import { applyGenerators } from './apply.js';
 import { evaluateDateExpression, formatJavaDate } from './datetime.js';
 import { generateValue } from './generate.js';
+import { MAX_GENERATED_LENGTH } from './regex.js';
+import { normalizeRequest } from '../pact/http.js';
 
 const NOW = new Date('2026-11-22T08:30:15.123Z');
 
@@ -27,7 +29,7 @@ describe('generateValue', () => {
       expect(Number.isInteger(v) && v >= 3 && v <= 5).toBe(true);
     }
     expect(() => generateValue({ type: 'RandomInt', min: 5, max: 3 }, 0)).toThrow(
-      /min \(5\) is greater than max \(3\)/,
+      'RandomInt generator: "min" must be an integer no greater than max (3), got 5',
     );
   });
 
@@ -169,5 +171,71 @@ describe('applyGenerators', () => {
   it('returns the same request when there is nothing to generate', () => {
     const r = request({});
     expect(applyGenerators(r)).toBe(r);
+  });
+});
+
+describe('generator limits', () => {
+  const at = { source: 'p.json', jsonPath: '$.interactions[0].request' };
+  const load = (generator: Record<string, unknown>) =>
+    normalizeRequest(
+      { method: 'POST', path: '/', body: { name: 'x' }, generators: { body: { '$.name': generator } } },
+      3,
+      at,
+    );
+
+  it.each([
+    [{ type: 'RandomString', size: 2_000_000_000 }, 'size', 'an integer from 0 to 10000', 'the number 2000000000'],
+    [{ type: 'RandomString', size: -1 }, 'size', 'an integer from 0 to 10000', 'the number -1'],
+    [{ type: 'RandomHexadecimal', digits: 1e7 }, 'digits', 'an integer from 0 to 10000', 'the number 10000000'],
+    [
+      { type: 'RandomDecimal', digits: 5000 },
+      'digits',
+      'an integer from 1 to 300 (larger decimals are not finite numbers)',
+      'the number 5000',
+    ],
+    [
+      { type: 'RandomInt', min: 0, max: 2 ** 60 },
+      'max',
+      'an integer from -9007199254740991 to 9007199254740991 (the safe integers of a JSON number)',
+      'the number 1152921504606847000',
+    ],
+    [{ type: 'RandomInt', min: 7, max: 3 }, 'min', 'an integer no greater than max (3)', 'the number 7'],
+    [
+      { type: 'Regex', regex: 'a{2000000000}' },
+      'regex',
+      'a regex a value can be generated from',
+      'regex "a{2000000000}" cannot be run: too big number for repeat range',
+    ],
+    [
+      { type: 'Regex', regex: 'x{1000}'.repeat(11) },
+      'regex',
+      'a regex a value can be generated from',
+      `regex "${'x{1000}'.repeat(11)}" can generate values of up to 11000 characters (the limit is 10000)`,
+    ],
+  ])('refuses %j at load with CUTOVER_GENERATOR_INVALID naming the JSON path', (generator, key, expected, got) => {
+    let error: unknown;
+    try {
+      load(generator);
+    } catch (e) {
+      error = e;
+    }
+    const jsonPath = `$.interactions[0].request.generators.body['$.name'].${key}`;
+    expect(error).toMatchObject({ code: 'CUTOVER_GENERATOR_INVALID' });
+    expect((error as Error).message).toContain(`p.json: ${jsonPath}: expected ${expected}, got ${got ?? ''}`);
+  });
+
+  it('generates values at the limits quickly, and refuses more at generation time too', () => {
+    const started = performance.now();
+    const text = generateValue({ type: 'RandomString', size: MAX_GENERATED_LENGTH }, '') as string;
+    expect(text).toMatch(/^[A-Za-z0-9]+$/);
+    expect(text).toHaveLength(MAX_GENERATED_LENGTH);
+    expect(generateValue({ type: 'RandomHexadecimal', digits: MAX_GENERATED_LENGTH }, '')).toHaveLength(
+      MAX_GENERATED_LENGTH,
+    );
+    expect(Number.isFinite(generateValue({ type: 'RandomDecimal', digits: 300 }, 0))).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(() => generateValue({ type: 'RandomString', size: MAX_GENERATED_LENGTH + 1 }, '')).toThrow(
+      'RandomString generator: "size" must be an integer from 0 to 10000, got 10001',
+    );
   });
 });

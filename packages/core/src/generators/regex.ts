@@ -2,7 +2,10 @@ import RandExp from 'randexp';
 import { compilePactRegex, RegexIssue, searchPactRegex } from '../regex/index.js';
 import { rubyToRe2 } from '../regex/translate.js';
 
-/** The longest value a `Regex` generator may produce: a pattern is untrusted input. */
+/**
+ * The longest value a random generator may produce (`RandomString` size, `RandomHexadecimal`
+ * digits, the longest text a `Regex` pattern can give): pacts are untrusted input.
+ */
 export const MAX_GENERATED_LENGTH = 10_000;
 /** Repeats without an upper bound (`*`, `+`, `{n,}`) draw at most this many more. */
 const OPEN_REPEAT = 10;

@@ -1,3 +1,4 @@
+import { isCutoverError } from '../errors.js';
 import type { HttpResponse } from '../model.js';
 import { parseJsonKeepingNumbers } from './body/numbers.js';
 import { contentFamily, sniffContentType } from './matchers/apply.js';
@@ -8,6 +9,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Turns what a real HTTP server answered into the model: header values as lists, the body parsed
  * as JSON when the content type says JSON (kept as JSON text to fail matching loudly when it does
  * not parse), text otherwise (base64 when the bytes are not UTF-8); an empty body is absent.
+ * JSON nested deeper than MAX_JSON_DEPTH throws a LimitExceededError (`CUTOVER_LIMIT_EXCEEDED`).
  *
  * @example
  * observedResponse({ status: res.statusCode, headers: res.headers, body: await readBody(res) })
@@ -55,7 +57,8 @@ export function observedResponse({
           encoded: false,
         },
       };
-    } catch {
+    } catch (error) {
+      if (isCutoverError(error)) throw error;
       return {
         ...base,
         body: { kind: 'present', content: text, ...(contentType ? { contentType } : {}), encoded: 'json' },

@@ -1,5 +1,13 @@
-import { GeneratorError, PactLoadError, MatchingRuleError, UnsupportedSpecError } from '../errors.js';
-import { canonicalGeneratorType } from '../generators/generate.js';
+import {
+  GeneratorError,
+  LimitExceededError,
+  PactLoadError,
+  MatchingRuleError,
+  UnsupportedSpecError,
+} from '../errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../json-depth.js';
+import { canonicalGeneratorType, generatorProblem } from '../generators/generate.js';
+import { generateFromRegex } from '../generators/regex.js';
 import { formatJavaDate } from '../generators/datetime.js';
 import type {
   GeneratorDefinition,
@@ -114,7 +122,30 @@ function headerContentType(headers: Record<string, string[]>): string | undefine
   return undefined;
 }
 
+/** Reads a body; JSON nested deeper than MAX_JSON_DEPTH is refused here, before anything walks it. */
 function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string, string[]>, at: Location): HttpBody {
+  const tooDeep = () =>
+    loadError(at, '.body', `JSON nested at most ${MAX_JSON_DEPTH} levels deep`, new Found('JSON nested deeper'));
+  let body: HttpBody;
+  try {
+    body = readBody(part, specMajor, headers, at);
+  } catch (error) {
+    throw error instanceof LimitExceededError ? tooDeep() : error;
+  }
+  if (body.kind === 'present' && exceedsJsonDepth(body.encoded === 'json' ? parsedOrNull(body.content) : body.content))
+    throw tooDeep();
+  return body;
+}
+
+function parsedOrNull(text: unknown): unknown {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readBody(part: Json, specMajor: SpecMajor, headers: Record<string, string[]>, at: Location): HttpBody {
   if (!Object.hasOwn(part, 'body')) return { kind: 'absent' };
   const raw = part.body;
   const headerType = headerContentType(headers);
@@ -149,7 +180,8 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     if (typeof content === 'string' && content !== '' && contentType && contentFamily(contentType) === 'json') {
       try {
         return withType({ kind: 'present', content: parseJsonKeepingNumbers(content), encoded: false }, contentType);
-      } catch {
+      } catch (error) {
+        if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content, encoded: 'json' }, contentType);
       }
     }
@@ -164,7 +196,8 @@ function normalizeBody(part: Json, specMajor: SpecMajor, headers: Record<string,
     if (raw !== '' && type && contentFamily(type) === 'json') {
       try {
         return withType({ kind: 'present', content: parseJsonKeepingNumbers(raw) }, type);
-      } catch {
+      } catch (error) {
+        if (error instanceof LimitExceededError) throw error;
         return withType({ kind: 'present', content: raw }, type);
       }
     }
@@ -279,6 +312,20 @@ function validateGenerator(def: unknown, at: Location, suffix: string): void {
       'a known generator type',
       new Found(`the unknown generator '${def.type}'`),
     );
+  }
+  const limit = generatorProblem(def as GeneratorDefinition);
+  if (limit) throw generatorError(at, `${suffix}.${limit.key}`, limit.expected, def[limit.key]);
+  if (type === 'Regex' && typeof def.regex === 'string') {
+    const drawn = generateFromRegex(def.regex);
+    if (drawn instanceof Error) {
+      throw generatorError(
+        at,
+        `${suffix}.regex`,
+        'a regex a value can be generated from',
+        new Found(drawn.message),
+        drawn,
+      );
+    }
   }
   if ((type === 'Date' || type === 'Time' || type === 'DateTime') && def.format !== undefined) {
     if (typeof def.format !== 'string')

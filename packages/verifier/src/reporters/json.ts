@@ -1,9 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { OutputError } from '@cutover/core';
+import { writeOutputFile } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 
 /**
@@ -24,13 +19,5 @@ export function* renderJsonChunks(report: VerificationReport): Generator<string>
 
 /** Writes the JSON report to a file (parent folders created), streamed; failures are `OutputError`s naming the file. */
 export async function writeJsonReport(report: VerificationReport, file: string): Promise<void> {
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await pipeline(Readable.from(renderJsonChunks(report)), createWriteStream(file));
-  } catch (error) {
-    throw new OutputError(`${file}: cannot write the JSON report: ${(error as Error).message}`, {
-      cause: error,
-      details: { file },
-    });
-  }
+  await writeOutputFile(file, renderJsonChunks(report));
 }

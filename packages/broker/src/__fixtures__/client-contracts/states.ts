@@ -25,6 +25,7 @@ const TABLES = [
   'environments',
   'verifications',
   'pact_publications',
+  'integrations',
   'pact_versions',
   'tags',
   'branch_versions',

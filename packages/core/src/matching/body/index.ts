@@ -1,3 +1,4 @@
+import { LimitExceededError } from '../../errors.js';
 import type { HttpBody, Mismatch } from '../../model.js';
 import { applyRuleList, contentFamily, failureMessage, sniffContentType } from '../matchers/apply.js';
 import type { CompiledRules } from '../matchers/types.js';
@@ -66,6 +67,7 @@ function bodyJson(body: HttpBody): unknown {
     try {
       return parseJsonKeepingNumbers(text);
     } catch (e) {
+      if (e instanceof LimitExceededError) throw e;
       throw new JsonBodyError((e as Error).message);
     }
   }
@@ -170,6 +172,7 @@ export function matchBody(
     try {
       e = parseXml(bodyText(expected.body));
     } catch (err) {
+      if (err instanceof LimitExceededError) throw err;
       mismatches.push(
         mismatch(
           'body',

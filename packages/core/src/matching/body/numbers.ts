@@ -1,3 +1,5 @@
+import { exceedsJsonDepth, jsonDepthError } from '../../json-depth.js';
+
 /**
  * What JSON.parse loses of a JSON text, kept beside the parsed value.
  *
@@ -58,9 +60,13 @@ export function keyCount(object: object, key: string): number {
   return repeats.get(object)?.get(key) ?? 1;
 }
 
-/** Parses JSON text like JSON.parse, remembering the number literals it changes (see above). */
+/**
+ * Parses JSON text like JSON.parse, remembering the number literals it changes (see above). JSON
+ * nested deeper than MAX_JSON_DEPTH is a LimitExceededError (a SyntaxError means not JSON).
+ */
 export function parseJsonKeepingNumbers(text: string): unknown {
   const value: unknown = JSON.parse(text);
+  if (exceedsJsonDepth(value)) throw jsonDepthError('the body');
   if (typeof value === 'object' && value !== null && CANDIDATE.test(text)) scan(text, value, false);
   return value;
 }

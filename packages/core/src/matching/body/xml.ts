@@ -1,5 +1,7 @@
 import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+import { LimitExceededError } from '../../errors.js';
+import { MAX_JSON_DEPTH } from '../../json-depth.js';
 import type { Mismatch } from '../../model.js';
 import { applyRuleList, failureMessage } from '../matchers/apply.js';
 import type { CompiledRules, SelectedRules } from '../matchers/types.js';
@@ -31,7 +33,10 @@ const CDATA_SECTION_NODE = 4;
 
 export class XmlParseError extends Error {}
 
-/** Parses an XML document and returns its root element. Throws XmlParseError on malformed XML. */
+/**
+ * Parses an XML document and returns its root element. Throws XmlParseError on malformed XML, and
+ * LimitExceededError for elements nested deeper than MAX_JSON_DEPTH (the comparison recurses).
+ */
 export function parseXml(text: string): XmlElement {
   let doc;
   try {
@@ -41,7 +46,32 @@ export function parseXml(text: string): XmlElement {
   }
   const root = doc.documentElement;
   if (!root) throw new XmlParseError('the document has no root element');
+  if (elementDepthExceeds(root, MAX_JSON_DEPTH)) {
+    throw new LimitExceededError(
+      `the XML body nests elements deeper than ${MAX_JSON_DEPTH} levels, the limit for bodies`,
+      {
+        details: { limit: MAX_JSON_DEPTH },
+      },
+    );
+  }
   return root;
+}
+
+/** True when elements nest deeper than `limit` below and including `root`; iterative. */
+function elementDepthExceeds(root: XmlElement, limit: number): boolean {
+  const nodes: XmlNode[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType !== ELEMENT_NODE) continue;
+      nodes.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
 }
 
 function qualifiedName(node: { namespaceURI: string | null; localName: string | null; nodeName: string }): string {
