@@ -150,6 +150,19 @@ describe('CI templates', () => {
     }
   });
 
+  it('runs on a current Node LTS (24), which the installed cutover supports', () => {
+    const { engines } = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    expect(engines.node).toBe('>=20.19.0');
+    for (const file of [...TEMPLATES.github, ...TEMPLATES.gitlab]) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      const versions = [...text.matchAll(/node-version: (\S+)|image: node:(\S+)/g)].map((m) => m[1] ?? m[2]);
+      expect(versions.length, file).toBeGreaterThan(0);
+      for (const version of versions) expect(version, file).toBe('24');
+    }
+  });
+
   it('calls only npm scripts and helper scripts that exist', () => {
     for (const job of allJobs()) {
       for (const line of job.commands) {

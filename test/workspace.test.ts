@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadPolicy } from '@cutover/gate';
 import { describe, expect, it } from 'vitest';
 
 describe('workspace', () => {
@@ -22,5 +25,19 @@ describe('workspace', () => {
       },
     );
     expect(out.trim()).toBe('CUTOVER_PACT_INVALID');
+  });
+
+  it('documents a minimal policy in the README that the gate accepts', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const yaml = /A minimal policy[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-readme-'));
+    try {
+      writeFileSync(join(dir, 'cutover.yaml'), yaml!);
+      const policy = await loadPolicy(join(dir, 'cutover.yaml'));
+      expect(policy.routes.map((route) => route.name)).toEqual(['orders']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root and the built CLI, driven the way a user runs it. */
+/** The repository root and the built CLI, driven the way a user runs it: the bin launcher and its bundle. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../packages/cli/bin/cutover.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../packages/cli/dist/bundle/bin.js', import.meta.url));
 
 export interface RunResult {
   code: number | null;
@@ -13,7 +14,8 @@ export interface RunResult {
 }
 
 /**
- * Runs `cutover <args>` as a child process (the built `packages/cli/dist/bin.js`).
+ * Runs `cutover <args>` as a child process (`packages/cli/bin/cutover.js`, which runs the bundle
+ * that `npm run build` writes to `packages/cli/dist/bundle/`).
  *
  * @example
  * const { code, stdout } = await cutover(['gate', '--help']);
@@ -22,7 +24,7 @@ export function cutover(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: build first (npm run build)`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} does not exist: build first (npm run build)`);
   return run(process.execPath, [CLI, ...args], options);
 }
 

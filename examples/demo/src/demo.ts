@@ -28,7 +28,7 @@ if (!DIVERGENCES.includes(args.divergence)) {
 }
 
 const OUT = resolve(ROOT, args.out);
-const CLI = join(ROOT, 'packages/cli/dist/bin.js');
+const CLI = join(ROOT, 'packages/cli/bin/cutover.js');
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const PACTS = 'contracts/pacts';
 const OPENAPI = 'contracts/openapi/logistics.yaml';

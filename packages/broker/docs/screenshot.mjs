@@ -27,7 +27,12 @@ for (let step = 0; step < 6; step++) {
         outcome === 'blocked'
           ? name === 'labels'
             ? [{ code: 'schema-regression', message: 'candidate: /labels/0/format is not one of pdf, zpl' }]
-            : [{ code: 'parity-differs', message: "web-app · get events: the candidate's response differs at $.events[0].at" }]
+            : [
+                {
+                  code: 'parity-differs',
+                  message: "web-app · get events: the candidate's response differs at $.events[0].at",
+                },
+              ]
           : [];
       return {
         name,
@@ -38,7 +43,10 @@ for (let step = 0; step < 6; step++) {
         nextWeight: outcome === 'blocked' ? weights[Math.max(0, step - 1)] : weights[step],
         interactions: 6,
         reasons,
-        notes: name === 'shipments-read' ? ['web-app · get shipment: 1 difference(s) accepted as noise ($.generatedAt)'] : [],
+        notes:
+          name === 'shipments-read'
+            ? ['web-app · get shipment: 1 difference(s) accepted as noise ($.generatedAt)']
+            : [],
       };
     });
   await fetch(`${url}/cutover/decisions`, {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
+import type SwaggerParser from '@apidevtools/swagger-parser';
 import { ErrorCodes, parseYaml } from '@cutover/core';
 import { OpenApiError } from './errors.js';
 import { OpenApiDocument } from './document.js';
@@ -66,7 +65,7 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
   } else {
     const guard = new RefGuard(input.refs, input.raw);
     try {
-      bundled = (await new SwaggerParser().bundle(
+      bundled = (await new (await loadSwaggerParser())().bundle(
         input.location,
         structuredClone(input.raw) as never,
         guard.options(),
@@ -261,12 +260,18 @@ interface SchemaError {
 
 // swagger-parser's `validate()` dereferences the whole document first (seconds on a large one);
 // its meta-schema validator checks the bundled document as it is, since `$ref`s are allowed there.
-const require = createRequire(import.meta.url);
-const validateAgainstMetaSchema = require('@apidevtools/swagger-parser/lib/validators/schema.js') as (
-  api: object,
-) => void;
+// Both loaded on first use: a document without external `$ref`s never needs the parser, and
+// commands that never load a document (start-up, `--help`) pay for neither.
+async function loadMetaSchemaValidator(): Promise<(api: object) => void> {
+  return (await import('@apidevtools/swagger-parser/lib/validators/schema.js')).default;
+}
+
+async function loadSwaggerParser(): Promise<typeof SwaggerParser> {
+  return (await import('@apidevtools/swagger-parser')).default;
+}
 
 async function validateDocument(bundled: JsonObject, input: Input): Promise<void> {
+  const validateAgainstMetaSchema = await loadMetaSchemaValidator();
   try {
     validateAgainstMetaSchema(bundled);
     return;
@@ -319,7 +324,11 @@ async function locate(input: Input, pointer: string): Promise<{ file: string; po
   let refs: Awaited<ReturnType<SwaggerParser['resolve']>>;
   try {
     const guard = new RefGuard(input.refs, input.raw);
-    refs = await new SwaggerParser().resolve(input.location, structuredClone(input.raw) as never, guard.options());
+    refs = await new (await loadSwaggerParser())().resolve(
+      input.location,
+      structuredClone(input.raw) as never,
+      guard.options(),
+    );
   } catch {
     return fallback;
   }

@@ -34,7 +34,8 @@ export type { StateHandler, StateContext } from './states.js';
 export { publishVerificationResults, verificationBody } from './publish.js';
 export type { PublishOptions, PactTestResult, PactTestMismatch, PublishedVerification } from './publish.js';
 export type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
-export { resolvePactFiles } from './sources.js';
+// Kept for callers of earlier versions; it lives in @cutover/core, next to loadPact.
+export { resolvePactFiles } from '@cutover/core';
 export { renderConsole, renderConsoleChunks, type ConsoleOptions } from './reporters/console.js';
 export { renderJunit, renderJunitChunks } from './reporters/junit.js';
 export { renderMarkdown } from './reporters/markdown.js';

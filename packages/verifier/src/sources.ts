@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { CutoverError, ErrorCodes, openPact, PactLoadError, UsageError } from '@cutover/core';
+import { readFile } from 'node:fs/promises';
+import { CutoverError, ErrorCodes, openPact, PactLoadError, resolvePactFiles } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
 import type { VerifyOptions } from './options.js';
@@ -18,34 +17,6 @@ export interface LoadedPact {
 /** SHA-256 of a pact file's bytes (of its JSON text for a broker's pact), as the gate computes it. */
 function sha256(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
-}
-
-/** Expands files, folders (every `*.json` below) and globs into a sorted, de-duplicated file list. */
-export async function resolvePactFiles(inputs: string[], cwd: string): Promise<string[]> {
-  const files = new Set<string>();
-  if (inputs.length === 0) return [];
-  const { glob, isDynamicPattern } = await import('tinyglobby');
-  for (const input of inputs) {
-    const absolute = resolve(cwd, input);
-    if (isDynamicPattern(input)) {
-      const matched = await glob(input, { cwd, absolute: true, onlyFiles: true });
-      if (matched.length === 0) throw new UsageError(`--pact ${input}: the glob matches no file (in ${cwd})`);
-      matched.forEach((f) => files.add(f));
-      continue;
-    }
-    let info;
-    try {
-      info = await stat(absolute);
-    } catch (cause) {
-      throw new UsageError(`--pact ${input}: ${absolute} does not exist`, { cause, details: { file: absolute } });
-    }
-    if (info.isDirectory()) {
-      const matched = await glob('**/*.json', { cwd: absolute, absolute: true, onlyFiles: true });
-      if (matched.length === 0) throw new UsageError(`--pact ${input}: folder ${absolute} holds no .json pact file`);
-      matched.forEach((f) => files.add(f));
-    } else files.add(absolute);
-  }
-  return [...files].sort();
 }
 
 /**

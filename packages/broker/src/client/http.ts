@@ -1,5 +1,4 @@
 import { CutoverError, ErrorCodes, redactUrl, UsageError } from '@cutover/core';
-import { request } from 'undici';
 
 /** Pact Broker credentials: a bearer token, or basic auth. */
 export type BrokerAuth = { token: string } | { username: string; password?: string };
@@ -169,6 +168,8 @@ export class BrokerClient {
     let text: string;
     let location: string | undefined;
     try {
+      // Loaded on first use: commands that never talk to a broker (most gate runs) skip undici.
+      const { request } = await import('undici');
       const response = await request(target, {
         method,
         headers,

@@ -20,7 +20,7 @@ import {
   type Gateway,
 } from '@cutover/gate';
 import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -87,7 +87,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
   const removedEarlier: string[] = [];
   return yargs.command(
     'gate',
-    'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
+    commandSummaries.gate,
     (y) =>
       y
         .option('policy', {

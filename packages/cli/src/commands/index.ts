@@ -20,12 +20,36 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
 };
 
 /**
- * The commands a command line needs: only the one it names, or all of them (for `--help`, a
- * missing or unknown command, so that yargs can list or suggest them).
+ * What `cutover --help` says of each command, so that listing the commands loads none of them.
+ * A command without a line here still works; it is loaded (with all it imports) for the listing.
+ */
+export const commandSummaries = {
+  verify: 'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
+  gate: 'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
+  openapi: 'OpenAPI document tools',
+  record: 'Run a recording reverse proxy in front of a service and write V4 pacts from the traffic that passes',
+} satisfies Record<string, string>;
+
+/**
+ * The commands a command line needs: the ones it names (a word that is a command's name, wherever
+ * it stands, so an option value never hides the command), or else, for `--help`, a missing or an
+ * unknown command, every command as a summary that yargs can list or suggest.
  */
 export async function loadCommands(argv: readonly string[]): Promise<CommandModule[]> {
-  const name = argv.find((arg) => !arg.startsWith('-'));
-  const loader = name === undefined ? undefined : commandLoaders[name];
-  if (loader) return [await loader()];
-  return Promise.all(Object.values(commandLoaders).map((load) => load()));
+  const named = Object.keys(commandLoaders).filter((name) => argv.includes(name));
+  if (named.length > 0) return Promise.all(named.map((name) => commandLoaders[name]!()));
+  return Promise.all(
+    Object.entries(commandLoaders).map(([name, load]) => {
+      const summary = (commandSummaries as Record<string, string | undefined>)[name];
+      return summary === undefined ? load() : summaryOnly(name, summary);
+    }),
+  );
+}
+
+/** Stands in for a command that the command line does not name: listed and suggested, never run. */
+function summaryOnly(name: string, summary: string): CommandModule {
+  return (yargs) =>
+    yargs.command(name, summary, {}, () => {
+      throw new Error(`cutover: the ${name} command was run without being loaded`);
+    });
 }

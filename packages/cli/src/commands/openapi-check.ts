@@ -1,4 +1,4 @@
-import { loadPact } from '@cutover/core';
+import { loadPact, resolvePactFiles } from '@cutover/core';
 import {
   checkPacts,
   formatConsoleReport,
@@ -7,10 +7,9 @@ import {
   formatMarkdownReport,
   loadOpenApi,
 } from '@cutover/openapi';
-import { resolvePactFiles } from '@cutover/verifier';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 
 interface OpenApiCheckArgs {
@@ -28,7 +27,7 @@ interface OpenApiCheckArgs {
  * (unreadable or invalid document or pact, no pact file found, unwritable output).
  */
 export const openapiCheckCommand: CommandModule = (yargs, io, outcome) =>
-  yargs.command('openapi', 'OpenAPI document tools', (openapi) =>
+  yargs.command('openapi', commandSummaries.openapi, (openapi) =>
     openapi
       .command(
         'check',

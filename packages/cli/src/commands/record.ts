@@ -4,7 +4,7 @@ import { ConfigError, UsageError, describeError, type CutoverError } from '@cuto
 import type { ConsumerRule, Recorder, RecorderEvent } from '@cutover/recorder';
 import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 
 interface RecordArgs {
   target: string;
@@ -115,7 +115,7 @@ function describeEvent(event: RecorderEvent): { stream: 'stdout' | 'stderr'; lin
 export const recordCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'record',
-    'Run a recording reverse proxy in front of a service and write V4 pacts from the traffic that passes',
+    commandSummaries.record,
     (y) =>
       y
         .option('target', {

@@ -18,7 +18,7 @@ import {
 import type { NumericLimit, PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
 import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
 import type { ConsumerVersionSelector } from '@cutover/broker/client';
-import type { CommandModule } from './index.js';
+import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeReport } from '../output.js';
@@ -225,7 +225,7 @@ function refuseRepeated(args: VerifyArgs): void {
 export const verifyCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'verify',
-    'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
+    commandSummaries.verify,
     (y) =>
       y
         .option('pact', { type: 'string', array: true, describe: 'Pact files, folders or globs' })
@@ -290,7 +290,7 @@ export const verifyCommand: CommandModule = (yargs, io, outcome) =>
           type: 'boolean',
           default: false,
           describe:
-            'Re-send POST/PUT/PATCH/DELETE… to the monolith for noise samples even without a provider state to isolate them (a second write)',
+            'Re-send POST/PUT/PATCH/DELETE (...) to the monolith for noise samples even without a provider state to isolate them (a second write)',
         })
         .option('openapi', { type: 'string', describe: 'OpenAPI document to validate requests and responses against' })
         .options(openapiRefOptions)

@@ -1,6 +1,10 @@
-import RandExp from 'randexp';
+import type RandExp from 'randexp';
 import { compilePactRegex, RegexIssue, searchPactRegex } from '../regex/index.js';
 import { rubyToRe2 } from '../regex/translate.js';
+import { lazyRequire } from '../lazy-require.js';
+
+// Loaded for the first Regex generator: most pacts have none.
+const loadRandExp = lazyRequire<typeof RandExp>('randexp');
 
 /**
  * The longest value a random generator may produce (`RandomString` size, `RandomHexadecimal`
@@ -96,7 +100,7 @@ export function generateFromRegex(pattern: string): string | Error {
   }
   let generator: RandExp;
   try {
-    generator = new RandExp(randexpSyntax(rubyToRe2(pattern)));
+    generator = new (loadRandExp())(randexpSyntax(rubyToRe2(pattern)));
   } catch (cause) {
     return new Error(`no value can be generated from regex ${JSON.stringify(pattern)}: ${(cause as Error).message}`, {
       cause,

@@ -1,5 +1,6 @@
-import { DOMParser, onErrorStopParsing } from '@xmldom/xmldom';
+import type * as Xmldom from '@xmldom/xmldom';
 import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+import { lazyRequire } from '../../lazy-require.js';
 import { LimitExceededError } from '../../errors.js';
 import { MAX_JSON_DEPTH } from '../../json-depth.js';
 import type { Mismatch } from '../../model.js';
@@ -33,11 +34,14 @@ const CDATA_SECTION_NODE = 4;
 
 export class XmlParseError extends Error {}
 
+const xmldom = lazyRequire<typeof Xmldom>('@xmldom/xmldom');
+
 /**
  * Parses an XML document and returns its root element. Throws XmlParseError on malformed XML, and
  * LimitExceededError for elements nested deeper than MAX_JSON_DEPTH (the comparison recurses).
  */
 export function parseXml(text: string): XmlElement {
+  const { DOMParser, onErrorStopParsing } = xmldom();
   let doc;
   try {
     doc = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml');

@@ -1,8 +1,12 @@
-import semver from 'semver';
+import type validSemverFunction from 'semver/functions/valid.js';
 import { bytesAsText, describeBytes, sniffBinary } from '../binary.js';
 import { describeValue, show, typeName } from '../mismatch.js';
 import type { CompiledRuleList, Matcher } from './types.js';
 import { decimalKey } from '../body/numbers.js';
+import { lazyRequire } from '../../lazy-require.js';
+
+// semver builds some forty regular expressions when loaded: only pacts with semver matchers pay.
+const validSemver = lazyRequire<typeof validSemverFunction>('semver/functions/valid.js');
 
 /**
  * Why a value failed a matcher: the expectation ("to be an integer") and, when the default
@@ -203,7 +207,7 @@ export function applyMatcher(
       return empty ? { expectation: 'to be present and not empty' } : undefined;
     }
     case 'semver':
-      return typeof actual === 'string' && semver.valid(actual) !== null
+      return typeof actual === 'string' && validSemver()(actual) !== null
         ? undefined
         : { expectation: 'to be a semantic version (like 1.2.3)' };
     case 'statusCode': {

@@ -1,0 +1,179 @@
+// Bundles the `cutover` command into packages/cli/dist/bundle/: bin.js plus one chunk per command
+// (and per lazily imported dependency), so that start-up reads a handful of files instead of ~800.
+// Run by `npm run build` after `tsc -b`; it bundles the compiled dist/ files, not the sources.
+//
+// Rules the bundle keeps, checked here so a new command or dependency cannot break them silently:
+// - A module that finds files next to itself (import.meta.url, __dirname, __filename: package.json,
+//   a JSON schema, yargs' locales) gets its installed location back at run time, resolved from the
+//   CLI; its package must therefore be a dependency of @cutover/cli (or a workspace package).
+// - Native addons (and the few packages below that load code at run time) stay external: they
+//   are imported from node_modules, so they too must be dependencies of @cutover/cli.
+import { readFileSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cliDir = path.join(root, 'packages/cli');
+const outdir = path.join(cliDir, 'dist/bundle');
+const cliManifest = JSON.parse(readFileSync(path.join(cliDir, 'package.json'), 'utf8'));
+const cliDependencies = new Set(Object.keys(cliManifest.dependencies ?? {}));
+
+// tsx registers loaders and spawns esbuild: it has to run from its own files.
+const ALWAYS_EXTERNAL = new Set(['tsx']);
+// The broker server (`cutover broker`, loaded on demand) brings a native SQLite, PostgreSQL and an
+// HTTP server: it runs from its own package, a dependency of @cutover/cli. Its client is bundled.
+const EXTERNAL_SPECIFIERS = new Set(['@cutover/broker']);
+
+// Reviewed: these mention their own location without reading files next to themselves, so the
+// chunk's location does as well (undici: stack traces of fetch, which cutover does not use;
+// yargs-parser: a require for absolute config paths; fdir: an optional require of picomatch).
+const LOCATION_INDEPENDENT = new Set(['undici', 'yargs-parser', 'fdir']);
+
+/** The package a file inside node_modules (or a workspace package) belongs to, with its directory. */
+function owningPackage(file) {
+  let dir = path.dirname(file);
+  while (dir !== path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8'));
+      if (name) return { name, dir };
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const nativeCache = new Map();
+/** Packages with a compiled addon cannot be inlined. */
+function isNative(dir) {
+  if (!nativeCache.has(dir)) {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
+    nativeCache.set(
+      dir,
+      Boolean(manifest.gypfile || manifest.binary) ||
+        existsSync(path.join(dir, 'binding.gyp')) ||
+        ['bindings', 'node-gyp-build', 'prebuild-install', 'node-pre-gyp', '@mapbox/node-pre-gyp'].some(
+          (d) => d in deps,
+        ),
+    );
+  }
+  return nativeCache.get(dir);
+}
+
+const problems = [];
+const externals = new Set();
+
+/** @type {esbuild.Plugin} */
+const keepLocations = {
+  name: 'cutover-keep-locations',
+  setup(build) {
+    // yargs renders a command's help before running it, through cliui and wrap-ansi, whose
+    // string-width 7 runs Intl.Segmenter over every string; string-width 8 (yargs' own) returns
+    // the length of printable ASCII at once, with the same results. One copy for all three.
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.skip) return undefined;
+      const yargsDir = path.dirname(path.join(root, 'node_modules/yargs/package.json'));
+      return build.resolve('string-width', { kind: args.kind, resolveDir: yargsDir, pluginData: { skip: true } });
+    });
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('node:') || args.pluginData?.skip) return undefined;
+      const name = packageName(args.path);
+      let external = ALWAYS_EXTERNAL.has(name) || EXTERNAL_SPECIFIERS.has(args.path);
+      if (!external) {
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: { skip: true },
+        });
+        if (resolved.errors.length > 0 || !resolved.path) return undefined;
+        const owner = owningPackage(resolved.path);
+        external = owner !== undefined && owner.name === name && isNative(owner.dir);
+      }
+      if (!external) return undefined;
+      externals.add(name);
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /\.(m|c)?js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/.test(source)) return undefined;
+      const owner = owningPackage(args.path);
+      if (!owner || LOCATION_INDEPENDENT.has(owner.name)) return undefined;
+      const relative = path.relative(owner.dir, args.path).split(path.sep).join('/');
+      if (!owner.name.startsWith('@cutover/') && !cliDependencies.has(owner.name)) {
+        problems.push(
+          `${owner.name}/${relative} finds files next to itself (import.meta.url/__dirname): ` +
+            `add ${owner.name} to packages/cli/package.json dependencies, or, if it reads no file ` +
+            `there, to LOCATION_INDEPENDENT in scripts/bundle-cli.mjs`,
+        );
+      }
+      const where = `__cutoverLocate(${JSON.stringify(owner.name)}, ${JSON.stringify(relative)})`;
+      let contents = source.replace(/\bimport\.meta\.url\b/g, `${where}.url`);
+      // CommonJS globals, unless the module declares its own (as ES modules emulating them do).
+      for (const [global, field] of [
+        ['__dirname', 'dirname'],
+        ['__filename', 'filename'],
+      ]) {
+        if (!new RegExp(`(?:const|let|var)\\s+${global}\\b`).test(source)) {
+          contents = contents.replace(new RegExp(`\\b${global}\\b`, 'g'), `${where}.${field}`);
+        }
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// Every chunk gets a `require` (for bundled CommonJS code requiring Node's built-ins) and the
+// helper that gives a module its installed location back.
+const banner = `import { createRequire as __cutoverCreateRequire } from 'node:module';
+import { pathToFileURL as __cutoverPathToFileURL } from 'node:url';
+import { existsSync as __cutoverExists, realpathSync as __cutoverRealpath } from 'node:fs';
+import { join as __cutoverJoin, dirname as __cutoverDirname } from 'node:path';
+const require = __cutoverCreateRequire(import.meta.url);
+function __cutoverLocate(name, file) {
+  const dir = (require.resolve.paths(name) ?? []).map((p) => __cutoverJoin(p, name)).find((p) => __cutoverExists(__cutoverJoin(p, 'package.json')));
+  if (dir === undefined) throw new Error(\`cutover: cannot find the installed package \${name} (needed by its bundle)\`);
+  const filename = __cutoverJoin(__cutoverRealpath(dir), file);
+  return { filename, dirname: __cutoverDirname(filename), url: __cutoverPathToFileURL(filename).href };
+}`;
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: { bin: path.join(cliDir, 'dist/bin.js') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  // Prefer packages' ES module builds: UMD builds (jsonc-parser's) hide their requires from esbuild.
+  mainFields: ['module', 'main'],
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: banner },
+  plugins: [keepLocations],
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'linked',
+});
+
+for (const name of externals) {
+  if (!cliDependencies.has(name) && !name.startsWith('@cutover/')) {
+    problems.push(
+      `${name} stays outside the bundle (native addon or run-time loader): add it to packages/cli/package.json dependencies`,
+    );
+  }
+}
+if (problems.length > 0) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error(`bundle-cli: the CLI bundle cannot be used as built:\n- ${[...new Set(problems)].join('\n- ')}`);
+  process.exit(1);
+}
+if (process.env.BUNDLE_ANALYZE) console.log(await esbuild.analyzeMetafile(result.metafile));

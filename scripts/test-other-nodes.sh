@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the tests that use cutover as a user does (installed from its tarballs; verify and gate
+# against the example system's real servers) on other Node majors, taken from the npm registry's
+# `node` package (`npm i node@24` gives node_modules/node/bin/node). The workspace must be built.
+#
+#   scripts/test-other-nodes.sh [majors...]     # default: 22 24
+set -uo pipefail
+cd "$(dirname "$0")/.."
+majors=("$@")
+[ ${#majors[@]} -gt 0 ] || majors=(22 24)
+# The subset: the tarball install test and the verify + gate flow on real processes.
+tests=(test/install.test.ts test/cutover-flow.test.ts)
+
+status=0
+for major in "${majors[@]}"; do
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/cutover-node$major-XXXXXX")
+  echo "== Node $major: installing node@$major from the npm registry"
+  if ! (cd "$dir" && echo '{"private":true}' >package.json && npm install --no-audit --no-fund --silent "node@$major"); then
+    echo "CI: installing node@$major failed"
+    status=2
+    rm -rf "$dir"
+    continue
+  fi
+  bin="$dir/node_modules/node/bin"
+  if ! version=$("$bin/node" --version) || [ "${version%%.*}" != "v$major" ]; then
+    echo "CI: node@$major installed no working Node $major binary (got: ${version:-nothing})"
+    status=2
+    rm -rf "$dir"
+    continue
+  fi
+  echo "== Node $version: ${tests[*]}"
+  # That node first on the PATH: vitest, npx, npm and the bin's `#!/usr/bin/env node` all use it.
+  PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run "${tests[@]}" --reporter=default || status=1
+  rm -rf "$dir"
+done
+exit "$status"

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, run } from './support/cli.js';
+
+/**
+ * What each command reads at start-up, from the bundle users run: the chunks it loads name, in
+ * esbuild's comments, the packages they hold. A command must not load another command's packages,
+ * nor heavy dependencies it does not use.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'cutover-startup-'));
+const hook = fileURLToPath(new URL('./support/record-loads.mjs', import.meta.url));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let runs = 0;
+/** The packages whose code the bundle chunks loaded by `cutover <args>` contain. */
+async function packagesLoaded(args: string[]): Promise<Set<string>> {
+  const record = join(dir, `loads-${runs++}.txt`);
+  const result = await run(process.execPath, ['--import', hook, CLI, ...args], {
+    env: { CUTOVER_RECORD_LOADS: record },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  const chunks = readFileSync(record, 'utf8')
+    .split('\n')
+    .filter((url) => url.includes('/dist/bundle/'));
+  expect(chunks.length).toBeGreaterThan(0);
+  const names = new Set<string>();
+  for (const url of chunks) {
+    for (const m of readFileSync(fileURLToPath(url), 'utf8').matchAll(
+      /^\/\/ (?:node_modules\/((?:@[^/\n]+\/)?[^/\n]+)|packages\/([^/\n]+))\//gm,
+    )) {
+      names.add(m[1] ?? `@cutover/${m[2]}`);
+    }
+  }
+  return names;
+}
+
+describe('start-up: what each command loads', { timeout: 60_000 }, () => {
+  it('cutover --help loads yargs and the command list, no command and no library package', async () => {
+    const loaded = await packagesLoaded(['--help']);
+    expect(loaded).toContain('yargs');
+    for (const name of ['@cutover/verifier', '@cutover/gate', '@cutover/openapi', '@cutover/broker', 'undici', 'ajv']) {
+      expect(loaded).not.toContain(name);
+    }
+  });
+
+  it('openapi check loads neither the verifier nor an HTTP client', async () => {
+    const loaded = await packagesLoaded([
+      'openapi',
+      'check',
+      '--openapi',
+      'contracts/openapi/logistics.yaml',
+      '--pact',
+      'contracts/pacts/web-app-logistics.json',
+    ]);
+    expect(loaded).toContain('@cutover/openapi');
+    for (const name of ['@cutover/verifier', '@cutover/gate', 'undici']) expect(loaded).not.toContain(name);
+  });
+
+  it('verify --help loads no OpenAPI tooling, gate, XML parser, regex generator or semver', async () => {
+    const loaded = await packagesLoaded(['verify', '--help']);
+    expect(loaded).toContain('@cutover/verifier');
+    for (const name of [
+      '@cutover/openapi',
+      '@cutover/gate',
+      'ajv',
+      '@apidevtools/swagger-parser',
+      '@xmldom/xmldom',
+      'randexp',
+      'semver',
+      'tsx',
+    ]) {
+      expect(loaded).not.toContain(name);
+    }
+  });
+
+  it('@cutover/core loads xmldom, randexp and semver only when a pact needs them', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      import { generateValue, matchHttpResponse, normalizeResponse } from '@cutover/core';
+      const cache = createRequire(import.meta.url).cache;
+      const loaded = () => ['@xmldom/xmldom', 'randexp', 'semver'].filter((p) => Object.keys(cache).some((k) => k.includes('/node_modules/' + p + '/')));
+      const json = normalizeResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: { a: 1 } }, 3);
+      matchHttpResponse(json, json);
+      const steps = [loaded()];
+      const xml = normalizeResponse({ status: 200, headers: { 'content-type': 'application/xml' }, body: '<a>1</a>' }, 3);
+      matchHttpResponse(xml, xml);
+      steps.push(loaded());
+      generateValue({ type: 'Regex', regex: '[a-z]{3}' }, 'abc');
+      const rules = { body: { '$.v': { matchers: [{ match: 'semver' }] } } };
+      const semverResponse = (v, matchingRules) => normalizeResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: { v }, matchingRules }, 3);
+      matchHttpResponse(semverResponse('1.2.3', rules), semverResponse('1.2.4'));
+      steps.push(loaded());
+      console.log(JSON.stringify(steps));`;
+    const result = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([[], ['@xmldom/xmldom'], ['@xmldom/xmldom', 'randexp', 'semver']]);
+  });
+});
