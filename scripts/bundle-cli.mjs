@@ -21,8 +21,10 @@ const cliDependencies = new Set(Object.keys(cliManifest.dependencies ?? {}));
 
 // tsx registers loaders and spawns esbuild: it has to run from its own files.
 const ALWAYS_EXTERNAL = new Set(['tsx']);
-// The broker server (`cutover broker`, loaded on demand) brings a native SQLite, PostgreSQL and an
-// HTTP server: it runs from its own package, a dependency of @cutover/cli. Its client is bundled.
+
+// The broker server (fastify, pino's worker threads, better-sqlite3, pg) is a long-running process
+// where start-up time does not count: `cutover broker` imports it from node_modules as installed.
+// Its client (`@cutover/broker/client`) is bundled like any other code.
 const EXTERNAL_SPECIFIERS = new Set(['@cutover/broker']);
 
 // Reviewed: these mention their own location without reading files next to themselves, so the
