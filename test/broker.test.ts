@@ -63,6 +63,40 @@ describe('cutover broker', () => {
     expect(stdout + stderr).not.toContain('w-secret-123');
   });
 
+  it('allows webhooks only to the hosts given with --webhook-allow-host, and serves the pages', async () => {
+    const url = await start(['--webhook-allow-host', 'ci.example.com', '--webhook-allow-host', '*.hooks.example']);
+    const webhook = (target: string) =>
+      fetch(`${url}/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events: [{ name: 'contract_published' }], request: { method: 'POST', url: target } }),
+      });
+    expect((await webhook('https://ci.example.com/build')).status).toBe(201);
+    expect((await webhook('https://a.hooks.example/x')).status).toBe(201);
+    const refused = await webhook('https://elsewhere.example/x');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('host elsewhere.example is not allowed');
+    const board = await fetch(`${url}/ui/board`);
+    expect(board.status).toBe(200);
+    expect(board.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('exits 2 with a coded error when a --webhook-allow-host entry is not a host', async () => {
+    const result = await cutover([
+      'broker',
+      '--port',
+      '0',
+      '--database',
+      join(dir, 'hosts.db'),
+      '--webhook-allow-host',
+      'https://ci.example.com/',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /CUTOVER_CONFIG_INVALID.*webhook allow-host: "https:\/\/ci\.example\.com\/" is not a host name/,
+    );
+  });
+
   it('exits 2 with a coded error when the database cannot be opened', async () => {
     const result = await cutover(['broker', '--port', '0', '--database', '/dev/null/broker.db']);
     expect(result.code).toBe(2);

@@ -33,7 +33,7 @@ beforeAll(async () => {
     startService('monolith', 'examples/logistics-monolith/src/main.ts', ['--data', dataFile]),
     startService('tracking-service', 'examples/tracking-service/src/main.ts', ['--data', dataFile]),
   ]);
-}, 240_000);
+}, 540_000);
 afterAll(async () => {
   await stopAll();
   rmSync(project, { recursive: true, force: true });

@@ -42,7 +42,9 @@ export async function installFromTarballs(project: string, extra: string[] = [])
       ...tarballs.map((t) => `./${t}`),
       ...extra,
     ],
-    { cwd: project, timeoutMs: 180_000 },
+    // The broker's better-sqlite3 is compiled from source here (no prebuilt binary can be fetched):
+    // minutes on a busy two-core machine.
+    { cwd: project, timeoutMs: 480_000 },
   );
   if (installed.code !== 0) throw new Error(`npm install exited ${installed.code}\n${installed.stderr}`);
   return tarballs;

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../server/http-error.js';
 import { NO_NUL, name, send, text, type RouteContext } from '../server/context.js';
 import type { Hal } from '../server/hal.js';
+import { queueDecisionEvents } from '../webhooks/events.js';
 
 interface Decision {
   format: 'cutover.gate-decision/v1';
   decidedAt: string;
   candidateVersion?: string | null;
   outcome: string;
-  routes: { name: string; outcome: string }[];
+  routes: { name: string; outcome: string; nextWeight?: number }[];
   [key: string]: unknown;
 }
 
@@ -31,6 +32,7 @@ const schema = {
           properties: {
             name,
             outcome: text(64),
+            nextWeight: { type: 'number', minimum: 0, maximum: 100 },
           },
         },
       },
@@ -50,6 +52,7 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Body: Decision }>('/cutover/decisions', { schema }, async (request, reply) => {
     const d = request.body;
     const recordedAt = new Date().toISOString();
+    const hal = ctx.hal(request);
     const id = await storage.transaction(async (trx) => {
       const row = await trx
         .insertInto('decisions')
@@ -65,11 +68,18 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (d.routes.length)
         await trx
           .insertInto('decision_routes')
-          .values(d.routes.map((r) => ({ decision_id: row.id, route: r.name, outcome: r.outcome })))
+          .values(
+            d.routes.map((r) => ({
+              decision_id: row.id,
+              route: r.name,
+              outcome: r.outcome,
+              next_weight: r.nextWeight ?? null,
+            })),
+          )
           .execute();
+      await queueDecisionEvents(trx, d, hal.url('cutover', 'decisions', String(row.id)));
       return row.id;
     });
-    const hal = ctx.hal(request);
     reply.header('Location', hal.url('cutover', 'decisions', String(id)));
     return send(reply, 201, render(hal, id, JSON.stringify(d), recordedAt));
   });

@@ -10,6 +10,9 @@ import { forVerificationRoutes } from './for-verification.js';
 import { matrixRoutes } from './matrix.js';
 import { webhookRoutes } from './webhooks.js';
 import { decisionRoutes } from './decisions.js';
+import { deliveryRoutes } from '../webhooks/routes.js';
+import { badgeRoutes } from '../badges/routes.js';
+import { pageRoutes } from '../pages/index.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   indexRoutes(app, ctx);
@@ -22,4 +25,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   matrixRoutes(app, ctx);
   webhookRoutes(app, ctx);
   decisionRoutes(app, ctx);
+  deliveryRoutes(app, ctx);
+  badgeRoutes(app, ctx);
+  pageRoutes(app, ctx);
 }

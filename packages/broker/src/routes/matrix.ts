@@ -290,3 +290,25 @@ export function matrixRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 }
+
+/**
+ * can-i-deploy for one pacticipant version to an environment, as the badges and the pages show it:
+ * true, false, or null when something is not verified yet.
+ */
+export async function canIDeploy(
+  db: Db,
+  pacticipant: string,
+  version: string,
+  environment: string,
+): Promise<{ deployable: boolean | null; reason: string }> {
+  const computed = await compute(db, {
+    selectors: [{ pacticipant, version }],
+    target: { environment },
+    latestby: 'cvpv',
+    ignore: [],
+    successOnly: false,
+    limit: 1000,
+  });
+  const { summary } = summarize(computed);
+  return { deployable: summary.deployable, reason: summary.reason };
+}

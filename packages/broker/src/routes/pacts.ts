@@ -4,6 +4,7 @@ import { badRequest, conflict, notFound } from '../server/http-error.js';
 import { params, send, type RouteContext } from '../server/context.js';
 import { latestPacts, pactContent, pactForSha, pactForVersion, publishPact, type PactRow } from '../storage/pacts.js';
 import { pactListLink, renderPact } from './pact-render.js';
+import { queueContractEvents } from '../webhooks/events.js';
 
 /** Checks that a document is a pact between the named consumer and provider; a 400 says what is wrong. */
 export function checkPact(
@@ -53,9 +54,12 @@ export function pactRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request, reply) => {
       const { provider, consumer, version } = request.params;
       const content = checkPact(request.body, { consumer, provider }, 'body');
-      const outcome = await storage.transaction((trx) =>
-        publishPact(trx, { consumer, provider, consumerVersion: version }, content),
-      );
+      const outcome = await storage.transaction(async (trx) => {
+        const published = await publishPact(trx, { consumer, provider, consumerVersion: version }, content);
+        if (published.outcome !== 'conflict')
+          await queueContractEvents(trx, ctx.hal(request), published.row, published.outcome);
+        return published;
+      });
       if (outcome.outcome === 'conflict')
         throw conflict(
           `a pact for ${consumer} version ${version} with ${provider} is already published with different content; publish changed content as a new consumer version`,

@@ -5,6 +5,7 @@ import { addBranchVersion, addTag, ensurePacticipant, ensureVersion } from '../s
 import { publishPact } from '../storage/pacts.js';
 import { pactListLink } from './pact-render.js';
 import { checkPact } from './pacts.js';
+import { queueContractEvents } from '../webhooks/events.js';
 
 interface Contract {
   consumerName: string;
@@ -103,6 +104,7 @@ export function publishRoutes(app: FastifyInstance, ctx: RouteContext): void {
           throw conflict(
             `Cannot change the content of the pact for ${contract.consumerName} version ${version.number} and provider ${contract.providerName}: it is already published with different content. Publish changed content with a new consumer version.`,
           );
+        await queueContractEvents(trx, hal, outcome.row, outcome.outcome);
         rows.push(outcome);
       }
       return { created, rows };

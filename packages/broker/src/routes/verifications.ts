@@ -10,6 +10,7 @@ import {
   type VerificationRow,
 } from '../storage/verifications.js';
 import { pactVersionHref } from './pact-render.js';
+import { queueVerificationEvents } from '../webhooks/events.js';
 
 const body = {
   type: 'object',
@@ -65,7 +66,9 @@ export function verificationRoutes(app: FastifyInstance, ctx: RouteContext): voi
         const result = await storage.transaction(async (trx) => {
           const pact = await pactForSha(trx, provider, consumer, sha);
           if (!pact) throw notFound(`pact content ${sha} between ${consumer} and ${provider}`);
-          return { pact, verification: await recordVerification(trx, pact, request.body) };
+          const verification = await recordVerification(trx, pact, request.body);
+          await queueVerificationEvents(trx, hal, pact, verification, request.body.buildUrl);
+          return { pact, verification };
         });
         const location = verificationHref(hal, result.pact, result.verification.id);
         reply.header('Location', location);

@@ -5,15 +5,11 @@ import { params, send, type RouteContext } from '../server/context.js';
 import type { Hal } from '../server/hal.js';
 import type { Db } from '../storage/database.js';
 import { findPacticipant, now } from '../storage/pacticipants.js';
+import { WEBHOOK_EVENTS } from '../webhooks/events.js';
+import type { HostAllowList } from '../webhooks/hosts.js';
+import { keepMaskedSecrets, maskRequest, type WebhookRequest } from '../webhooks/template.js';
 
-const EVENTS = [
-  'contract_published',
-  'contract_content_changed',
-  'contract_requiring_verification_published',
-  'provider_verification_published',
-  'provider_verification_succeeded',
-  'provider_verification_failed',
-];
+const EVENTS: readonly string[] = WEBHOOK_EVENTS;
 
 interface WebhookDoc {
   description?: string;
@@ -35,9 +31,14 @@ const body = { type: 'object', maxProperties: 20 } as const;
 
 /**
  * Checks a webhook the way the Pact Broker reports it: errors keyed by field (`request.url`,
- * `consumer.name`, …). Webhooks are stored, never called here: delivery is not this broker's job.
+ * `consumer.name`, …). The URL's host must be one the operator allows, written out (not a
+ * template variable), so an event's values can never choose where the request goes.
  */
-async function validate(db: Db, doc: WebhookDoc): Promise<{ consumerId: number | null; providerId: number | null }> {
+async function validate(
+  db: Db,
+  hosts: HostAllowList,
+  doc: WebhookDoc,
+): Promise<{ consumerId: number | null; providerId: number | null }> {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string) => (errors[field] ??= []).push(message);
   if (doc.description !== undefined && (typeof doc.description !== 'string' || doc.description.length > 1000))
@@ -60,6 +61,12 @@ async function validate(db: Db, doc: WebhookDoc): Promise<{ consumerId: number |
       url = undefined;
     }
     if (!url || !['http:', 'https:'].includes(url.protocol)) add('request.url', 'must be an http or https URL');
+    else if (/^[a-z]+:\/\/[^/?#]*\$\{/i.test(request.url!))
+      add('request.url', 'must name its host literally, not with a template variable');
+    else {
+      const refusal = hosts.refusal(url);
+      if (refusal) add('request.url', refusal);
+    }
     if (
       request.headers !== undefined &&
       (typeof request.headers !== 'object' || Object.values(request.headers).some((v) => typeof v !== 'string'))
@@ -82,7 +89,7 @@ async function validate(db: Db, doc: WebhookDoc): Promise<{ consumerId: number |
 }
 
 function render(hal: Hal, uuid: string, doc: WebhookDoc, createdAt: string, updatedAt: string) {
-  const { password: _password, ...request } = doc.request ?? {};
+  const request = maskRequest(doc.request ?? {});
   return {
     uuid,
     description: doc.description ?? null,
@@ -90,7 +97,7 @@ function render(hal: Hal, uuid: string, doc: WebhookDoc, createdAt: string, upda
     ...(doc.provider ? { provider: doc.provider } : {}),
     enabled: doc.enabled ?? true,
     events: doc.events,
-    // The password is kept for delivery and never shown.
+    // The password, credential headers and URL credentials are kept for delivery and never shown.
     request,
     createdAt,
     updatedAt,
@@ -106,12 +113,17 @@ export function webhookRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   async function create(doc: WebhookDoc, uuid: string) {
     return storage.transaction(async (trx) => {
-      const ids = await validate(trx, doc);
+      const ids = await validate(trx, ctx.webhookHosts, doc);
       const existing = await trx
         .selectFrom('webhooks')
-        .select('created_at')
+        .select(['created_at', 'content'])
         .where('uuid', '=', uuid)
         .executeTakeFirst();
+      if (existing && doc.request)
+        doc.request = keepMaskedSecrets(
+          doc.request as WebhookRequest,
+          (JSON.parse(existing.content) as WebhookDoc).request as WebhookRequest | undefined,
+        );
       const at = now();
       const values = {
         consumer_id: ids.consumerId,

@@ -1,3 +1,4 @@
+import { ConfigError } from '@cutover/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { openStorage, type DatabaseConfig, type Storage } from '../storage/database.js';
 import { authorize, type AuthConfig } from './auth.js';
@@ -5,6 +6,8 @@ import { HAL_JSON, type RouteContext } from './context.js';
 import { Hal } from './hal.js';
 import { installErrorHandler } from './http-error.js';
 import { registerRoutes } from '../routes/index.js';
+import { HostAllowList } from '../webhooks/hosts.js';
+import { WebhookDispatcher, type DeliveryOptions } from '../webhooks/dispatcher.js';
 
 export interface BrokerOptions {
   /** `{ file }` for an embedded SQLite file (`:memory:` for a throwaway one), `{ url }` for PostgreSQL. */
@@ -17,6 +20,15 @@ export interface BrokerOptions {
   bodyLimit?: number;
   /** Fastify logger switch (default off). Credentials are never logged: the Authorization header is redacted. */
   logger?: boolean;
+  /** Webhook delivery: the hosts webhooks may call (none by default), timeouts and retries. */
+  webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions extends DeliveryOptions {
+  /** Hosts webhooks may call: `ci.example.com`, `ci.example.com:8443`, `*.example.com`. A webhook to any other host is refused when created. */
+  allowHosts?: string[];
+  /** Whether this broker sends queued deliveries (default true); brokers sharing a database may leave it to one. */
+  deliver?: boolean;
 }
 
 export interface Broker {
@@ -37,6 +49,12 @@ export interface Broker {
  * const url = await broker.listen({ port: 9292 });
  */
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
+  let webhookHosts: HostAllowList;
+  try {
+    webhookHosts = new HostAllowList(options.webhooks?.allowHosts);
+  } catch (error) {
+    throw new ConfigError(`webhook allow-host: ${(error as Error).message}`, { cause: error });
+  }
   const storage = await openStorage(options.database);
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024,
@@ -74,8 +92,16 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     reply.type(HAL_JSON);
     authorize(options.auth, request);
   });
-  const ctx: RouteContext = { storage, hal: (request) => new Hal(request, options.baseUrl) };
+  const ctx: RouteContext = { storage, hal: (request) => new Hal(request, options.baseUrl), webhookHosts };
   registerRoutes(app, ctx);
+  const dispatcher =
+    options.webhooks?.deliver === false ? undefined : new WebhookDispatcher(storage, webhookHosts, options.webhooks);
+  // A write may have queued deliveries: send them now rather than at the next poll.
+  if (dispatcher)
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) dispatcher.kick();
+    });
+  dispatcher?.start();
 
   let closed = false;
   return {
@@ -90,6 +116,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     async close() {
       if (closed) return;
       closed = true;
+      await dispatcher?.stop();
       await app.close();
       await storage.close();
     },

@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Storage } from '../storage/database.js';
 import type { Hal } from './hal.js';
+import type { HostAllowList } from '../webhooks/hosts.js';
 
 /** What every route module gets: the storage and how to build links. */
 export interface RouteContext {
   storage: Storage;
   hal(request: FastifyRequest): Hal;
+  /** The hosts webhooks may call (`--webhook-allow-host`). */
+  webhookHosts: HostAllowList;
 }
 
 export const HAL_JSON = 'application/hal+json;charset=utf-8';

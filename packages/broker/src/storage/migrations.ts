@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Engine } from './database.js';
+import type { Database } from './schema.js';
 
 // One set of migrations for both engines. The only dialect difference is how an integer key is
 // generated; everything else is portable DDL.
@@ -176,6 +177,67 @@ function migrations(engine: Engine): Record<string, Migration> {
           .on('decision_routes')
           .columns(['route', 'decision_id'])
           .execute();
+      },
+    },
+    '0002-webhook-deliveries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('webhook_uuid', 'text', (c) => c.notNull())
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('variables', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('locked_until', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_due')
+          .on('webhook_deliveries')
+          .columns(['status', 'next_attempt_at'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_webhook')
+          .on('webhook_deliveries')
+          .columns(['webhook_uuid', 'id'])
+          .execute();
+        await db.schema
+          .createTable('webhook_attempts')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('delivery_id', 'integer', (c) =>
+            c.notNull().references('webhook_deliveries.id').onDelete('cascade'),
+          )
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .addColumn('status_code', 'integer')
+          .addColumn('error', 'text')
+          .addColumn('request', 'text', (c) => c.notNull())
+          .addColumn('response_body', 'text')
+          .execute();
+        await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').column('delivery_id').execute();
+      },
+    },
+    // The board draws every route's weight over time; reading it from a column spares parsing every decision.
+    '0003-decision-route-weight': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('decision_routes').addColumn('next_weight', 'real').execute();
+        const trx = db as unknown as Kysely<Database>;
+        const decisions = await trx.selectFrom('decisions').select(['id', 'content']).execute();
+        for (const d of decisions) {
+          const doc = JSON.parse(d.content) as { routes?: { name: string; nextWeight?: unknown }[] };
+          for (const r of doc.routes ?? [])
+            if (typeof r.nextWeight === 'number')
+              await trx
+                .updateTable('decision_routes')
+                .set({ next_weight: r.nextWeight })
+                .where('decision_id', '=', d.id)
+                .where('route', '=', r.name)
+                .execute();
+        }
       },
     },
   };

@@ -134,6 +134,39 @@ export interface DecisionRouteTable {
   decision_id: number;
   route: string;
   outcome: string;
+  /** The route's candidate weight after the decision (null when the decision did not say). */
+  next_weight: number | null;
+}
+
+/** A webhook event waiting for, or done with, delivery; queued in the transaction of the write that caused it. */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  webhook_uuid: string;
+  /** The event name (`contract_published`, …, `cutover_gate_decision_recorded`). */
+  event: string;
+  /** The template variables of the event, as JSON (`pactbroker.pactUrl`, `cutover.route`, …). */
+  variables: string;
+  /** `pending`, `succeeded` or `failed` (every attempt used, or the webhook is gone). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** Set while a dispatcher sends it, so two brokers on one database never send it twice at once. */
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One attempt to deliver: the request as sent (credentials masked) and what came back. */
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  request: string;
+  response_body: string | null;
 }
 
 export interface Database {
@@ -152,4 +185,6 @@ export interface Database {
   webhooks: WebhookTable;
   decisions: DecisionTable;
   decision_routes: DecisionRouteTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

@@ -14,6 +14,7 @@ interface BrokerArgs {
   'public-read': boolean;
   'body-limit': number;
   log: boolean;
+  'webhook-allow-host': string[];
 }
 
 /**
@@ -57,6 +58,7 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
     ...(options['base-url'] ? { baseUrl: options['base-url'] } : {}),
     bodyLimit: options['body-limit'],
     logger: options.log,
+    webhooks: { allowHosts: options['webhook-allow-host'] },
   });
   let url: string;
   try {
@@ -119,6 +121,13 @@ export const brokerCommand: CommandModule = (yargs, io, outcome) =>
           describe: 'Allow reads without credentials (writes still need the write credential)',
         })
         .option('body-limit', { type: 'number', default: 10 * 1024 * 1024, describe: 'Largest request body in bytes' })
+        .option('webhook-allow-host', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
+        })
         .option('log', { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)' })
         .epilog(
           'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
