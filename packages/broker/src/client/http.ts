@@ -169,7 +169,10 @@ export class BrokerClient {
     let location: string | undefined;
     try {
       // Loaded on first use: commands that never talk to a broker (most gate runs) skip undici.
-      const { request } = await import('undici');
+      // undici is CommonJS: its exports object is the default export under Node and in the CLI's
+      // bundle alike (the bundle's lazily loaded CommonJS chunk has no named exports).
+      const undici = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+      const { request } = undici.default ?? undici;
       const response = await request(target, {
         method,
         headers,
