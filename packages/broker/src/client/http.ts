@@ -1,4 +1,5 @@
 import { CutoverError, ErrorCodes, redactUrl, UsageError } from '@cutover/core';
+import type * as Undici from 'undici';
 
 /** Pact Broker credentials: a bearer token, or basic auth. */
 export type BrokerAuth = { token: string } | { username: string; password?: string };
@@ -171,7 +172,7 @@ export class BrokerClient {
       // Loaded on first use: commands that never talk to a broker (most gate runs) skip undici.
       // undici is CommonJS: its exports object is the default export under Node and in the CLI's
       // bundle alike (the bundle's lazily loaded CommonJS chunk has no named exports).
-      const undici = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+      const undici = (await import('undici')) as typeof Undici & { default?: typeof Undici };
       const { request } = undici.default ?? undici;
       const response = await request(target, {
         method,
