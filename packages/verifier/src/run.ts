@@ -5,10 +5,8 @@ import {
   describeError,
   ErrorCodes,
   interactionStatus,
-  LimitExceededError,
   matchHttpResponse,
   NothingVerifiedError,
-  observedResponse,
   ProviderStateError,
   parseRoutePattern,
   RESULTS_FORMAT,
@@ -16,7 +14,6 @@ import {
   redactCredentials,
   routeMatches,
   summarizeResults,
-  TargetError,
   UsageError,
 } from '@cutover/core';
 
@@ -51,7 +48,7 @@ import type {
 } from './options.js';
 import { judgeParity } from './judge.js';
 import { diffResponses } from './parity.js';
-import type { ComparableResponse } from './parity.js';
+import { comparable, observe } from './observe.js';
 import { loadSchemaChecker } from './schema.js';
 import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
 import { loadPacts } from './sources.js';
@@ -313,45 +310,6 @@ async function runOnTarget(target: TargetRuntime, item: WorkItem, samples: numbe
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
-}
-
-/** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
-function observe(captured: CapturedResponse, url: string): HttpResponse {
-  let response: HttpResponse;
-  try {
-    response = observedResponse({
-      status: captured.status,
-      headers: captured.headers,
-      body: captured.body.length > 0 ? captured.body : undefined,
-    });
-  } catch (error) {
-    if (!(error instanceof LimitExceededError)) throw error;
-    throw new LimitExceededError(`${url} answered HTTP ${captured.status}: ${error.message}`, {
-      cause: error,
-      details: { ...error.details, url },
-    });
-  }
-  // observedResponse keeps unparseable JSON as its text, marked `encoded: 'json'`.
-  if (response.body.kind === 'present' && response.body.encoded === 'json') {
-    const type = response.body.contentType ?? 'a JSON content type';
-    const text = String(response.body.content);
-    throw new TargetError(
-      `${url} answered HTTP ${captured.status} with ${type} but a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
-      { details: { url } },
-    );
-  }
-  return response;
-}
-
-function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
-  const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
-  const out: ComparableResponse = { status: response.status, headers, body: response.body };
-  // A parsed JSON body keeps its text: parity compares numbers and repeated keys as written.
-  const body = response.body;
-  if (captured && body.kind === 'present' && typeof body.content !== 'string')
-    out.text = captured.body.toString('utf8');
-  return out;
 }
 
 function schemaBody(body: HttpResponse['body']): unknown {
