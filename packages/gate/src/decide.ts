@@ -14,6 +14,7 @@ import { operationsUnder, type DocumentedOperation } from './openapi.js';
 import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
 import { reportReasons, type ReportContext } from './report-checks.js';
 import { selectEvidence, under as requestUnder } from './select.js';
+import { shadowReasons, type ShadowRun } from './shadow.js';
 
 export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
 
@@ -96,6 +97,8 @@ export interface DecideOptions {
   force?: number;
   /** How far in the future evidence may have finished (clocks of CI runners differ); default 5 minutes. */
   clockSkewMs?: number;
+  /** Shadow runs (`cutover shadow`), for routes whose policy requires shadow evidence. */
+  shadow?: readonly ShadowRun[];
 }
 
 /** Evidence finishing later than this after "now" blocks (`evidence-from-future`). */
@@ -360,6 +363,13 @@ export function decide(options: DecideOptions): GateDecision {
       reasons.push(...interactionCoverage(route, consumerEvidence, under, options.pacts, policy.provider));
     const { coverage, reasons: coverageReasons } = methodCoverage(route, under);
     reasons.push(...coverageReasons);
+    const shadow = shadowReasons(route, options.shadow, {
+      now,
+      ...(policy.provider !== undefined ? { provider: policy.provider } : {}),
+      ...(expectedVersion !== undefined ? { candidateVersion: expectedVersion } : {}),
+    });
+    reasons.push(...shadow.reasons);
+    notes.push(...shadow.notes);
 
     if (under.length === 0 && !reasons.some((r) => r.code === 'evidence-unavailable'))
       reasons.push({

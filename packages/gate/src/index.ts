@@ -18,5 +18,6 @@ export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
 export * from './values.js';
+export * from './shadow.js';
 export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
 import { patternsOverlap } from './route-patterns.js';
+import { DEFAULT_SHADOW_REQUIREMENT, type ShadowRequirement } from './shadow.js';
 
 /** HTTP methods a route can name. */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -22,6 +23,8 @@ export interface RouteRules {
   maxEvidenceAgeMs?: number;
   /** As written in the policy (`24h`), for reports. */
   maxEvidenceAge?: string;
+  /** Shadow evidence the route needs (`cutover shadow`); undefined when none. */
+  shadow?: ShadowRequirement;
 }
 
 export interface PolicyRoute {
@@ -77,6 +80,7 @@ interface RawRules {
   requirePactFingerprints?: boolean;
   allowBroaderThanEvidence?: boolean;
   maxEvidenceAge?: string;
+  shadow?: Partial<ShadowRequirement>;
 }
 
 interface RawPolicy {
@@ -141,6 +145,7 @@ function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {
       rules.requireAllOperationsExercised = layer.requireAllOperationsExercised;
     if (layer.requirePactFingerprints !== undefined) rules.requirePactFingerprints = layer.requirePactFingerprints;
     if (layer.allowBroaderThanEvidence !== undefined) rules.allowBroaderThanEvidence = layer.allowBroaderThanEvidence;
+    if (layer.shadow) rules.shadow = { ...DEFAULT_SHADOW_REQUIREMENT, ...rules.shadow, ...layer.shadow };
     if (layer.maxEvidenceAge !== undefined) {
       rules.maxEvidenceAge = layer.maxEvidenceAge;
       rules.maxEvidenceAgeMs = parseDuration(layer.maxEvidenceAge);
