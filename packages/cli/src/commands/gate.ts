@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureOutputDir, OutputError, UsageError } from '@cutover/core';
 import {
+  brokerShadowRuns,
   checkRoutesKnown,
   collectEvidence,
   decide,
@@ -10,6 +11,7 @@ import {
   loadPolicy,
   openApiLoader,
   readPactFingerprints,
+  readShadowFiles,
   renderConsole,
   renderJson,
   renderJunit,
@@ -18,8 +20,10 @@ import {
   selectRoutes,
   versionProblem,
   type Gateway,
+  type Policy,
+  type ShadowRun,
 } from '@cutover/gate';
-import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
+import { BrokerClient, recordDecision, resolveBrokerConnection, type BrokerAuth } from '@cutover/broker/client';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
@@ -28,6 +32,7 @@ import { writeReport } from '../output.js';
 interface GateArgs {
   policy: string;
   results?: string[];
+  shadow?: string[];
   'broker-url'?: string;
   provider?: string;
   'candidate-version'?: string;
@@ -46,6 +51,24 @@ interface GateArgs {
   gateway: Gateway[];
   'force-weight'?: number;
   record: boolean;
+}
+
+/**
+ * The shadow runs the gate reads: `--shadow` files, or else, when a route requires shadow
+ * evidence and a broker is configured, the latest run the broker keeps for this candidate version.
+ */
+async function shadowRuns(
+  args: GateArgs,
+  policy: Policy,
+  brokerUrl: string | undefined,
+  auth: BrokerAuth | undefined,
+  candidateVersion: string | undefined,
+  at: (file: string) => string,
+): Promise<ShadowRun[] | undefined> {
+  if (args.shadow && args.shadow.length > 0) return readShadowFiles(args.shadow.map(at));
+  const provider = args.provider ?? policy.provider;
+  if (!brokerUrl || !candidateVersion || !provider || !policy.routes.some((r) => r.rules.shadow)) return undefined;
+  return brokerShadowRuns(new BrokerClient({ url: brokerUrl, auth }), { provider, candidateVersion });
 }
 
 /** Every file name a gateway renderer can write, so a blocked run can remove earlier artifacts. */
@@ -96,6 +119,12 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           describe: 'Gate policy file (YAML), e.g. contracts/cutover.yaml',
         })
         .option('results', { type: 'string', array: true, describe: '`cutover verify --json` results file(s)' })
+        .option('shadow', {
+          type: 'string',
+          array: true,
+          describe:
+            '`cutover shadow --out` evidence file(s), for routes whose policy requires shadow evidence (default: the latest run in the broker)',
+        })
         .option('broker-url', {
           type: 'string',
           describe: 'Pact Broker to read evidence from (and record the decision in) [env PACT_BROKER_BASE_URL]',
@@ -205,7 +234,9 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         }
 
         const pacts = args.pact && args.pact.length > 0 ? await readPactFingerprints(args.pact.map(at)) : undefined;
+        const shadow = await shadowRuns(args, policy, brokerUrl, auth, candidateVersion, at);
         const decision = decide({
+          ...(shadow ? { shadow } : {}),
           policy,
           evidence,
           ...(candidateVersion !== undefined ? { candidateVersion } : {}),

@@ -5,6 +5,7 @@ import type { ConsumerRule, Recorder, RecorderEvent } from '@cutover/recorder';
 import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { commandSummaries, type CommandModule } from './index.js';
+import { openApiTemplates } from './openapi-templates.js';
 
 interface RecordArgs {
   target: string;
@@ -67,19 +68,6 @@ async function readApiKeys(file: string): Promise<Record<string, string>> {
         details: { file },
       });
   return map as Record<string, string>;
-}
-
-/** Path templates from the OpenAPI document, under each server's base path. */
-async function openApiTemplates(file: string, io: CliIo): Promise<string[]> {
-  const { loadOpenApi } = await import('@cutover/openapi');
-  const doc = await loadOpenApi(file, { baseDir: io.cwd });
-  const servers = Array.isArray(doc.document.servers) ? doc.document.servers : [];
-  const bases = new Set(['']);
-  for (const server of servers) {
-    const url = (server as { url?: unknown }).url;
-    if (typeof url === 'string') bases.add(new URL(url, 'http://placeholder').pathname.replace(/\/$/, ''));
-  }
-  return [...new Set(doc.operations.flatMap((op) => [...bases].map((base) => base + op.pathTemplate)))];
 }
 
 function describeEvent(event: RecorderEvent): { stream: 'stdout' | 'stderr'; line: string } | undefined {
