@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError, describeError, type CutoverError } from '@cutover/core';
 import type { ConsumerRule, Recorder, RecorderEvent } from '@cutover/recorder';
-import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openApiTemplates } from './openapi-templates.js';
