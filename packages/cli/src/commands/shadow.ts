@@ -37,14 +37,18 @@ interface ShadowArgs {
 /** Waits for SIGINT/SIGTERM, or `--duration` seconds; says which. */
 function stopSignal(durationS: number | undefined): Promise<string> {
   return new Promise((done) => {
-    const timer =
-      durationS === undefined ? undefined : setTimeout(() => done(`${durationS} s elapsed`), durationS * 1000);
-    const stop = (signal: string) => () => {
+    const stop = (reason: string) => {
       clearTimeout(timer);
-      done(signal);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      done(reason);
     };
-    process.once('SIGTERM', stop('SIGTERM'));
-    process.once('SIGINT', stop('SIGINT'));
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    const timer =
+      durationS === undefined ? undefined : setTimeout(() => stop(`${durationS} s elapsed`), durationS * 1000);
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
   });
 }
 
