@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from './decide.js';
 import { reportToEvidence } from './evidence.js';
 import { documentedOperations } from './openapi.js';
 import { parsePolicy } from './policy.js';
-import { readShadowFiles, type ShadowRun } from './shadow.js';
+import { BrokerClient } from '@cutover/broker/client';
+import { brokerShadowRuns, readShadowFiles, type ShadowRun } from './shadow.js';
 import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
 import { shadowEvidence, shadowRoute } from './__fixtures__/shadow.js';
 
@@ -118,5 +121,43 @@ describe('shadow evidence files', () => {
       details: { jsonPath: '$.totals.compared' },
       message: expect.stringMatching(/is not identical \+ noiseOnly \+ differing/) as unknown,
     });
+  });
+});
+
+describe('shadow evidence from the broker', () => {
+  let server: Server;
+  let url: string;
+  const asked: string[] = [];
+  beforeAll(async () => {
+    // Answers as `cutover broker` does (packages/broker/src/routes/shadow.test.ts runs the real one).
+    server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (!req.url?.startsWith('/cutover/shadow')) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/hal+json' });
+      const run = { ...shadowEvidence([shadowRoute(1200, 3)]), _links: { self: { href: `${url}/cutover/shadow/7` } } };
+      res.end(JSON.stringify({ _embedded: { shadowRuns: [run] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('asks for the latest run of the provider and candidate version, and cites it', async () => {
+    const runs = await brokerShadowRuns(new BrokerClient({ url }), {
+      provider: 'logistics',
+      candidateVersion: '1.4.0',
+    });
+    expect(asked.at(-1)).toBe('/cutover/shadow?provider=logistics&candidateVersion=1.4.0&limit=1');
+    expect(runs.map((r) => [r.source, r.evidence.totals.compared])).toEqual([[`${url}/cutover/shadow/7`, 1200]]);
+    expect(gate(runs).reasons[0]).toMatchObject({ code: 'shadow-differs', source: `${url}/cutover/shadow/7` });
+  });
+
+  it('reads no runs from a broker that keeps no shadow evidence (404), which blocks as shadow-missing', async () => {
+    const runs = await brokerShadowRuns(new BrokerClient({ url: `${url}/stock` }), {
+      provider: 'logistics',
+      candidateVersion: '1.4.0',
+    });
+    expect(runs).toEqual([]);
+    expect(gate(runs).reasons.map((r) => r.code)).toEqual(['shadow-missing']);
   });
 });
