@@ -8,7 +8,7 @@ import { decide } from './decide.js';
 import { reportToEvidence } from './evidence.js';
 import { documentedOperations } from './openapi.js';
 import { parsePolicy } from './policy.js';
-import { BrokerClient } from '@cutover/broker/client';
+import { BrokerClient } from '@cutover/broker-client';
 import { brokerShadowRuns, readShadowFiles, type ShadowRun } from './shadow.js';
 import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
 import { shadowEvidence, shadowRoute } from './__fixtures__/shadow.js';

@@ -7,8 +7,8 @@ import {
   type ShadowDifference,
   type ShadowEvidence,
 } from '@cutover/core';
-import type { BrokerClient } from '@cutover/broker/client';
-import { listShadowRuns } from '@cutover/broker/client';
+import type { BrokerClient } from '@cutover/broker-client';
+import { listShadowRuns } from '@cutover/broker-client';
 import type { BlockReason } from './decide.js';
 import type { PolicyRoute } from './policy.js';
 

@@ -1,5 +1,5 @@
 import { visibleControls, writeOutputFile, type ShadowEvidence, type ShadowRoute } from '@cutover/core';
-import { publishShadowRun, type BrokerClient, type RecordOutcome } from '@cutover/broker/client';
+import { publishShadowRun, type BrokerClient, type RecordOutcome } from '@cutover/broker-client';
 
 /**
  * Writes the evidence as JSON to an ordinary file (its folder created); rejects with

@@ -23,7 +23,7 @@ import {
   type Policy,
   type ShadowRun,
 } from '@cutover/gate';
-import { BrokerClient, recordDecision, resolveBrokerConnection, type BrokerAuth } from '@cutover/broker/client';
+import { BrokerClient, recordDecision, resolveBrokerConnection, type BrokerAuth } from '@cutover/broker-client';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';

@@ -126,7 +126,7 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
       const say = (stream: 'stdout' | 'stderr', line: string) => io[stream].write(`cutover shadow: ${line}\n`);
       const shadow = await import('@cutover/shadow');
       const { loadNoiseConfig } = await import('@cutover/verifier');
-      const broker = args.publish ? await import('@cutover/broker/client') : undefined;
+      const broker = args.publish ? await import('@cutover/broker-client') : undefined;
       const connection = broker?.resolveBrokerConnection(
         {
           url: args['broker-url'],
