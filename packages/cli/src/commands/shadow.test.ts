@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('cutover shadow', () => {
-  it('compares live traffic until --duration, writes the evidence and exits 1 when answers differ', async () => {
+  it('compares live traffic until --requests were seen, writes the evidence and exits 1 when answers differ', async () => {
     let sent: Promise<unknown> | undefined;
     const run = await cli(
       [
@@ -100,8 +100,8 @@ describe('cutover shadow', () => {
         '0',
         '--out',
         'shadow.json',
-        '--duration',
-        '1.5',
+        '--requests',
+        '3',
         '--provider',
         'logistics',
         '--candidate-version',
@@ -114,11 +114,30 @@ describe('cutover shadow', () => {
     );
     expect(await sent).toEqual([1, 2, 3].map((n) => ({ id: n, name: `item ${n}` })));
     expect(run.code, run.stdout + run.stderr).toBe(1);
-    expect(run.stdout).toContain('1.5 s elapsed: finishing the comparisons');
+    expect(run.stdout).toContain('3 request(s) seen: finishing the comparisons');
     expect(run.stdout).toMatch(/3 request\(s\) seen, 3 mirrored, 3 compared: 2 differing, 0 noise only, 1 identical/);
     expect(run.stdout).toContain('extra $.internalNote — 2 request(s)');
     const evidence = parseShadowEvidence(JSON.parse(await readFile(join(dir, 'shadow.json'), 'utf8')), 'shadow.json');
     expect(evidence.routes).toEqual([expect.objectContaining({ method: 'GET', path: '/api/items/{id}', compared: 3 })]);
+  });
+
+  it('stops after --duration seconds and exits 0 when nothing differed', async () => {
+    const run = await cli([
+      'shadow',
+      '--monolith',
+      monolith.url,
+      '--candidate',
+      candidate.url,
+      '--listen',
+      '0',
+      '--out',
+      'idle.json',
+      '--duration',
+      '0.5',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('0.5 s elapsed: finishing the comparisons');
+    expect(JSON.parse(await readFile(join(dir, 'idle.json'), 'utf8'))).toMatchObject({ totals: { seen: 0 } });
   });
 
   it('refuses --mirror-unsafe with --gateway: a mirrored write cannot be replayed on the monolith', async () => {

@@ -24,6 +24,7 @@ interface ShadowArgs {
   'redact-query'?: string[];
   'redact-json-key'?: string[];
   duration?: number;
+  requests?: number;
   'flush-interval': number;
   provider?: string;
   'candidate-version'?: string;
@@ -34,10 +35,17 @@ interface ShadowArgs {
   'broker-password'?: string;
 }
 
-/** Waits for SIGINT/SIGTERM, or `--duration` seconds; says which. */
-function stopSignal(durationS: number | undefined): Promise<string> {
+/** Waits for SIGINT/SIGTERM, `--duration` seconds, or `--requests` seen; says which. */
+function stopSignal(durationS: number | undefined, requests: number | undefined, seen: () => number): Promise<string> {
   return new Promise((done) => {
+    const poll =
+      requests === undefined
+        ? undefined
+        : setInterval(() => {
+            if (seen() >= requests) stop(`${requests} request(s) seen`);
+          }, 100);
     const stop = (reason: string) => {
+      clearInterval(poll);
       clearTimeout(timer);
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
@@ -55,7 +63,7 @@ function stopSignal(durationS: number | undefined): Promise<string> {
 /**
  * `cutover shadow`: a mirroring proxy in front of the monolith (or, with `--gateway`, a receiver
  * of the gateway's mirrored requests) that compares the candidate's answers with the monolith's
- * until SIGINT/SIGTERM or `--duration`, writing `cutover.shadow/v1` evidence to `--out` as it goes
+ * until SIGINT/SIGTERM, `--duration` or `--requests`, writing `cutover.shadow/v1` evidence to `--out` as it goes
  * and once more at the end (and publishing it with `--publish`). Exit 0 when no compared request
  * differed, 1 when some did, 2 on a usage or tool error.
  */
@@ -99,6 +107,7 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
         .option('redact-query', { type: 'string', array: true, describe: 'More query parameters to redact' })
         .option('redact-json-key', { type: 'string', array: true, describe: 'More JSON keys to redact' })
         .option('duration', { type: 'number', describe: 'Stop after this many seconds (default: at Ctrl-C/SIGTERM)' })
+        .option('requests', { type: 'number', describe: 'Stop once this many requests were seen' })
         .option('flush-interval', { type: 'number', default: 10_000, describe: 'Write the evidence every N ms' })
         .option('provider', { type: 'string', describe: 'Provider name written into the evidence' })
         .option('candidate-version', { type: 'string', describe: 'Candidate version written into the evidence' })
@@ -122,6 +131,9 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
       const duration = args.duration;
       if (duration !== undefined && !(duration > 0))
         throw new UsageError('--duration must be a positive number of seconds');
+      const requests = args.requests;
+      if (requests !== undefined && !(Number.isInteger(requests) && requests > 0))
+        throw new UsageError('--requests must be a positive whole number');
       const at = (file: string) => resolve(io.cwd, file);
       const say = (stream: 'stdout' | 'stderr', line: string) => io[stream].write(`cutover shadow: ${line}\n`);
       const shadow = await import('@cutover/shadow');
@@ -180,7 +192,7 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
       const timer = setInterval(() => void write(server.evidence()).catch(() => undefined), args['flush-interval']);
       timer.unref();
 
-      const reason = await stopSignal(duration);
+      const reason = await stopSignal(duration, requests, () => server.evidence().totals.seen);
       clearInterval(timer);
       say('stdout', `${reason}: finishing the comparisons`);
       const evidence = await server.close();
