@@ -46,9 +46,8 @@ location = /_cutover_shadow {
 
 /**
  * The Envoy route (YAML, for a `route_config`'s virtual host) that mirrors a prefix to the
- * receiver's cluster. Envoy sends the copy with `-shadow` appended to the Host (authority), which
- * cutover passes on to both services unchanged; a service that routes by Host needs the suffix
- * removed (`disable_shadow_host_suffix_append: true`, Envoy 1.29+, is set).
+ * receiver's cluster. Envoy sends the copy with `-shadow` appended to the Host (authority); it does
+ * not matter, as cutover sends each service the Host of its own URL.
  *
  * @example
  * envoyMirrorRoute({ prefix: '/api/tracking/', monolith: 'monolith', receiver: 'cutover_shadow' })
@@ -63,7 +62,6 @@ export function envoyMirrorRoute(options: { prefix: string; monolith: string; re
     cluster: ${monolith}
     request_mirror_policies:
       - cluster: ${receiver}
-        disable_shadow_host_suffix_append: true
         runtime_fraction:
           default_value: { numerator: 100, denominator: HUNDRED }
 `;

@@ -53,6 +53,13 @@ export function createMirrorReceiver(options: ShadowOptions): MirrorReceiver {
     await comparator.complete(route, { ...request, method }, monolith, candidate);
   };
 
+  /** Copies whose services are still being asked: `settle()` and `close()` wait for them too. */
+  const inFlight = new Set<Promise<void>>();
+  const settle = async () => {
+    while (inFlight.size > 0) await Promise.all(inFlight);
+    await comparator.idle();
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const body = new Capture(maxBodyBytes);
     req.on('data', (chunk: Buffer) => body.add(chunk));
@@ -66,7 +73,8 @@ export function createMirrorReceiver(options: ShadowOptions): MirrorReceiver {
         return;
       }
       request.body = body.bytes();
-      void compareMirrored(request);
+      const job = compareMirrored(request).finally(() => inFlight.delete(job));
+      inFlight.add(job);
     });
     req.once('error', () => res.destroy());
   };
@@ -81,6 +89,7 @@ export function createMirrorReceiver(options: ShadowOptions): MirrorReceiver {
       if (!server.listening) resolve();
     });
     server.closeAllConnections();
+    await settle();
     await runtime.close();
     return runtime.evidence();
   };
@@ -88,7 +97,7 @@ export function createMirrorReceiver(options: ShadowOptions): MirrorReceiver {
     server,
     compareMirrored,
     evidence: runtime.evidence,
-    settle: () => comparator.idle(),
+    settle,
     close: () => (closing ??= shutdown()),
   };
 }
