@@ -140,6 +140,50 @@ describe('cutover shadow', () => {
     expect(JSON.parse(await readFile(join(dir, 'idle.json'), 'utf8'))).toMatchObject({ totals: { seen: 0 } });
   });
 
+  it('publishes the evidence to the broker with --publish, listed under the provider and candidate version', async () => {
+    const { createBroker } = await import('@cutover/broker');
+    const broker = await createBroker({ database: { file: join(dir, 'broker.db') } });
+    const brokerUrl = await broker.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const run = await cli(
+        [
+          'shadow',
+          '--monolith',
+          monolith.url,
+          '--candidate',
+          candidate.url,
+          '--listen',
+          '0',
+          '--out',
+          'published.json',
+          '--requests',
+          '1',
+          '--provider',
+          'logistics',
+          '--candidate-version',
+          '2.0.0',
+          '--publish',
+          '--broker-url',
+          brokerUrl,
+        ],
+        (line) => {
+          const url = /listening on (http:\/\/\S+)/.exec(line)?.[1];
+          if (url) void fetch(`${url}/api/items/1`).then((r) => r.arrayBuffer());
+        },
+      );
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`published to ${brokerUrl}/cutover/shadow/\\d+`));
+      const list = (await (
+        await fetch(`${brokerUrl}/cutover/shadow?provider=logistics&candidateVersion=2.0.0`)
+      ).json()) as {
+        _embedded: { shadowRuns: { totals: { compared: number } }[] };
+      };
+      expect(list._embedded.shadowRuns.map((r) => r.totals.compared)).toEqual([1]);
+    } finally {
+      await broker.close();
+    }
+  });
+
   it('refuses --mirror-unsafe with --gateway: a mirrored write cannot be replayed on the monolith', async () => {
     const run = await cli([
       'shadow',
