@@ -185,9 +185,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
 
   // Schema problems and semantic ones are reported together: the semantic checks run on every
   // part the schema accepted (top-level steps, each route with no schema error of its own).
-  const schemaErrors = checkPolicySchema(raw)
-    ? []
-    : (checkPolicySchema.errors ?? []).filter((e) => e.keyword !== 'if');
+  const schemaErrors = checkPolicySchema(raw) ? [] : (checkPolicySchema.errors ?? []).filter((e) => e.keyword !== 'if');
   const problems: { segments: (string | number)[]; message: string }[] = schemaErrors.map((e) => ({
     segments: pointerSegments(e.instancePath),
     message: ajvMessage(e),
