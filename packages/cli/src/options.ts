@@ -65,17 +65,31 @@ export type ArgsOf<T extends AnyTable> = {
   [K in keyof T as Known<T[K]> extends true ? never : K]?: Value<T[K]>;
 };
 
-/** Registers every option of `table` on a command's yargs builder. */
+/** What an option's `coerce` refused, kept as its value until the command reads its arguments. */
+class RefusedValue {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Registers every option of `table` on a command's yargs builder. What an option's `coerce`
+ * throws is raised by readArgs, not while parsing: a command's middleware (the gate clearing
+ * earlier routing artifacts) runs first, so a refused value fails closed like any other error.
+ */
 export function declareOptions(y: Argv, table: AnyTable): Argv {
   for (const [name, option] of Object.entries(table)) {
-    const { to: _to, map: _map, coerce, ...declared } = option;
-    y = y.option(name, {
-      ...declared,
-      // A repeated single-valued option reaches readArgs as a list, to be refused there by name.
-      ...(coerce
-        ? { coerce: (value: unknown) => (Array.isArray(value) && !option.array ? value : coerce(value as never)) }
-        : {}),
-    } as Options);
+    const { to: _to, map: _map, merge: _merge, coerce, ...declared } = option;
+    const check = coerce
+      ? (value: unknown) => {
+          // A repeated single-valued option reaches readArgs as a list, to be refused there by name.
+          if (Array.isArray(value) && !option.array) return value;
+          try {
+            return coerce(value as never);
+          } catch (error) {
+            return new RefusedValue(error);
+          }
+        }
+      : undefined;
+    y = y.option(name, { ...declared, ...(check ? { coerce: check } : {}) } as Options);
   }
   return y;
 }
@@ -88,6 +102,7 @@ export function declareOptions(y: Argv, table: AnyTable): Argv {
 export function readArgs<T extends AnyTable>(argv: Record<string, unknown>, table: T): ArgsOf<T> {
   for (const [name, option] of Object.entries(table)) {
     const value = argv[name];
+    if (value instanceof RefusedValue) throw value.error;
     if (option.array || option.type === 'boolean' || !Array.isArray(value)) continue;
     throw new UsageError(
       `--${name} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`,

@@ -117,9 +117,10 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
             removedEarlier.push(...clearRoutingArtifacts(resolve(io.cwd, out)));
         }, true),
     async (argv) => {
-      const args = readArgs(argv, gateOptionTable);
-      const routingDir = args['routing-out'] ? resolve(io.cwd, args['routing-out']) : undefined;
+      const out = argv['routing-out'];
+      const routingDir = typeof out === 'string' && out !== '' ? resolve(io.cwd, out) : undefined;
       try {
+        const args = readArgs(argv, gateOptionTable);
         const { url: brokerUrl, auth } = resolveBrokerConnection(brokerFlags(args), io.env);
         const { broker, ...options } = mapOptions(args, gateOptionTable);
         const pacts = pactArgs(args);
