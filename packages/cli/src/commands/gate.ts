@@ -112,9 +112,10 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         // Fail closed: whatever happens next (block, error, even a refused option), no artifact of an
         // earlier run survives; only an allowed run writes new ones. Before validation for that reason.
         .middleware((argv) => {
-          const out = argv['routing-out'];
-          if (typeof out === 'string' && out !== '')
-            removedEarlier.push(...clearRoutingArtifacts(resolve(io.cwd, out)));
+          // Every folder named, even when --routing-out is refused for being given twice.
+          for (const out of [argv['routing-out']].flat())
+            if (typeof out === 'string' && out !== '')
+              removedEarlier.push(...clearRoutingArtifacts(resolve(io.cwd, out)));
         }, true),
     async (argv) => {
       const out = argv['routing-out'];
