@@ -272,19 +272,16 @@ export const verifyOptionTable = {
 type VerifyArgs = ArgsOf<typeof verifyOptionTable>;
 
 /**
- * VerifyOptions fields no option sets, and why: the test beside this file holds every field to
- * either an option in the table or a reason here.
+ * VerifyOptions fields the command line sets from no option of its own, and why; the test beside
+ * this file holds every field to either being set from a full command line or a reason here.
  */
 export const verifyOptionsWithoutFlag = {
-  cwd: 'the process working directory, set by the command',
+  cwd: "the process's working directory",
   onProgress: 'the command draws its own progress bar on stderr',
-  'broker.url': 'set by --broker-url or PACT_BROKER_BASE_URL (resolved with the environment)',
-  'broker.token': 'set by --broker-token or PACT_BROKER_TOKEN',
-  'broker.username': 'set by --broker-username or PACT_BROKER_USERNAME',
-  'broker.password': 'set by --broker-password or PACT_BROKER_PASSWORD',
   'broker.onNotice': 'the command prints the broker notices on stderr',
-  'broker.includePendingStatus': 'follows --branch, as the Pact CLIs do',
-  'broker.timeoutMs': "the broker client's default deadline applies",
+  'broker.includePendingStatus': 'follows --branch, as with the Pact CLIs',
+  'broker.timeoutMs': "the broker client's deadline (30 s) applies",
+  'monolith.rewritePaths': "the monolith is the reference: only the candidate's paths are rewritten",
 } as const;
 
 /** Each target's state URL and state module exclude each other (the shared ones too). */
