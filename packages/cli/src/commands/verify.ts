@@ -1,4 +1,4 @@
-import { UsageError } from '@cutover/core';
+import { isObject, UsageError } from '@cutover/core';
 import type { VerificationReport } from '@cutover/core';
 import {
   checkedOption,
@@ -68,7 +68,7 @@ function parseSelectors(values: string[]): ConsumerVersionSelector[] {
     } catch (cause) {
       throw new UsageError(`--consumer-version-selector #${index + 1} is not JSON: ${value}`, { cause });
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    if (!isObject(parsed)) {
       throw new UsageError(
         `--consumer-version-selector #${index + 1} must be a JSON object, e.g. '{"mainBranch":true}'`,
       );
@@ -101,20 +101,14 @@ function checkWipSince(args: VerifyArgs, brokerUrl: string | undefined): void {
     throw new UsageError(`--include-wip-pacts-since ${JSON.stringify(since)}: expected a date, YYYY-MM-DD or ISO 8601`);
 }
 
-/**
- * `cutover verify`: replays every consumer interaction against the monolith and/or the candidate.
- * Exit 0 when everything passed, 1 on contract/parity/schema failures or target errors, 2 on
- * usage, configuration or tool errors.
- */
-
 const stateUrl = (url: string) => ({ url });
 const stateModule = (module: string) => ({ module });
 
 /**
  * Every `cutover verify` option, declared once: yargs parses and documents it from here, and
  * `to` says which VerifyOptions field it sets (checked by the compiler). Options without `to`
- * belong to the command line: the broker connection (resolved with the environment), reports and
- * publishing.
+ * belong to the command line: the pacts (joined with the arguments), the broker connection
+ * (resolved with the environment), reports and publishing.
  */
 export const verifyOptionTable = {
   pact: { type: 'string', array: true, describe: 'Pact files, folders or globs (or give them as arguments)' },
