@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '@cutover/core';
-import { BrokerClient, recordDecision, type BrokerAuth } from '@cutover/broker/client';
+import { BrokerClient, recordDecision, type BrokerAuth } from '@cutover/broker-client';
 import { decide, type GateDecision } from './decide.js';
 import { collectEvidence, readPactFingerprints, type Evidence } from './evidence.js';
 import { checkRoutesKnown, loadDocumentedOperations, openApiLoader } from './openapi.js';

@@ -2,7 +2,7 @@ import type { OptionTable } from '../options.js';
 
 /**
  * The options every command that talks to a Pact Broker shares; each falls back to the Pact CLIs'
- * environment variable (resolveBrokerConnection in @cutover/broker/client). No import here: a
+ * environment variable (resolveBrokerConnection in @cutover/broker-client). No import here: a
  * command that reaches the broker only with `--publish` loads the client then.
  */
 export function brokerConnectionOptions(urlDescribe: string) {

@@ -13,7 +13,7 @@ import {
   writeRoutingArtifacts,
   type RunGateOptions,
 } from '@cutover/gate';
-import { resolveBrokerConnection } from '@cutover/broker/client';
+import { resolveBrokerConnection } from '@cutover/broker-client';
 import { commandSummaries, type CommandModule } from './index.js';
 import { brokerCredentialOptions, brokerFlags, brokerUrlOption } from './broker-options.js';
 import { openapiRefOptions } from './openapi-refs.js';

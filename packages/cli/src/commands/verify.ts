@@ -16,8 +16,8 @@ import {
   VERIFY_LIMITS,
 } from '@cutover/verifier';
 import type { NumericLimit, PathRewrite, VerifyOptions } from '@cutover/verifier';
-import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
-import type { ConsumerVersionSelector } from '@cutover/broker/client';
+import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker-client';
+import type { ConsumerVersionSelector } from '@cutover/broker-client';
 import type { CliIo } from '../context.js';
 import { commandSummaries, type CommandModule } from './index.js';
 import { brokerCredentialOptions, brokerFlags, brokerUrlOption } from './broker-options.js';
