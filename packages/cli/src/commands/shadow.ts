@@ -1,39 +1,12 @@
 import { resolve } from 'node:path';
 import { describeError, UsageError, type ShadowEvidence } from '@cutover/core';
+import type { ShadowOptions } from '@cutover/shadow';
 import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { declareOptions, mapOptions, readArgs, type OptionTable } from '../options.js';
+import { brokerConnectionOptions, brokerFlags } from './broker-options.js';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openApiTemplates } from './openapi-templates.js';
-
-interface ShadowArgs {
-  monolith: string;
-  candidate: string;
-  listen: number;
-  host: string;
-  gateway: boolean;
-  out: string;
-  'sample-rate'?: number;
-  'max-pending'?: number;
-  'max-body-bytes'?: number;
-  timeout?: number;
-  'mirror-unsafe': boolean;
-  'monolith-samples': boolean;
-  noise?: string;
-  openapi?: string;
-  'redact-header'?: string[];
-  'redact-query'?: string[];
-  'redact-json-key'?: string[];
-  duration?: number;
-  requests?: number;
-  'flush-interval': number;
-  provider?: string;
-  'candidate-version'?: string;
-  publish: boolean;
-  'broker-url'?: string;
-  'broker-token'?: string;
-  'broker-username'?: string;
-  'broker-password'?: string;
-}
 
 /** Waits for SIGINT/SIGTERM, `--duration` seconds, or `--requests` seen; says which. */
 function stopSignal(durationS: number | undefined, requests: number | undefined, seen: () => number): Promise<string> {
@@ -60,6 +33,66 @@ function stopSignal(durationS: number | undefined, requests: number | undefined,
   });
 }
 
+/** Every `cutover shadow` option; `to` says which startShadowProxy / startMirrorReceiver option it sets. */
+export const shadowOptionTable = {
+  monolith: { type: 'string', demandOption: true, describe: 'The monolith, e.g. http://monolith:8000' },
+  candidate: { type: 'string', demandOption: true, describe: 'The candidate that gets the copies' },
+  listen: { type: 'number', default: 8089, describe: 'Port to listen on (0: any free port)', to: 'port' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on', to: 'host' },
+  gateway: {
+    type: 'boolean',
+    default: false,
+    describe:
+      "Receive the gateway's mirrored requests (nginx mirror, Envoy request_mirror_policies) instead of proxying",
+  },
+  out: { type: 'string', demandOption: true, describe: 'The evidence file (cutover.shadow/v1 JSON)' },
+  'sample-rate': { type: 'number', describe: 'Fraction of requests mirrored, 0 to 1 (default 1)', to: 'sampleRate' },
+  'max-pending': {
+    type: 'number',
+    describe: 'Comparisons held at once; more are dropped and counted (default 64)',
+    to: 'maxPending',
+  },
+  'max-body-bytes': {
+    type: 'number',
+    describe: 'Larger bodies are not compared (default 1048576)',
+    to: 'maxBodyBytes',
+  },
+  timeout: { type: 'number', describe: 'Milliseconds the candidate may take (default 10000)', to: 'timeoutMs' },
+  'mirror-unsafe': {
+    type: 'boolean',
+    default: false,
+    describe: 'Mirror POST/PUT/PATCH/DELETE too: only for a candidate writing to a throwaway store',
+    to: 'mirrorUnsafe',
+  },
+  'monolith-samples': {
+    type: 'boolean',
+    default: true,
+    describe: 'Ask the monolith again when answers differ, to learn its own noise (--no-monolith-samples)',
+    to: 'monolithSamples',
+  },
+  noise: { type: 'string', describe: 'Declared noise file, as `cutover verify --noise` reads it' },
+  openapi: { type: 'string', describe: "Group paths by this OpenAPI document's path templates" },
+  'redact-header': {
+    type: 'string',
+    array: true,
+    describe: 'More headers to redact in examples',
+    to: 'redaction.headers',
+  },
+  'redact-query': { type: 'string', array: true, describe: 'More query parameters to redact', to: 'redaction.query' },
+  'redact-json-key': { type: 'string', array: true, describe: 'More JSON keys to redact', to: 'redaction.jsonKeys' },
+  duration: { type: 'number', describe: 'Stop after this many seconds (default: at Ctrl-C/SIGTERM)' },
+  requests: { type: 'number', describe: 'Stop once this many requests were seen' },
+  'flush-interval': { type: 'number', default: 10_000, describe: 'Write the evidence every N ms' },
+  provider: { type: 'string', describe: 'Provider name written into the evidence', to: 'provider' },
+  'candidate-version': {
+    type: 'string',
+    describe: 'Candidate version written into the evidence',
+    to: 'candidateVersion',
+  },
+  publish: { type: 'boolean', default: false, describe: 'Publish the evidence to the broker at the end' },
+  ...brokerConnectionOptions('Broker to publish the evidence to'),
+} as const satisfies OptionTable<ShadowOptions & { port?: number; host?: string }>;
+
 /**
  * `cutover shadow`: a mirroring proxy in front of the monolith (or, with `--gateway`, a receiver
  * of the gateway's mirrored requests) that compares the candidate's answers with the monolith's
@@ -72,66 +105,15 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
     'shadow',
     commandSummaries.shadow,
     (y) =>
-      y
-        .option('monolith', { type: 'string', demandOption: true, describe: 'The monolith, e.g. http://monolith:8000' })
-        .option('candidate', { type: 'string', demandOption: true, describe: 'The candidate that gets the copies' })
-        .option('listen', { type: 'number', default: 8089, describe: 'Port to listen on (0: any free port)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-        .option('gateway', {
-          type: 'boolean',
-          default: false,
-          describe:
-            "Receive the gateway's mirrored requests (nginx mirror, Envoy request_mirror_policies) instead of proxying",
-        })
-        .option('out', { type: 'string', demandOption: true, describe: 'The evidence file (cutover.shadow/v1 JSON)' })
-        .option('sample-rate', { type: 'number', describe: 'Fraction of requests mirrored, 0 to 1 (default 1)' })
-        .option('max-pending', {
-          type: 'number',
-          describe: 'Comparisons held at once; more are dropped and counted (default 64)',
-        })
-        .option('max-body-bytes', { type: 'number', describe: 'Larger bodies are not compared (default 1048576)' })
-        .option('timeout', { type: 'number', describe: 'Milliseconds the candidate may take (default 10000)' })
-        .option('mirror-unsafe', {
-          type: 'boolean',
-          default: false,
-          describe: 'Mirror POST/PUT/PATCH/DELETE too: only for a candidate writing to a throwaway store',
-        })
-        .option('monolith-samples', {
-          type: 'boolean',
-          default: true,
-          describe: 'Ask the monolith again when answers differ, to learn its own noise (--no-monolith-samples)',
-        })
-        .option('noise', { type: 'string', describe: 'Declared noise file, as `cutover verify --noise` reads it' })
-        .option('openapi', { type: 'string', describe: "Group paths by this OpenAPI document's path templates" })
-        .option('redact-header', { type: 'string', array: true, describe: 'More headers to redact in examples' })
-        .option('redact-query', { type: 'string', array: true, describe: 'More query parameters to redact' })
-        .option('redact-json-key', { type: 'string', array: true, describe: 'More JSON keys to redact' })
-        .option('duration', { type: 'number', describe: 'Stop after this many seconds (default: at Ctrl-C/SIGTERM)' })
-        .option('requests', { type: 'number', describe: 'Stop once this many requests were seen' })
-        .option('flush-interval', { type: 'number', default: 10_000, describe: 'Write the evidence every N ms' })
-        .option('provider', { type: 'string', describe: 'Provider name written into the evidence' })
-        .option('candidate-version', { type: 'string', describe: 'Candidate version written into the evidence' })
-        .option('publish', {
-          type: 'boolean',
-          default: false,
-          describe: 'Publish the evidence to the broker at the end',
-        })
-        .option('broker-url', { type: 'string', describe: 'Broker [env PACT_BROKER_BASE_URL]' })
-        .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
-        .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
-        .option('broker-password', { type: 'string', describe: 'Basic auth password [env PACT_BROKER_PASSWORD]' })
-        .example(
-          '$0 shadow --monolith http://localhost:8000 --candidate http://localhost:9000 --listen 8089 --out reports/shadow.json',
-          '',
-        ),
+      declareOptions(y, shadowOptionTable).example(
+        '$0 shadow --monolith http://localhost:8000 --candidate http://localhost:9000 --listen 8089 --out reports/shadow.json',
+        '',
+      ),
     async (argv) => {
-      const args = argv as unknown as ShadowArgs;
-      for (const name of ['monolith', 'candidate', 'listen', 'host', 'out', 'noise', 'openapi'] as const)
-        if (Array.isArray(args[name])) throw new UsageError(`--${name} is given more than once`);
-      const duration = args.duration;
+      const args = readArgs(argv, shadowOptionTable);
+      const { duration, requests } = args;
       if (duration !== undefined && !(duration > 0))
         throw new UsageError('--duration must be a positive number of seconds');
-      const requests = args.requests;
       if (requests !== undefined && !(Number.isInteger(requests) && requests > 0))
         throw new UsageError('--requests must be a positive whole number');
       const at = (file: string) => resolve(io.cwd, file);
@@ -139,37 +121,15 @@ export const shadowCommand: CommandModule = (yargs, io: CliIo, outcome) =>
       const shadow = await import('@cutover/shadow');
       const { loadNoiseConfig } = await import('@cutover/verifier');
       const broker = args.publish ? await import('@cutover/broker-client') : undefined;
-      const connection = broker?.resolveBrokerConnection(
-        {
-          url: args['broker-url'],
-          token: args['broker-token'],
-          username: args['broker-username'],
-          password: args['broker-password'],
-        },
-        io.env,
-      );
+      const connection = broker?.resolveBrokerConnection(brokerFlags(args), io.env);
       if (broker && !connection?.url) throw new UsageError('--publish needs --broker-url (or PACT_BROKER_BASE_URL)');
 
       const options = {
+        ...mapOptions(args, shadowOptionTable),
         monolith: args.monolith,
         candidate: args.candidate,
-        port: args.listen,
-        host: args.host,
-        mirrorUnsafe: args['mirror-unsafe'],
-        monolithSamples: args['monolith-samples'],
-        ...(args['sample-rate'] !== undefined ? { sampleRate: args['sample-rate'] } : {}),
-        ...(args['max-pending'] !== undefined ? { maxPending: args['max-pending'] } : {}),
-        ...(args['max-body-bytes'] !== undefined ? { maxBodyBytes: args['max-body-bytes'] } : {}),
-        ...(args.timeout !== undefined ? { timeoutMs: args.timeout } : {}),
         ...(args.noise ? { noise: await loadNoiseConfig(args.noise, io.cwd) } : {}),
         ...(args.openapi ? { pathTemplates: await openApiTemplates(at(args.openapi), io) } : {}),
-        redaction: {
-          headers: args['redact-header'] ?? [],
-          query: args['redact-query'] ?? [],
-          jsonKeys: args['redact-json-key'] ?? [],
-        },
-        ...(args.provider !== undefined ? { provider: args.provider } : {}),
-        ...(args['candidate-version'] !== undefined ? { candidateVersion: args['candidate-version'] } : {}),
       };
       const out = at(args.out);
       const server = args.gateway ? await shadow.startMirrorReceiver(options) : await shadow.startShadowProxy(options);
