@@ -78,6 +78,22 @@ describe.each(engines)('shadow evidence on $name', (engine) => {
     expect(self).toMatchObject({ format: SHADOW_FORMAT, candidateVersion: '1.0.0', routes: [{ differing: 1 }] });
   });
 
+  it('shows the latest runs on the migration board, per route, values from traffic escaped', async () => {
+    const hostile = run('2.0.0', '2026-01-05T10:00:00.000Z');
+    hostile.routes[0] = {
+      ...hostile.routes[0]!,
+      path: '/api/<script>alert(1)</script>',
+      differences: [{ kind: 'extra', path: '$.customerEmail', count: 1, examples: [] }],
+    };
+    expect((await call(url, 'POST', '/cutover/shadow', hostile)).status).toBe(201);
+    const html = await (await fetch(`${url}/ui/board`)).text();
+    expect(html).toContain('<h2>Shadow traffic</h2>');
+    expect(html).toContain('<code>GET /api/&lt;script&gt;alert(1)&lt;/script&gt;</code>');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('<code>extra $.customerEmail</code> × 1');
+    expect(html).toContain('<span class="pill bad">1 (25%)</span>');
+  });
+
   it('refuses a document that is not valid cutover.shadow/v1 with the JSON path, storing nothing', async () => {
     const lying = { ...run('9.9.9', '2026-01-04T10:00:00.000Z'), totals: { ...counts, compared: 40 } };
     const refused = await call(url, 'POST', '/cutover/shadow', lying);
