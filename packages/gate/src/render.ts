@@ -1,5 +1,6 @@
 import { escapeMarkdown as md, escapeXml as xml, markdownCode, visibleControls } from '@cutover/core';
-import type { BlockReason, GateDecision, RouteDecision } from './decide.js';
+import type { GateDecision, RouteDecision } from './decide.js';
+import type { BlockReason } from './reasons.js';
 
 function routeLabel(route: RouteDecision): string {
   return `${route.methods.join(',')} ${route.path}`;
