@@ -1,7 +1,7 @@
 import { escapeMarkdown as text, markdownCode, redactCredentials } from '@cutover/core';
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, schemaFindings, summaryLine } from './format.js';
-import { verificationFailed } from '../run.js';
+import { verificationFailed } from '../status.js';
 import { sharedHeaderDifferences } from './shared.js';
 import type { SharedHeaderDifference } from './shared.js';
 
