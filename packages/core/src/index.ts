@@ -32,7 +32,7 @@ export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
-export { resolvePactFiles } from './pact/files.js';
+export { pactSha256, readPactFile, resolvePactFiles } from './pact/files.js';
 export {
   compileGroupPattern,
   compilePactRegex,
