@@ -2,7 +2,8 @@
  * Whether the evidence under a route covers what the route moves: every method, the breadth of its
  * path pattern, and (with the current pacts) every request of every pact under it.
  */
-import { pathMatchesPattern, type InteractionResult } from '@cutover/core';
+import type { InteractionResult } from '@cutover/core';
+import { exercises } from '@cutover/openapi/lite';
 import type { PactRequest } from './broker-evidence.js';
 import type { PactFingerprint } from './evidence.js';
 import { operationsUnder, type DocumentedOperation } from './openapi.js';
@@ -218,12 +219,7 @@ export function operationCoverage(
     ];
   const reasons: BlockReason[] = [];
   for (const op of operationsUnder(route, operations)) {
-    const exercised = selected.some(
-      ({ result }) =>
-        result.route.method.toUpperCase() === op.method &&
-        (result.route.template === op.path || pathMatchesPattern(op.path, result.route.path)),
-    );
-    if (!exercised)
+    if (!selected.some(({ result }) => exercises(op, result.route)))
       reasons.push({
         code: 'operation-not-exercised',
         operation: { method: op.method, path: op.path },

@@ -13,6 +13,12 @@ export interface OperationInfo {
   /** JSON pointer of the operation in the document: `/paths/~1shipments~1{id}/get`. */
   pointer: string;
   operation: JsonObject;
+  /**
+   * The base paths it is served under, as a gateway sees them (`''` for the root, `/v1`): of the
+   * operation's own `servers`, else its path item's, else the document's; each server counts, with
+   * its variables at their defaults.
+   */
+  basePaths: string[];
 }
 
 /** Where a concrete request lands in the document. */
@@ -58,14 +64,15 @@ export class OperationIndex {
       for (const method of HTTP_METHODS) {
         const operation = item.value[method];
         if (!isObject(operation)) continue;
+        const bases = override ?? (Array.isArray(operation.servers) ? basesOf(operation.servers) : itemBases);
         const info: OperationInfo = {
           method: method.toUpperCase(),
           pathTemplate: template,
           pointer: appendPointer(item.pointer, method),
           operation,
+          basePaths: [...new Set(bases.map((b) => b.path))],
           ...(typeof operation.operationId === 'string' ? { operationId: operation.operationId } : {}),
         };
-        const bases = override ?? (Array.isArray(operation.servers) ? basesOf(operation.servers) : itemBases);
         this.router.add(template, bases, method, info);
         operations.push(info);
       }

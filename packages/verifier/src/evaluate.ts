@@ -6,7 +6,6 @@ import {
   observedResponse,
   splitBaseline,
   TargetError,
-  type HttpRequest,
   type HttpResponse,
   type Interaction,
   type InteractionResult,
@@ -19,7 +18,7 @@ import { judgeParity } from './judge.js';
 import type { RouteNoise } from './noise.js';
 import { diffResponses, type ComparableResponse } from './parity.js';
 import { errorOf, type TargetRun, type TargetRuntime, type WorkItem } from './replay.js';
-import type { SchemaChecker, SchemaRequest, SchemaResponse } from './schema.js';
+import type { SchemaChecker } from './schema.js';
 import type { LoadedPact } from './sources.js';
 
 /** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
@@ -58,36 +57,6 @@ function comparable(response: HttpResponse, captured?: CapturedResponse): Compar
   const body = response.body;
   if (captured && body.kind === 'present' && typeof body.content !== 'string')
     out.text = captured.body.toString('utf8');
-  return out;
-}
-
-function schemaBody(body: HttpResponse['body']): unknown {
-  return body.kind === 'present' ? body.content : undefined;
-}
-
-function schemaRequest(request: HttpRequest): SchemaRequest {
-  const out: SchemaRequest = {
-    method: request.method.toUpperCase(),
-    path: request.path,
-    query: request.query,
-    headers: request.headers,
-  };
-  if (request.body.kind === 'present') {
-    out.body = request.body.content;
-    const ct =
-      Object.entries(request.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1]?.[0] ??
-      request.body.contentType;
-    if (ct) out.contentType = ct;
-  }
-  return out;
-}
-
-function schemaResponse(response: HttpResponse): SchemaResponse {
-  const out: SchemaResponse = { status: response.status, headers: comparable(response).headers };
-  const body = schemaBody(response.body);
-  if (body !== undefined) out.body = body;
-  const ct = out.headers['content-type']?.[0];
-  if (ct) out.contentType = ct;
   return out;
 }
 
@@ -183,7 +152,9 @@ export async function evaluate(
       }
     };
     if (request) {
-      const req = schemaRequest(request);
+      // Loaded with the document, never on start-up.
+      const { fromHttpRequest, fromHttpResponse } = await import('@cutover/openapi/lite');
+      const req = fromHttpRequest({ ...request, method: request.method.toUpperCase() });
       try {
         schemaResult.request = await schema.validateRequest(req);
       } catch (error) {
@@ -199,7 +170,7 @@ export async function evaluate(
       ] as const) {
         if (!responses) continue;
         try {
-          schemaResult[name] = await schema.validateResponse(req, schemaResponse(responses[0]!));
+          schemaResult[name] = await schema.validateResponse(req, fromHttpResponse(responses[0]!));
         } catch (error) {
           validatorFault([name], `the ${name}'s response to ${req.method} ${req.path}`, error);
         }
