@@ -1,4 +1,4 @@
-import type { InteractionResult, Mismatch, SchemaViolation } from '@cutover/core';
+import { previewValue, type InteractionResult, type Mismatch, type SchemaViolation } from '@cutover/core';
 import type { ReasonCode } from './evidence.js';
 
 /** One reason a route may not move. Cites the consumer, interaction and the exact difference or violation. */
@@ -41,8 +41,7 @@ export function citeResult(result: InteractionResult, source: string): CitedResu
   };
 }
 
+/** A value in a reason's message. */
 export function show(value: unknown): string {
-  if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return previewValue(value, { absent: '(absent)' });
 }
