@@ -24,7 +24,7 @@ const ALWAYS_EXTERNAL = new Set(['tsx']);
 
 // The broker server (fastify, pino's worker threads, better-sqlite3, pg) is a long-running process
 // where start-up time does not count: `cutover broker` imports it from node_modules as installed.
-// Its client (`@cutover/broker/client`) is bundled like any other code.
+// The client (`@cutover/broker-client`) is bundled like any other code.
 const EXTERNAL_SPECIFIERS = new Set(['@cutover/broker']);
 
 // Reviewed: these mention their own location without reading files next to themselves, so the
@@ -102,6 +102,19 @@ const keepLocations = {
       if (!external) return undefined;
       externals.add(name);
       return { path: args.path, external: true };
+    });
+    // Once a command's handler has started, yargs renders that command's full help and keeps it,
+    // in case a later failure shows it (verify: some 60 options, on every run). The command line
+    // never shows help after a command started (showHelpOnFail(false), no showHelp in a handler),
+    // so the bundle keeps nothing; `--help` renders as before, on demand.
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const caching = 'cachedHelpMessage = this.help();';
+      if (source.split(caching).length !== 2) {
+        problems.push(`${args.path}: yargs no longer caches its help as "${caching}"; review the bundle's patch`);
+        return undefined;
+      }
+      return { contents: source.replace(caching, ''), loader: 'js' };
     });
     build.onLoad({ filter: /\.(m|c)?js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');

@@ -1,6 +1,6 @@
 import { openPact, pactSha256, PactProviderMismatchError, readPactFile, resolvePactFiles } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
-import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
+import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker-client';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */
