@@ -9,7 +9,7 @@ import {
 } from '@cutover/core';
 import type { BrokerClient } from '@cutover/broker-client';
 import { listShadowRuns } from '@cutover/broker-client';
-import type { BlockReason } from './decide.js';
+import type { BlockReason } from './reasons.js';
 import type { PolicyRoute } from './policy.js';
 
 /** A route's shadow requirement (`rules.shadow` in the policy). */

@@ -8,7 +8,8 @@
  *   candidate: { url: 'http://localhost:9090' } });
  * process.stdout.write(renderConsole(report));
  */
-export { runVerify, interactionStatus, verificationFailed } from './run.js';
+export { runVerify } from './run.js';
+export { interactionStatus, verificationFailed } from './status.js';
 // The verifier's coded errors, where its users import them from.
 export { NothingVerifiedError, ProviderStateError, TargetError } from '@cutover/core';
 export type { VerifyInternals } from './run.js';
@@ -25,7 +26,7 @@ export type {
 } from './options.js';
 export { loadNoiseConfig, NoiseRules, validateNoiseConfig } from './noise.js';
 export type { NoiseConfig, NoiseRule, NoiseMode, RouteNoise } from './noise.js';
-export { compareCaptured } from './observe.js';
+export { compareCaptured } from './compare.js';
 export { diffResponses, DEFAULT_IGNORED_HEADERS } from './parity.js';
 export { judgeParity, formatOf, rankDifferences } from './judge.js';
 export { TargetClient } from './http.js';
