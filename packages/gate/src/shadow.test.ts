@@ -6,11 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from './decide.js';
 import { reportToEvidence } from './evidence.js';
-import { documentedOperations } from './openapi.js';
 import { parsePolicy } from './policy.js';
 import { BrokerClient } from '@cutover/broker-client';
 import { brokerShadowRuns, readShadowFiles, type ShadowRun } from './shadow.js';
-import { NOW, OPENAPI, policy, report } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, policy, report } from './__fixtures__/evidence.js';
 import { shadowEvidence, shadowRoute } from './__fixtures__/shadow.js';
 
 const requiring = (rule: string) =>
@@ -23,7 +22,7 @@ function gate(shadow: ShadowRun[] | undefined, rule = '{ minRequests: 1000, maxD
     policy: requiring(rule),
     evidence: { reports: [reportToEvidence(report(), 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
     ...(shadow ? { shadow } : {}),
   }).routes[0]!;
