@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { UsageError } from '@cutover/core';
+import { describeError, parseDuration, UsageError, visibleControls } from '@cutover/core';
 import type { AuthConfig, Credential } from '@cutover/broker';
 import { ExitCode } from '../exit-codes.js';
+import type { Options } from 'yargs';
 import type { CliIo } from '../context.js';
-import type { CommandModule } from './index.js';
+import { cleanCommand, describeRetention, retentionOptions, retentionRules, printCleanReport } from './broker-clean.js';
+import { commandSummaries, type CommandModule } from './index.js';
 
 interface BrokerArgs {
   port: number;
@@ -15,6 +17,9 @@ interface BrokerArgs {
   'body-limit': number;
   log: boolean;
   'webhook-allow-host': string[];
+  'clean-every'?: string;
+  'keep-latest': number;
+  'keep-newer-than'?: string;
 }
 
 /**
@@ -52,6 +57,9 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   const { createBroker } = await import('@cutover/broker');
   const databaseUrl = options['database-url'] ?? io.env.CUTOVER_BROKER_DATABASE_URL;
   const auth = authFromEnv(io.env, options['public-read']);
+  const cleanEvery =
+    options['clean-every'] === undefined ? undefined : parseDuration(options['clean-every'], '--clean-every');
+  const rules = retentionRules(options);
   const broker = await createBroker({
     database: databaseUrl ? { url: databaseUrl } : { file: resolve(io.cwd, options.database) },
     ...(auth ? { auth } : {}),
@@ -59,6 +67,21 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
     bodyLimit: options['body-limit'],
     logger: options.log,
     webhooks: { allowHosts: options['webhook-allow-host'] },
+    ...(cleanEvery === undefined
+      ? {}
+      : {
+          retention: {
+            ...rules,
+            everyMs: cleanEvery,
+            onClean: (report) => printCleanReport(report, io, { limit: 0 }),
+            onError: (error) => {
+              const { code, message } = describeError(error);
+              io.stderr.write(
+                `cutover broker clean failed, nothing deleted (next in ${options['clean-every']}): ${code ? `[${code}] ` : ''}${visibleControls(message)}\n`,
+              );
+            },
+          },
+        }),
   });
   let url: string;
   try {
@@ -71,7 +94,10 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   }
   io.stdout.write(
     `cutover broker listening on ${url}${options['base-url'] ? ` (links use ${options['base-url']})` : ''}\n` +
-      `  database: ${databaseUrl ? 'PostgreSQL' : resolve(io.cwd, options.database)}; auth: ${auth ? `on${auth.publicRead ? ', public reads' : ''}` : 'off'}\n`,
+      `  database: ${databaseUrl ? 'PostgreSQL' : resolve(io.cwd, options.database)}; auth: ${auth ? `on${auth.publicRead ? ', public reads' : ''}` : 'off'}\n` +
+      (cleanEvery === undefined
+        ? ''
+        : `  retention: clean every ${options['clean-every']}, ${describeRetention(rules)}\n`),
   );
   // In-flight requests finish and the database is closed before the command returns.
   await new Promise<void>((done) => {
@@ -88,52 +114,85 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   io.stdout.write('cutover broker stopped\n');
 }
 
+/** Options of serving only: `broker clean` declares the ones it takes itself. */
+function serveOnly<T extends Record<string, Options>>(options: T): T {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, { ...v, global: false }])) as T;
+}
+
 /** `cutover broker`: serves the contract broker until SIGINT or SIGTERM. */
 export const brokerCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'broker',
-    'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url)',
+    commandSummaries.broker,
     (y) =>
-      y
-        .option('port', { type: 'number', default: 9292, describe: 'Port to listen on (0 picks a free one)' })
+      cleanCommand(y, io, outcome)
+        .option('port', {
+          global: false,
+          type: 'number',
+          default: 9292,
+          describe: 'Port to listen on (0 picks a free one)',
+        })
         .option('host', {
+          global: false,
           type: 'string',
           default: '127.0.0.1',
           describe: 'Interface to listen on (0.0.0.0 for every one)',
         })
         .option('database', {
+          global: false,
           type: 'string',
           default: '.cutover/broker.db',
           describe: 'SQLite file (created if missing)',
         })
         .option('database-url', {
+          global: false,
           type: 'string',
           describe:
             'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
         })
         .option('base-url', {
+          global: false,
           type: 'string',
           describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
         })
         .option('public-read', {
+          global: false,
           type: 'boolean',
           default: false,
           describe: 'Allow reads without credentials (writes still need the write credential)',
         })
-        .option('body-limit', { type: 'number', default: 10 * 1024 * 1024, describe: 'Largest request body in bytes' })
+        .option('body-limit', {
+          global: false,
+          type: 'number',
+          default: 10 * 1024 * 1024,
+          describe: 'Largest request body in bytes',
+        })
         .option('webhook-allow-host', {
+          global: false,
           type: 'string',
           array: true,
           default: [] as string[],
           describe:
             'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
         })
-        .option('log', { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)' })
+        .option('log', {
+          global: false,
+          type: 'boolean',
+          default: false,
+          describe: 'Log each request (credentials redacted)',
+        })
+        .option('clean-every', {
+          global: false,
+          type: 'string',
+          describe: 'Opt-in retention: run `cutover broker clean` at start and then every 30m, 24h, 7d…',
+        })
+        .options(serveOnly(retentionOptions))
         .epilog(
           'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
             'CUTOVER_BROKER_WRITE_BASIC, CUTOVER_BROKER_READ_BASIC ("user:password"). Without them the broker is open.',
         )
         .example('$0 broker --port 9292', 'embedded SQLite in .cutover/broker.db')
+        .example('$0 broker --clean-every 24h --keep-latest 20', 'delete old versions daily (see broker clean)')
         .example(
           'CUTOVER_BROKER_WRITE_TOKEN=… $0 broker --host 0.0.0.0 --database-url postgres://broker@db/broker --base-url https://broker.example.com',
           '',
