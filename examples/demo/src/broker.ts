@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ export interface PublishOptions {
   version: string;
   branch: string;
   echo: (line: string) => void;
+  /** The stock CLI's entry point (default: @pact-foundation/pact-cli's `bin/pact.js`). */
+  pactCli?: string;
 }
 
 /**
@@ -71,9 +73,11 @@ export async function publishPacts(broker: DemoBroker, options: PublishOptions):
   let why: string | undefined;
   let bin: string | undefined;
   try {
-    bin = require.resolve('@pact-foundation/pact-cli/bin/pact.js');
-  } catch {
-    why = '@pact-foundation/pact-cli is not installed (npm ci installs it as a dev dependency)';
+    bin = options.pactCli ?? require.resolve('@pact-foundation/pact-cli/bin/pact.js');
+    if (!existsSync(bin)) throw new Error(`${bin} does not exist`);
+  } catch (error) {
+    bin = undefined;
+    why = `@pact-foundation/pact-cli is not installed (npm ci installs it as a dev dependency): ${(error as Error).message}`;
   }
   if (bin) {
     const args = ['broker', 'publish', options.pactDir, '--consumer-app-version', options.version];
