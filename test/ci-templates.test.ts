@@ -246,8 +246,13 @@ describe('CI templates', () => {
 
   it('GitLab pipelines: consumer publish after tests; provider verify → gate (MR note, JUnit) → manual traffic shift', () => {
     const consumer = gitlabJobs('ci/gitlab/consumer.gitlab-ci.yml');
-    expect([...consumer.keys()]).toEqual(['contract-tests', 'publish-pacts']);
+    expect([...consumer.keys()]).toEqual(['contract-tests', 'publish-pacts', 'can-i-deploy']);
     expect(consumer.get('publish-pacts')!.spec.needs).toEqual(['contract-tests']);
+    const deploy = consumer.get('can-i-deploy')!;
+    expect(deploy.spec.needs).toEqual(['publish-pacts']);
+    const asked = deploy.commands.findIndex((c) => c.includes('pact broker can-i-deploy'));
+    expect(asked).toBeGreaterThanOrEqual(0);
+    expect(deploy.commands.findIndex((c) => c.includes('pact broker record-deployment'))).toBeGreaterThan(asked);
     const provider = gitlabJobs('ci/gitlab/provider.gitlab-ci.yml');
     expect([...provider.keys()]).toEqual(['verify', 'gate', 'traffic-shift']);
     const gate = provider.get('gate')!;
