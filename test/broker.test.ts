@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createBroker } from '@cutover/broker';
+import { BrokerClient, listDecisions, recordDecision } from '@cutover/broker-client';
 import { cutover, startCutover, type LongRunning } from './support/cli.js';
 
 describe('cutover broker', () => {
@@ -191,5 +193,31 @@ describe('cutover broker', () => {
     const bad = await cutover(['broker', '--port', '0', '--database', database, '--clean-every', 'daily']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/CUTOVER_USAGE.*--clean-every must be a number with a unit/);
+  });
+
+  it("the client's recordDecision and listDecisions work against the broker: the history, filtered, newest first", async () => {
+    const broker = await createBroker({ database: { file: ':memory:' } });
+    try {
+      const client = new BrokerClient({ url: await broker.listen({ port: 0 }) });
+      const decision = (outcome: string, decidedAt: string) => ({
+        format: 'cutover.gate-decision/v1',
+        decidedAt,
+        policy: 'contracts/cutover.yaml',
+        candidateVersion: '3.0.0',
+        outcome,
+        routes: [
+          { name: 'tracking', methods: ['GET'], path: '/api/tracking/**', outcome, currentWeight: 0, nextWeight: 1 },
+        ],
+      });
+      expect(await recordDecision(client, decision('allowed', '2026-02-01T10:00:00Z'))).toMatchObject({
+        recorded: true,
+      });
+      await recordDecision(client, decision('blocked', '2026-02-02T10:00:00Z'));
+      const history = await listDecisions(client, { route: 'tracking', candidateVersion: '3.0.0' });
+      expect(history.map((d) => d.outcome)).toEqual(['blocked', 'allowed']);
+      expect(await listDecisions(client, { route: 'other' })).toEqual([]);
+    } finally {
+      await broker.close();
+    }
   });
 });

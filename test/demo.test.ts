@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBroker } from '@cutover/broker';
-import { BrokerClient, latestProviderPacts, listDecisions, matrix } from '@cutover/broker/client';
+import { BrokerClient, latestProviderPacts, listDecisions, matrix } from '@cutover/broker-client';
 import { ROOT } from './support/cli.js';
 
 /** Runs `npm run demo`'s script; `onOutput` sees everything it has written so far. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listDecisions } from '@cutover/broker/client';
+import { listDecisions } from '@cutover/broker-client';
 import { publishPacts, recordedDecision, startDemoBroker, type DemoBroker } from './broker.js';
 
 describe('the demo broker', () => {

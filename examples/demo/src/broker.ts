@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBroker } from '@cutover/broker';
-import { BrokerClient, listDecisions, publishContracts, resolveBrokerConnection } from '@cutover/broker/client';
+import { BrokerClient, listDecisions, publishContracts, resolveBrokerConnection } from '@cutover/broker-client';
 import { ROOT, runCommand } from './processes.js';
 
 /** The broker the demo talks to: its own embedded one, or the one PACT_BROKER_BASE_URL names. */

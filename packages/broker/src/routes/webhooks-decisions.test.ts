@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, startBroker, type RunningBroker } from '../__fixtures__/engines.js';
 import { call, runPactCli } from '../__fixtures__/pact-cli.js';
-import { BrokerClient, listDecisions, recordDecision } from '../client/index.js';
 
 const webhook = {
   description: 'notify',
@@ -120,19 +119,6 @@ describe.each(engines)('webhooks and gate decisions on $name', (engine) => {
     expect(one.body._embedded.decisions).toHaveLength(1);
     expect(one.body._embedded.decisions[0].routes[0].nextWeight).toBe(1);
     expect((await call(url, 'GET', '/cutover/decisions?route=other')).body._embedded.decisions).toEqual([]);
-  });
-
-  it("the one client's recordDecision and listDecisions work against the broker: the history, filtered, newest first", async () => {
-    const client = new BrokerClient({ url });
-    expect(await recordDecision(client, decision('3.0.0', 'allowed', '2026-02-01T10:00:00Z'))).toMatchObject({
-      recorded: true,
-    });
-    await recordDecision(client, decision('3.0.0', 'blocked', '2026-02-02T10:00:00Z'));
-    const history = await listDecisions(client, { route: 'tracking', candidateVersion: '3.0.0' });
-    expect(history.map((d) => [d.candidateVersion, d.outcome])).toEqual([
-      ['3.0.0', 'blocked'],
-      ['3.0.0', 'allowed'],
-    ]);
   });
 
   it('refuses a decision that is not a cutover.gate-decision/v1 document, storing nothing', async () => {
