@@ -138,62 +138,75 @@ describe('cutover broker', () => {
       }),
     });
 
-  it('broker clean: --dry-run lists what would go, then the clean deletes it (while the broker serves)', async () => {
-    const database = join(dir, 'clean.db');
-    running = startCutover(['broker', '--port', '0', '--database', database]);
-    const [, url] = await running.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    for (const v of ['1', '2', '3\u001b[2J']) expect((await publish(url!, v, `m${v.length}${v[0]}`)).status).toBe(200);
+  it(
+    'broker clean: --dry-run lists what would go, then the clean deletes it (while the broker serves)',
+    { timeout: 120_000 },
+    async () => {
+      const database = join(dir, 'clean.db');
+      running = startCutover(['broker', '--port', '0', '--database', database]);
+      const [, url] = await running.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      for (const v of ['1', '2', '3\u001b[2J'])
+        expect((await publish(url!, v, `m${v.length}${v[0]}`)).status).toBe(200);
 
-    const dry = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
-    expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/clean \(dry run\): would delete 2 versions \(1 kept\), 2 pact contents/);
-    expect(dry.stdout).toContain('  Web: 1, 2\n');
-    expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(200);
+      const dry = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/clean \(dry run\): would delete 2 versions \(1 kept\), 2 pact contents/);
+      expect(dry.stdout).toContain('  Web: 1, 2\n');
+      expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(200);
 
-    const json = join(dir, 'clean.json');
-    const clean = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--json', json]);
-    expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toMatch(/clean: deleted 2 versions/);
-    expect(JSON.parse(readFileSync(json, 'utf8')).deleted.versions.map((v: { number: string }) => v.number)).toEqual([
-      '1',
-      '2',
-    ]);
-    expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(404);
-    const again = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
-    expect(again.stdout).toMatch(/would delete 0 versions \(1 kept\)/);
-  });
+      const json = join(dir, 'clean.json');
+      const clean = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--json', json]);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toMatch(/clean: deleted 2 versions/);
+      expect(JSON.parse(readFileSync(json, 'utf8')).deleted.versions.map((v: { number: string }) => v.number)).toEqual([
+        '1',
+        '2',
+      ]);
+      expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(404);
+      const again = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
+      expect(again.stdout).toMatch(/would delete 0 versions \(1 kept\)/);
+    },
+  );
 
-  it('broker clean: exits 2 with a coded error for --keep-latest 0, a bad duration or a missing database', async () => {
-    const zero = await cutover(['broker', 'clean', '--database', join(dir, 'broker.db'), '--keep-latest', '0']);
-    expect(zero.code).toBe(2);
-    expect(zero.stderr).toMatch(/CUTOVER_USAGE.*--keep-latest must be a whole number of at least 1/);
-    const duration = await cutover(['broker', 'clean', '--keep-newer-than', '30 days']);
-    expect(duration.code).toBe(2);
-    expect(duration.stderr).toMatch(/CUTOVER_USAGE.*--keep-newer-than must be a number with a unit/);
-    const missing = await cutover(['broker', 'clean', '--database', join(dir, 'nowhere.db')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/CUTOVER_BROKER_STORAGE_FAILED.*nowhere\.db: no broker database there to clean/);
-  });
+  it(
+    'broker clean: exits 2 with a coded error for --keep-latest 0, a bad duration or a missing database',
+    { timeout: 120_000 },
+    async () => {
+      const zero = await cutover(['broker', 'clean', '--database', join(dir, 'broker.db'), '--keep-latest', '0']);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toMatch(/CUTOVER_USAGE.*--keep-latest must be a whole number of at least 1/);
+      const duration = await cutover(['broker', 'clean', '--keep-newer-than', '30 days']);
+      expect(duration.code).toBe(2);
+      expect(duration.stderr).toMatch(/CUTOVER_USAGE.*--keep-newer-than must be a number with a unit/);
+      const missing = await cutover(['broker', 'clean', '--database', join(dir, 'nowhere.db')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/CUTOVER_BROKER_STORAGE_FAILED.*nowhere\.db: no broker database there to clean/);
+    },
+  );
 
-  it('--clean-every runs the retention when serving and says so; a bad interval exits 2', async () => {
-    const database = join(dir, 'scheduled.db');
-    running = startCutover([
-      'broker',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--clean-every',
-      '1h',
-      '--keep-latest',
-      '5',
-    ]);
-    await running.waitFor(/retention: clean every 1h, keeping the latest 5 per branch and tag/);
-    await running.waitFor(/cutover broker clean: deleted 0 versions/);
-    const bad = await cutover(['broker', '--port', '0', '--database', database, '--clean-every', 'daily']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/CUTOVER_USAGE.*--clean-every must be a number with a unit/);
-  });
+  it(
+    '--clean-every runs the retention when serving and says so; a bad interval exits 2',
+    { timeout: 120_000 },
+    async () => {
+      const database = join(dir, 'scheduled.db');
+      running = startCutover([
+        'broker',
+        '--port',
+        '0',
+        '--database',
+        database,
+        '--clean-every',
+        '1h',
+        '--keep-latest',
+        '5',
+      ]);
+      await running.waitFor(/retention: clean every 1h, keeping the latest 5 per branch and tag/);
+      await running.waitFor(/cutover broker clean: deleted 0 versions/);
+      const bad = await cutover(['broker', '--port', '0', '--database', database, '--clean-every', 'daily']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/CUTOVER_USAGE.*--clean-every must be a number with a unit/);
+    },
+  );
 
   it("the client's recordDecision and listDecisions work against the broker: the history, filtered, newest first", async () => {
     const broker = await createBroker({ database: { file: ':memory:' } });
