@@ -1,48 +1,56 @@
 import { resolve } from 'node:path';
 import { parseDuration, UsageError, visibleControls } from '@cutover/core';
 import type { CleanReport, RetentionRules } from '@cutover/broker';
-import type { Argv, Options } from 'yargs';
+import type { Argv } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo, CommandOutcome } from '../context.js';
+import { declareOptions, readArgs, type ArgsOf } from '../options.js';
 import { writeReport } from '../output.js';
 
-interface RetentionArgs {
-  'keep-latest': number;
-  'keep-newer-than'?: string;
-}
-
-interface CleanArgs extends RetentionArgs {
-  database: string;
-  'database-url'?: string;
-  'dry-run': boolean;
-  json?: string;
-}
-
 /** The retention rules, shared by `cutover broker clean` and the schedule of `cutover broker --clean-every`. */
-export const retentionOptions = {
+export const retentionOptionTable = {
   'keep-latest': {
     type: 'number',
     default: 20,
     describe: 'Versions kept per branch, per tag, and among versions with neither',
+    coerce: (n: number): number => {
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--keep-latest must be a whole number of at least 1, not ${String(n)}`);
+      return n;
+    },
   },
   'keep-newer-than': {
     type: 'string',
     describe: 'Also keep every version created within this long (30m, 24h, 7d…)',
+    coerce: (text: string): string => {
+      parseDuration(text, '--keep-newer-than');
+      return text;
+    },
   },
-} satisfies Record<string, Options>;
+} as const;
 
-export function retentionRules(args: RetentionArgs): RetentionRules {
+const cleanOptionTable = {
+  database: { type: 'string', default: '.cutover/broker.db', describe: "The broker's SQLite file" },
+  'database-url': {
+    type: 'string',
+    describe: 'postgres://… URL of the broker’s PostgreSQL instead (or CUTOVER_BROKER_DATABASE_URL)',
+  },
+  ...retentionOptionTable,
+  'dry-run': { type: 'boolean', default: false, describe: 'Print what would be deleted, delete nothing' },
+  json: { type: 'string', describe: 'Write the whole report as JSON here ("-" for stdout)' },
+} as const;
+
+export function retentionRules(args: ArgsOf<typeof retentionOptionTable>): RetentionRules {
   const keepLatest = args['keep-latest'];
-  if (!Number.isInteger(keepLatest) || keepLatest < 1)
-    throw new UsageError(`--keep-latest must be a whole number of at least 1, not ${String(keepLatest)}`);
   return args['keep-newer-than'] === undefined
     ? { keepLatest }
     : { keepLatest, keepNewerThanMs: parseDuration(args['keep-newer-than'], '--keep-newer-than') };
 }
 
 export function describeRetention(rules: RetentionRules): string {
-  const days = rules.keepNewerThanMs === undefined ? '' : `, versions newer than ${rules.keepNewerThanMs / 3_600_000}h`;
-  return `keeping the latest ${rules.keepLatest} per branch and tag${days}, everything deployed or released, and what those need`;
+  const newer =
+    rules.keepNewerThanMs === undefined ? '' : `, versions newer than ${rules.keepNewerThanMs / 3_600_000}h`;
+  return `keeping the latest ${rules.keepLatest} per branch and tag${newer}, everything deployed or released, and what those need`;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -81,23 +89,11 @@ export function cleanCommand(yargs: Argv, io: CliIo, outcome: CommandOutcome): A
     'clean',
     'Delete old pacticipant versions: keep the latest N per branch and tag, everything deployed or released, and what they need',
     (y) =>
-      y
-        .option('database', {
-          type: 'string',
-          default: '.cutover/broker.db',
-          describe: "The broker's SQLite file",
-        })
-        .option('database-url', {
-          type: 'string',
-          describe: 'postgres://… URL of the broker’s PostgreSQL instead (or CUTOVER_BROKER_DATABASE_URL)',
-        })
-        .options(retentionOptions)
-        .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be deleted, delete nothing' })
-        .option('json', { type: 'string', describe: 'Write the whole report as JSON here ("-" for stdout)' })
+      declareOptions(y, cleanOptionTable)
         .example('$0 broker clean --keep-latest 20 --dry-run', 'what would go from .cutover/broker.db')
         .example('CUTOVER_BROKER_DATABASE_URL=postgres://… $0 broker clean --keep-latest 20 --keep-newer-than 30d', ''),
-    async (args) => {
-      const options = args as unknown as CleanArgs;
+    async (argv) => {
+      const options = readArgs(argv, cleanOptionTable);
       const rules = retentionRules(options);
       const { cleanBroker } = await import('@cutover/broker');
       const databaseUrl = options['database-url'] ?? io.env.CUTOVER_BROKER_DATABASE_URL;

@@ -1,26 +1,82 @@
 import { resolve } from 'node:path';
 import { describeError, parseDuration, UsageError, visibleControls } from '@cutover/core';
-import type { AuthConfig, Credential } from '@cutover/broker';
+import type { AuthConfig, BrokerOptions, Credential } from '@cutover/broker';
 import { ExitCode } from '../exit-codes.js';
-import type { Options } from 'yargs';
 import type { CliIo } from '../context.js';
-import { cleanCommand, describeRetention, retentionOptions, retentionRules, printCleanReport } from './broker-clean.js';
+import { declareOptions, mapOptions, readArgs, type ArgsOf, type OptionTable } from '../options.js';
+import {
+  cleanCommand,
+  describeRetention,
+  printCleanReport,
+  retentionOptionTable,
+  retentionRules,
+} from './broker-clean.js';
 import { commandSummaries, type CommandModule } from './index.js';
 
-interface BrokerArgs {
-  port: number;
-  host: string;
-  database: string;
-  'database-url'?: string;
-  'base-url'?: string;
-  'public-read': boolean;
-  'body-limit': number;
-  log: boolean;
-  'webhook-allow-host': string[];
-  'clean-every'?: string;
-  'keep-latest': number;
-  'keep-newer-than'?: string;
-}
+/** Every `cutover broker` option; `to` says which createBroker option it sets. */
+export const brokerOptionTable = {
+  port: {
+    type: 'number',
+    default: 9292,
+    describe: 'Port to listen on (0 picks a free one)',
+    coerce: (port: number): number => {
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number, not ${String(port)}`);
+      return port;
+    },
+  },
+  host: {
+    type: 'string',
+    default: '127.0.0.1',
+    describe: 'Interface to listen on (0.0.0.0 for every one)',
+  },
+  database: {
+    type: 'string',
+    default: '.cutover/broker.db',
+    describe: 'SQLite file (created if missing)',
+  },
+  'database-url': {
+    type: 'string',
+    describe: 'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
+  },
+  'base-url': {
+    type: 'string',
+    describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
+    to: 'baseUrl',
+  },
+  'public-read': {
+    type: 'boolean',
+    default: false,
+    describe: 'Allow reads without credentials (writes still need the write credential)',
+  },
+  'body-limit': {
+    type: 'number',
+    default: 10 * 1024 * 1024,
+    describe: 'Largest request body in bytes',
+    to: 'bodyLimit',
+  },
+  'webhook-allow-host': {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe:
+      'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
+    to: 'webhooks.allowHosts',
+  },
+  log: { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)', to: 'logger' },
+  'clean-every': {
+    type: 'string',
+    describe: 'Opt-in retention: run `cutover broker clean` at start and then every 30m, 24h, 7d…',
+  },
+  ...retentionOptionTable,
+} as const satisfies OptionTable<BrokerOptions>;
+
+/** The serving options stay off `cutover broker clean`, which declares its own. */
+const serveOnly = Object.fromEntries(
+  Object.entries(brokerOptionTable).map(([name, option]) => [name, { ...option, global: false }]),
+);
+
+type BrokerArgs = ArgsOf<typeof brokerOptionTable>;
 
 /**
  * Credentials come from the environment, never from the command line (where `ps` shows them):
@@ -61,12 +117,9 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
     options['clean-every'] === undefined ? undefined : parseDuration(options['clean-every'], '--clean-every');
   const rules = retentionRules(options);
   const broker = await createBroker({
+    ...mapOptions(options, brokerOptionTable),
     database: databaseUrl ? { url: databaseUrl } : { file: resolve(io.cwd, options.database) },
     ...(auth ? { auth } : {}),
-    ...(options['base-url'] ? { baseUrl: options['base-url'] } : {}),
-    bodyLimit: options['body-limit'],
-    logger: options.log,
-    webhooks: { allowHosts: options['webhook-allow-host'] },
     ...(cleanEvery === undefined
       ? {}
       : {
@@ -114,79 +167,13 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   io.stdout.write('cutover broker stopped\n');
 }
 
-/** Options of serving only: `broker clean` declares the ones it takes itself. */
-function serveOnly<T extends Record<string, Options>>(options: T): T {
-  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, { ...v, global: false }])) as T;
-}
-
 /** `cutover broker`: serves the contract broker until SIGINT or SIGTERM. */
 export const brokerCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'broker',
     commandSummaries.broker,
     (y) =>
-      cleanCommand(y, io, outcome)
-        .option('port', {
-          global: false,
-          type: 'number',
-          default: 9292,
-          describe: 'Port to listen on (0 picks a free one)',
-        })
-        .option('host', {
-          global: false,
-          type: 'string',
-          default: '127.0.0.1',
-          describe: 'Interface to listen on (0.0.0.0 for every one)',
-        })
-        .option('database', {
-          global: false,
-          type: 'string',
-          default: '.cutover/broker.db',
-          describe: 'SQLite file (created if missing)',
-        })
-        .option('database-url', {
-          global: false,
-          type: 'string',
-          describe:
-            'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
-        })
-        .option('base-url', {
-          global: false,
-          type: 'string',
-          describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
-        })
-        .option('public-read', {
-          global: false,
-          type: 'boolean',
-          default: false,
-          describe: 'Allow reads without credentials (writes still need the write credential)',
-        })
-        .option('body-limit', {
-          global: false,
-          type: 'number',
-          default: 10 * 1024 * 1024,
-          describe: 'Largest request body in bytes',
-        })
-        .option('webhook-allow-host', {
-          global: false,
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe:
-            'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
-        })
-        .option('log', {
-          global: false,
-          type: 'boolean',
-          default: false,
-          describe: 'Log each request (credentials redacted)',
-        })
-        .option('clean-every', {
-          global: false,
-          type: 'string',
-          describe: 'Opt-in retention: run `cutover broker clean` at start and then every 30m, 24h, 7d…',
-        })
-        .options(serveOnly(retentionOptions))
+      declareOptions(cleanCommand(y, io, outcome), serveOnly)
         .epilog(
           'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
             'CUTOVER_BROKER_WRITE_BASIC, CUTOVER_BROKER_READ_BASIC ("user:password"). Without them the broker is open.',
@@ -197,11 +184,8 @@ export const brokerCommand: CommandModule = (yargs, io, outcome) =>
           'CUTOVER_BROKER_WRITE_TOKEN=… $0 broker --host 0.0.0.0 --database-url postgres://broker@db/broker --base-url https://broker.example.com',
           '',
         ),
-    async (args) => {
-      const options = args as unknown as BrokerArgs;
-      if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
-        throw new UsageError(`--port must be a port number, not ${String(options.port)}`);
-      await serve(options, io);
+    async (argv) => {
+      await serve(readArgs(argv, brokerOptionTable), io);
       outcome.exitCode = ExitCode.Ok;
     },
   );
