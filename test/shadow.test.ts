@@ -46,7 +46,9 @@ const paths = [
 /** What a caller gets, without what differs between any two answers of the monolith (`generatedAt`, `requestId`). */
 async function body(url: string): Promise<{ status: number; type: string | null; json: unknown }> {
   const res = await fetch(url, { headers: { Accept: 'application/json', Authorization: 'Bearer user-secret' } });
-  const json = JSON.parse(await res.text(), (key, value: unknown) => (key === 'generatedAt' || key === 'requestId' ? undefined : value));
+  const json = JSON.parse(await res.text(), (key, value: unknown) =>
+    key === 'generatedAt' || key === 'requestId' ? undefined : value,
+  );
   return { status: res.status, type: res.headers.get('content-type'), json };
 }
 
