@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
 import { migrationProvider } from './migrations.js';
@@ -21,6 +21,34 @@ export interface Storage {
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** How many prepared SQLite statements are kept; queries with `in (…)` lists of many lengths make the rest. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs as much as running a small query.
+ * Statements are kept by SQL text (least recently used dropped). Reuse is safe because Kysely runs
+ * one query at a time on the connection and reads every row (`all`) before the next.
+ */
+export function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
 
 function redact(url: string): string {
   try {
@@ -66,7 +94,7 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('busy_timeout = 5000');
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     } catch (error) {
       throw new CutoverError(
         ErrorCodes.BROKER_STORAGE_FAILED,
