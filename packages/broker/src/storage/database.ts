@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDialectConfig, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type SqliteDialectConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
 import { migrationProvider } from './migrations.js';
@@ -109,6 +109,8 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider(engine) }).migrateToLatest();
     if (error) throw error;
+    // Planner statistics, gathered where missing or stale (bounded in time, as SQLite recommends on open).
+    if (engine === 'sqlite') await sql`PRAGMA optimize = 0x10002`.execute(db);
   } catch (error) {
     await db.destroy().catch(() => {});
     throw new CutoverError(
@@ -121,6 +123,9 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     engine,
     db,
     transaction: (work) => db.transaction().execute(work),
-    close: () => db.destroy(),
+    async close() {
+      if (engine === 'sqlite') await sql`PRAGMA optimize`.execute(db).catch(() => {});
+      await db.destroy();
+    },
   };
 }

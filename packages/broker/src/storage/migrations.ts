@@ -240,6 +240,17 @@ function migrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    // can-i-deploy to an environment looks up releases by environment and pacticipant; without this
+    // index SQLite scanned every version to find them.
+    '0004-released-versions-environment': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('released_versions_environment')
+          .on('released_versions')
+          .columns(['environment_uuid', 'pacticipant_id'])
+          .execute();
+      },
+    },
   };
 }
 

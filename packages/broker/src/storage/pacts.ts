@@ -166,6 +166,17 @@ export interface LatestFilter {
  * of versions.
  */
 export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<PactRow[]> {
+  if (filter.provider !== undefined && filter.consumer !== undefined && filter.tag === undefined && filter.branch === undefined) {
+    // One pair (the most requested resource): the newest publication straight off the index, names
+    // resolved in the same query.
+    const row = await pactRows(db)
+      .where('p.name', '=', filter.provider)
+      .where('c.name', '=', filter.consumer)
+      .orderBy('pp.consumer_version_id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? [row] : [];
+  }
   const idOf = async (name: string) =>
     (await db.selectFrom('pacticipants').select('id').where('name', '=', name).executeTakeFirst())?.id;
   const providerId = filter.provider === undefined ? undefined : await idOf(filter.provider);
@@ -202,16 +213,6 @@ export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<Pa
           .where('b.name', '=', filter.branch!),
       ),
     );
-  if (providerId !== undefined && consumerId !== undefined && filter.tag === undefined && filter.branch === undefined) {
-    // One pair: the newest publication straight off the index.
-    const row = await pactRows(db)
-      .where('pp.provider_id', '=', providerId)
-      .where('pp.consumer_id', '=', consumerId)
-      .orderBy('pp.consumer_version_id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row ? [row] : [];
-  }
   const groups = await latest.execute();
   const heads = groups.map((r) => Number(r.latest)).filter((id) => Number.isFinite(id));
   if (heads.length === 0) return [];
