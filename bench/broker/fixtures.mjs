@@ -49,7 +49,6 @@ export const pact = (consumer, provider, marker) => ({
 
 /** Seeds a provider with INTEGRATIONS consumers × versions, each version with a pact and a verification, the latest of each deployed to prod. */
 export async function seed(broker, versions) {
-
   const at = new Date().toISOString();
   const started = Date.now();
   await broker.storage.transaction(async (trx) => {

@@ -157,12 +157,22 @@ async function compute(db: Db, q: MatrixQuery): Promise<Computed> {
     for (const p of providers) {
       const versions = hasTarget ? targetVersions.get(p.id)! : undefined;
       descriptions.set(p.name, describe(p.name, hasTarget ? target : {}, versions ?? []));
-      pairings.push({ consumer: me.pacticipant, consumerVersions: me.versions, provider: p, providerVersions: versions });
+      pairings.push({
+        consumer: me.pacticipant,
+        consumerVersions: me.versions,
+        provider: p,
+        providerVersions: versions,
+      });
     }
     for (const c of consumers) {
       const versions = targetVersions.get(c.id)!;
       descriptions.set(c.name, describe(c.name, hasTarget ? target : {}, versions));
-      pairings.push({ consumer: c, consumerVersions: versions, provider: me.pacticipant, providerVersions: me.versions });
+      pairings.push({
+        consumer: c,
+        consumerVersions: versions,
+        provider: me.pacticipant,
+        providerVersions: me.versions,
+      });
     }
     rows.push(...(await rowsOfPairings(db, pairings)));
   } else {
