@@ -7,7 +7,7 @@
 //   npx tsc -b && node bench/broker/bench.mjs
 //   bash scripts/postgres-test-server.sh bash -c 'CUTOVER_BENCH_POSTGRES_URL=$CUTOVER_TEST_POSTGRES_URL node bench/broker/bench.mjs'
 //
-// VERSIONS (default 500,5000,50000 per consumer), DURATION (s per run, default 5), CONNECTIONS
+// VERSIONS (default 500,5000,50000 per consumer; VERSIONS_POSTGRES for PostgreSQL alone), DURATION (s per run, default 5), CONNECTIONS
 // (default 10), ENGINES (default sqlite, plus postgres when a URL is given).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,6 +19,8 @@ import { measureBoard } from './board.mjs';
 const DURATION = Number(process.env.DURATION ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const SCALES = (process.env.VERSIONS ?? '500,5000,50000').split(',').map(Number);
+// Seeding 1,000,000 pacts into PostgreSQL takes minutes; its sizes can be chosen apart.
+const POSTGRES_SCALES = (process.env.VERSIONS_POSTGRES ?? SCALES.join(',')).split(',').map(Number);
 const PG_URL = process.env.CUTOVER_BENCH_POSTGRES_URL;
 const ENGINES = (process.env.ENGINES ?? (PG_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
 if (ENGINES.includes('postgres') && !PG_URL) throw new Error('ENGINES=postgres needs CUTOVER_BENCH_POSTGRES_URL');
@@ -88,7 +90,7 @@ console.log(
 );
 
 for (const engine of ENGINES) {
-  for (const versions of SCALES) {
+  for (const versions of engine === 'postgres' ? POSTGRES_SCALES : SCALES) {
     const server = await startServer(engine);
     try {
       const { seededMs } = await server.ask({ do: 'seed', versions });
