@@ -7,7 +7,7 @@ import {
   sql,
   PostgresDialect,
   SqliteDialect,
-  type SqliteDialectConfig,
+  type SqliteDatabase as KyselySqliteDatabase,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -38,7 +38,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * Statements are kept by SQL text (least recently used dropped). Reuse is safe because Kysely runs
  * one query at a time on the connection and reads every row (`all`) before the next.
  */
-export function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => {
