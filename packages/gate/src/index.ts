@@ -18,5 +18,8 @@ export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
 export * from './values.js';
+export * from './tenant.js';
+export { checkGatewaySupport, flagdDocument, flagKey } from './tenant-routing.js';
+export * from './rollback.js';
 export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
 import { patternsOverlap } from './route-patterns.js';
+import { normalizeSplit, type RawSplit, type TrafficSplit } from './tenant.js';
+import type { RollbackTarget } from './rollback.js';
 
 /** HTTP methods a route can name. */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -31,6 +33,8 @@ export interface PolicyRoute {
   currentWeight: number;
   requestedWeight: number;
   rolloutSteps: number[];
+  /** Where the route goes when evidence shows the candidate is wrong while it has traffic. */
+  rollbackTo: RollbackTarget;
   rules: RouteRules;
 }
 
@@ -40,6 +44,8 @@ export interface Policy {
   provider?: string;
   candidate: { service: string; upstream: string };
   monolith: { upstream: string };
+  /** How the gateway splits traffic: per request (default) or per tenant. */
+  split: TrafficSplit;
   routes: PolicyRoute[];
 }
 
@@ -85,6 +91,8 @@ interface RawPolicy {
   candidate: { service: string; upstream?: string };
   monolith?: { upstream?: string };
   rolloutSteps?: number[];
+  split?: RawSplit;
+  rollback?: { to?: RollbackTarget };
   defaults?: RawRules;
   routes: {
     name: string;
@@ -92,6 +100,7 @@ interface RawPolicy {
     currentWeight: number;
     requestedWeight?: number;
     rolloutSteps?: number[];
+    rollback?: { to?: RollbackTarget };
     rules?: RawRules;
   }[];
 }
@@ -264,6 +273,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
       upstream: policy.candidate.upstream ?? upstreamName(policy.candidate.service),
     },
     monolith: { upstream: policy.monolith?.upstream ?? 'monolith' },
+    split: normalizeSplit(policy.split),
     routes: policy.routes.map((route) => ({
       name: route.name,
       methods: [...route.match.methods],
@@ -271,6 +281,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
       currentWeight: route.currentWeight,
       requestedWeight: route.requestedWeight ?? 100,
       rolloutSteps: [...(route.rolloutSteps ?? policy.rolloutSteps ?? DEFAULT_ROLLOUT_STEPS)],
+      rollbackTo: route.rollback?.to ?? policy.rollback?.to ?? 'zero',
       rules: mergeRules(policy.defaults, route.rules),
     })),
   };

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureOutputDir, OutputError, UsageError } from '@cutover/core';
 import {
+  checkGatewaySupport,
   checkRoutesKnown,
   collectEvidence,
   decide,
@@ -54,6 +55,7 @@ const ARTIFACT_NAMES = [
   'cutover-routing.locations.conf',
   'cutover-envoy-routes.yaml',
   'cutover-weights.json',
+  'cutover-flagd.json',
 ];
 
 /**
@@ -80,8 +82,9 @@ function clearArtifacts(dir: string): string[] {
 
 /**
  * `cutover gate`: decides, per route, whether traffic may move to the candidate; writes reports
- * and, when allowed, the routing artifact for the next rollout step. Exit 0 allowed, 1 blocked,
- * 2 error (an unreachable broker is an error; it also blocks).
+ * and, when allowed, the routing artifact for the next rollout step, or on a rollback the artifact
+ * that takes traffic back. Exit 0 allowed, 1 blocked, 2 error (an unreachable broker is an error;
+ * it also blocks), 3 rolled back.
  */
 export const gateCommand: CommandModule = (yargs, io, outcome) => {
   const removedEarlier: string[] = [];
@@ -131,7 +134,7 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
         .option('routing-out', {
           type: 'string',
-          describe: 'Directory for the routing artifact (written only when allowed)',
+          describe: 'Directory for the routing artifact (written when allowed, and on a rollback)',
         })
         .option('gateway', {
           type: 'string',
@@ -175,6 +178,8 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
 
         const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
+        // Before any evidence is read: a policy an artifact cannot express is refused, not half-written.
+        if (routingDir) for (const gateway of args.gateway) checkGatewaySupport(policy.split, gateway, policy.source);
         const operations = args.openapi
           ? await loadDocumentedOperations(
               at(args.openapi),
@@ -227,12 +232,13 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         const notes: string[] = [];
         if (routingDir) {
           const dir = routingDir;
-          if (decision.outcome === 'allowed') {
+          if (decision.outcome === 'allowed' || decision.outcome === 'rollback') {
             await ensureOutputDir(dir);
+            const what = decision.outcome === 'rollback' ? 'ROLLBACK: apply it now; ' : '';
             for (const gateway of args.gateway)
               for (const artifact of renderRouting(decision, { gateway })) {
                 await writeReport(join(dir, artifact.file), io, artifact.content);
-                notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
+                notes.push(`wrote ${join(dir, artifact.file)} (${what}${artifact.description})`);
               }
           } else {
             notes.push(
@@ -247,9 +253,11 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         const unavailable = evidence.problems.some((p) => p.code === 'evidence-unavailable');
         outcome.exitCode = unavailable
           ? ExitCode.Error
-          : decision.outcome === 'allowed'
-            ? ExitCode.Ok
-            : ExitCode.Failed;
+          : decision.outcome === 'rollback'
+            ? ExitCode.RolledBack
+            : decision.outcome === 'allowed'
+              ? ExitCode.Ok
+              : ExitCode.Failed;
       } catch (error) {
         // Fail closed: an error also blocks, so an earlier run's "allow" artifacts must not survive it.
         if (routingDir) {
