@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
 import { patternsOverlap } from './route-patterns.js';
-import { normalizeSplit, type RawSplit, type TrafficSplit } from './tenant.js';
+import { normalizeSplit, splitProblems, type RawSplit, type TrafficSplit } from './tenant.js';
 import type { RollbackTarget } from './rollback.js';
 
 /** HTTP methods a route can name. */
@@ -216,6 +216,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     if (steps && steps.at(-1) !== 100) problems.push({ segments, message: 'the last rollout step must be 100' });
   };
   checkSteps(topSteps, ['rolloutSteps']);
+  if (isRecord && schemaValid('/split')) problems.push(...splitProblems(policy.split));
 
   const routes = isRecord && Array.isArray(policy.routes) ? policy.routes : [];
   const valid = routes.map((_, i) => schemaValid(`/routes/${i}`));

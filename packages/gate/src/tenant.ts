@@ -21,6 +21,26 @@ export interface RawSplit {
   pilotTenants?: string[];
 }
 
+/** What the schema cannot say about a `split`: a tenant split names its key; a per-request one has none. */
+export function splitProblems(raw: RawSplit | undefined): { segments: (string | number)[]; message: string }[] {
+  if (!raw) return [];
+  if (raw.by === 'tenant' && !raw.tenantKey)
+    return [
+      {
+        segments: ['split'],
+        message: 'a tenant split needs tenantKey: { header | query | cookie | jwtClaim } naming where the tenant is read',
+      },
+    ];
+  if (raw.by === 'request' && (raw.tenantKey || raw.pilotTenants))
+    return [
+      {
+        segments: ['split', raw.tenantKey ? 'tenantKey' : 'pilotTenants'],
+        message: 'tenantKey and pilotTenants only apply to split: { by: tenant }',
+      },
+    ];
+  return [];
+}
+
 /** The policy's `split` with its defaults; the schema has checked the shape. */
 export function normalizeSplit(raw: RawSplit | undefined): TrafficSplit {
   if (!raw || raw.by === 'request' || !raw.tenantKey) return { by: 'request' };
