@@ -123,7 +123,9 @@ export function renderMarkdown(decision: GateDecision, options: MarkdownOptions 
   const back = rolledBack(decision);
   if (back.length > 0)
     out.push(
-      ...back.map((r) => `> **Rollback:** ${md(rollbackLine(r))}: apply the routing artifact to take the traffic back.`),
+      ...back.map(
+        (r) => `> **Rollback:** ${md(rollbackLine(r))}: apply the routing artifact to take the traffic back.`,
+      ),
       '',
     );
   const split = splitLine(decision);

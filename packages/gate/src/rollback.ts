@@ -72,7 +72,12 @@ export function applyRollbacks(
 ): boolean {
   routes.forEach((route, i) => {
     const rule = policyRoutes[i]!;
-    const rollback = rollbackOf({ ...route, rolloutSteps: rule.rolloutSteps, rollbackTo: rule.rollbackTo, reasons: reasonsOf(i) });
+    const rollback = rollbackOf({
+      ...route,
+      rolloutSteps: rule.rolloutSteps,
+      rollbackTo: rule.rollbackTo,
+      reasons: reasonsOf(i),
+    });
     if (!rollback) return;
     route.rollback = rollback;
     route.nextWeight = rollback.to;

@@ -25,7 +25,8 @@ function decisionAt(
     let text = y
       .replace('currentWeight: 0', `currentWeight: ${currentWeight}`)
       .replace('defaults:', `${options.split ?? TENANT_SPLIT}defaults:`);
-    if (options.rollback) text = text.replace('    rules:\n', `    rollback: { to: ${options.rollback} }\n    rules:\n`);
+    if (options.rollback)
+      text = text.replace('    rules:\n', `    rollback: { to: ${options.rollback} }\n    rules:\n`);
     return text;
   });
   const r = report();
@@ -33,7 +34,9 @@ function decisionAt(
     r.results[0] = result({
       parity: {
         status: 'differs',
-        differences: [{ kind: 'added', path: '$.internalRef', monolith: undefined, candidate: 'X-1' }],
+        differences: [
+          { kind: 'extra', path: '$.internalRef', monolith: undefined, candidate: 'X-1', message: 'extra field' },
+        ],
         noise: [],
       },
     });
@@ -256,7 +259,7 @@ describe('nginx split by tenant, driven through the real nginx', () => {
     expect(toZero.keyless).toBe('monolith');
   });
 
-  it.each([
+  it.for([
     [
       'a query parameter',
       'split: { by: tenant, tenantKey: { query: tenant } }\n',
@@ -267,7 +270,7 @@ describe('nginx split by tenant, driven through the real nginx', () => {
       'split: { by: tenant, tenantKey: { cookie: tenant } }\n',
       (t: string) => ({ headers: { cookie: `a=1; tenant=${t}` } }),
     ],
-  ])('reads the tenant key from %s: the same tenants as by header', async (_, split, request, ctx) => {
+  ] as const)('reads the tenant key from %s: the same tenants as by header', async ([, split, request], ctx) => {
     const nginx = requireNginx(ctx, 'tenant keys from query and cookie through the real nginx');
     if (!nginx) return;
     const some = TENANTS.slice(0, 60);

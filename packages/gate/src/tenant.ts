@@ -3,10 +3,7 @@ import { TENANT_HEADER, TENANT_NAME, TENANT_PARAMETER } from './values.js';
 
 /** Where the gateway reads a request's tenant key. */
 export type TenantKey =
-  | { header: string }
-  | { query: string }
-  | { cookie: string }
-  | { jwtClaim: { claim: string; header: string } };
+  { header: string } | { query: string } | { cookie: string } | { jwtClaim: { claim: string; header: string } };
 
 /**
  * How a route's traffic is split. `request`: every request on its own (a share of requests).
@@ -28,7 +25,8 @@ export function splitProblems(raw: RawSplit | undefined): { segments: (string | 
     return [
       {
         segments: ['split'],
-        message: 'a tenant split needs tenantKey: { header | query | cookie | jwtClaim } naming where the tenant is read',
+        message:
+          'a tenant split needs tenantKey: { header | query | cookie | jwtClaim } naming where the tenant is read',
       },
     ];
   if (raw.by === 'request' && (raw.tenantKey || raw.pilotTenants))

@@ -110,7 +110,6 @@ export async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on port ${port} within 5 s`);
 }
 
-
 /**
  * Starts the real nginx in the foreground on a free port with the given snippets between two
  * upstreams (`monolithPort`, `candidatePort`); resolves once it listens. `stop()` ends it.
@@ -123,7 +122,10 @@ export async function startNginx(
 ): Promise<{ port: number; stop: () => Promise<void> }> {
   for (const f of files) await writeFile(join(caseDir, f.file), f.content);
   const port = await freePort();
-  await writeFile(join(caseDir, 'nginx.conf'), nginxConf(caseDir, { foreground: true, listenPort: port, ...upstreams }));
+  await writeFile(
+    join(caseDir, 'nginx.conf'),
+    nginxConf(caseDir, { foreground: true, listenPort: port, ...upstreams }),
+  );
   const server = spawn(nginx, ['-c', join(caseDir, 'nginx.conf'), '-p', caseDir], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   try {
