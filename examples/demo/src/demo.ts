@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Service } from './processes.js';
@@ -9,7 +18,7 @@ import { differencesOf, sideBySide } from './side-by-side.js';
  * `npm run demo`: the whole point of cutover in one command. Consumer tests write pacts, the
  * monolith and the extracted tracking service start on free ports, `cutover verify` checks both,
  * `cutover gate` allows the shift; then the service is restarted with a realistic bug and the gate
- * blocks, showing the difference side by side.
+ * blocks, showing the difference side by side; with the 1% shift applied, the gate rolls it back.
  *
  * The flow is a list of steps; a step may be skipped (with the reason printed), so a broker
  * publish step sits in the list and runs when PACT_BROKER_BASE_URL is set.
@@ -82,11 +91,11 @@ function verifyArgs(ctx: Context, dir: string, withCandidate: boolean): string[]
   return a;
 }
 
-function gateArgs(dir: string): string[] {
+function gateArgs(dir: string, policy = POLICY): string[] {
   return [
     'gate',
     '--policy',
-    POLICY,
+    policy,
     '--results',
     `${dir}/verify.json`,
     // The gate refuses results for another candidate version, or for pacts that changed since.
@@ -241,6 +250,29 @@ const steps: Step[] = [
       for (const line of sideBySide(differencesOf(decision)).split('\n')) console.log(`      ${line}`);
     },
   },
+  {
+    title: 'The 1% shift was applied before the bug shipped: gate again (expect: rollback to 0%, exit 3)',
+    run: async (ctx) => {
+      // What an operator does after applying a shift: raise currentWeight to the weight applied.
+      const dir = join(OUT, '4-rollback');
+      mkdirSync(dir, { recursive: true });
+      const text = readFileSync(join(ROOT, POLICY), 'utf8');
+      if (!text.includes('currentWeight: 0')) throw new StepFailed(`${POLICY} no longer starts the route at 0%`);
+      writeFileSync(join(dir, 'cutover.yaml'), text.replace('currentWeight: 0', 'currentWeight: 1'));
+      copyFileSync(join(OUT, `3-${ctx.divergence}`, 'verify.json'), join(dir, 'verify.json'));
+      await cutover(gateArgs(rel(dir), `${rel(dir)}/cutover.yaml`), 3);
+      const weights = JSON.parse(readFileSync(join(dir, 'routing/cutover-weights.json'), 'utf8')) as {
+        outcome: string;
+        routes: { name: string; weights: { candidate: number }; previousWeight: number }[];
+      };
+      const back = weights.routes.find((r) => r.weights.candidate < r.previousWeight);
+      if (weights.outcome !== 'rollback' || !back)
+        throw new StepFailed(`the gate exited 3 but ${rel(dir)}/routing/cutover-weights.json takes no traffic back`);
+      console.log(
+        `    rollback artifact: ${rel(dir)}/routing/ takes ${back.name} from ${back.previousWeight}% back to ${back.weights.candidate}%`,
+      );
+    },
+  },
 ];
 
 /** Set on Ctrl-C: steps then fail because their processes are being stopped, which is no news. */
@@ -277,7 +309,9 @@ async function main(): Promise<number> {
     }
     console.log(`    ✔ ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
   }
-  console.log('Done: the faithful service passed the gate, the buggy one was blocked.');
+  console.log(
+    'Done: the faithful service passed the gate; the buggy one was blocked, and rolled back once it had traffic.',
+  );
   console.log(`Reports (Markdown, JUnit, JSON) and routing artifacts: ${rel(OUT)}/`);
   for (const dir of readdirSync(OUT)
     .filter((d) => statSync(join(OUT, d)).isDirectory())
