@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +91,33 @@ describe('cutover gate rollback', () => {
     const decision = JSON.parse(await readFile(join(dir, 'rollback.json'), 'utf8')) as { outcome: string };
     expect(decision.outcome).toBe('rollback');
     expect((await readFile(join(dir, 'rollback.md'), 'utf8')).split('\n')[0]).toMatch(/⏪ cutover gate: rollback/);
+  });
+
+  it('records the decision in the broker with the rollback first: outcome rollback, the route back to 0%', async () => {
+    const bodies: string[] = [];
+    const broker = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.method === 'POST' && req.url === '/cutover/decisions') bodies.push(body);
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(broker.address() as AddressInfo).port}`;
+      const { code } = await cli(['--policy', 'at-10.yaml', '--results', 'red.json', '--broker-url', url]);
+      expect(code).toBe(3);
+      expect(bodies).toHaveLength(1);
+      const recorded = JSON.parse(bodies[0]!) as Record<string, unknown>;
+      expect(Object.keys(recorded).slice(0, 3)).toEqual(['format', 'decidedAt', 'outcome']);
+      expect(recorded).toMatchObject({
+        outcome: 'rollback',
+        routes: [{ name: 'tracking', nextWeight: 0, rollback: { from: 10, to: 0, because: ['parity-differs'] } }],
+      });
+    } finally {
+      await new Promise((resolve) => broker.close(resolve));
+    }
   });
 
   it('rolls back to the previous step when the policy says so: the tenants of 1% stay', async () => {
