@@ -8,7 +8,8 @@
  * const evidence = await collectEvidence({ resultsFiles: ['reports/verify.json'] });
  * const decision = decide({ policy, evidence, candidateVersion: '1.4.0' });
  * process.stdout.write(renderConsole(decision));
- * if (decision.outcome === 'allowed') renderRouting(decision, { gateway: 'nginx' });
+ * // 'rollback' too: its artifact takes traffic back.
+ * if (decision.outcome !== 'blocked') renderRouting(decision, { gateway: 'nginx' });
  */
 export * from './policy.js';
 export * from './evidence.js';

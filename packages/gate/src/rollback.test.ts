@@ -35,6 +35,7 @@ function run(options: {
   eventsParity?: typeof differs;
   rollback?: string;
   now?: Date;
+  force?: number;
 }): GateDecision {
   const policy = parsePolicy(
     POLICY.replace('TRACKING', String(options.tracking ?? 10))
@@ -53,6 +54,7 @@ function run(options: {
     evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
     now: options.now ?? NOW,
+    ...(options.force !== undefined ? { force: options.force } : {}),
   });
 }
 
@@ -113,6 +115,9 @@ describe('rollback', () => {
     const tracking = decision.routes[0]!;
     expect(tracking).toMatchObject({ outcome: 'allowed', currentWeight: 10, nextWeight: 10 });
     expect(tracking.notes.join('\n')).toMatch(/held at 10% \(would move to 50%\): events rolls back/);
+    // Not even a forced weight moves it, and the route does not claim to be forced.
+    const forced = run({ tracking: 10, events: 10, eventsParity: differs, force: 100 }).routes[0]!;
+    expect(forced).toMatchObject({ nextWeight: 10, forced: false });
   });
 
   it('says so first in every report: console, Markdown, JUnit and JSON', () => {

@@ -64,6 +64,7 @@ export function applyRollbacks(
     outcome: 'allowed' | 'blocked';
     currentWeight: number;
     nextWeight: number;
+    forced: boolean;
     rollback?: RouteRollback;
     notes: string[];
   }[],
@@ -90,6 +91,7 @@ export function applyRollbacks(
         `held at ${route.currentWeight}% (would move to ${route.nextWeight}%): ${rolled.map((r) => r.name).join(', ')} rolls back in this run`,
       );
       route.nextWeight = route.currentWeight;
+      route.forced = false;
     }
   return true;
 }
