@@ -9,6 +9,14 @@ import { describeTenantKey } from './tenant.js';
 export type Gateway = 'nginx' | 'envoy' | 'json' | 'flagd';
 export const GATEWAYS: readonly Gateway[] = ['nginx', 'envoy', 'json', 'flagd'];
 
+/** The files each gateway's renderer writes: what a run clears before deciding (see clearRoutingArtifacts). */
+export const ROUTING_FILES = {
+  nginx: ['cutover-routing.http.conf', 'cutover-routing.locations.conf'],
+  envoy: ['cutover-envoy-routes.yaml'],
+  json: ['cutover-weights.json'],
+  flagd: ['cutover-flagd.json'],
+} as const satisfies Record<Gateway, readonly string[]>;
+
 /** One file to hand to the gateway. */
 export interface RoutingArtifact {
   /** File name (no directory). */
@@ -126,12 +134,12 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
   }
   return [
     {
-      file: 'cutover-routing.http.conf',
+      file: ROUTING_FILES.nginx[0],
       content: http.join('\n') + '\n',
       description: 'nginx http-context snippet: split_clients and map choosing the upstream per route',
     },
     {
-      file: 'cutover-routing.locations.conf',
+      file: ROUTING_FILES.nginx[1],
       content: server.join('\n') + '\n',
       description: "nginx server-context snippet: the routes' locations proxying to the chosen upstream",
     },
@@ -177,7 +185,7 @@ function envoy(decision: GateDecision): RoutingArtifact[] {
   const comments = decision.routes.map((r) => comment(describe(r, candidate))).join('\n');
   return [
     {
-      file: 'cutover-envoy-routes.yaml',
+      file: ROUTING_FILES.envoy[0],
       content: `${header(decision)}\n# An Envoy v3 RouteConfiguration (use it as route_config or serve it via RDS).\n${comments}\n${toYaml(config)}`,
       description: 'Envoy RouteConfiguration with weighted clusters per route',
     },
@@ -209,7 +217,7 @@ function json(decision: GateDecision): RoutingArtifact[] {
   };
   return [
     {
-      file: 'cutover-weights.json',
+      file: ROUTING_FILES.json[0],
       content: JSON.stringify(doc, null, 2) + '\n',
       description: 'plain JSON weights per route, for a feature-flag service',
     },
@@ -235,7 +243,7 @@ export function renderRouting(decision: GateDecision, options: RenderRoutingOpti
     case 'flagd':
       return [
         {
-          file: 'cutover-flagd.json',
+          file: ROUTING_FILES.flagd[0],
           content: JSON.stringify(flagdDocument(decision), null, 2) + '\n',
           description: 'OpenFeature flagd flag definition: one flag per route, fractional on the targeting key',
         },

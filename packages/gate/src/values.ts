@@ -32,6 +32,18 @@ export function versionProblem(value: string): string | undefined {
 }
 
 /**
+ * Why `value` cannot be a forced rollout weight (a whole percentage), or undefined when it can.
+ *
+ * @example
+ * forceWeightProblem(50) // undefined
+ * forceWeightProblem(120) // 'must be an integer from 0 to 100 (got 120)'
+ */
+export function forceWeightProblem(value: number): string | undefined {
+  if (Number.isInteger(value) && value >= 0 && value <= 100) return undefined;
+  return `must be an integer from 0 to 100 (got ${String(value)})`;
+}
+
+/**
  * Tenant-key sources, each written as an nginx variable name (`$http_x_tenant_id`, `$arg_tenant`,
  * `$cookie_tenant`): a header is letters, digits and `-` (nginx drops headers with `_` by
  * default), a query parameter, cookie or JWT claim letters, digits and `_`.
