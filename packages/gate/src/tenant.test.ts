@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { isCutoverError } from '@cutover/core';
 import { decide, type GateDecision } from './decide.js';
-import { documentedOperations } from './openapi.js';
 import { parsePolicy } from './policy.js';
 import { renderRouting } from './routing.js';
 import { checkGatewaySupport, flagKey } from './tenant-routing.js';
-import { NOW, OPENAPI, POLICY_YAML, evidenceFrom, policy, report, result } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, POLICY_YAML, evidenceFrom, policy, report, result } from './__fixtures__/evidence.js';
 import { listen, requireNginx, startNginx, nginxTest } from './__fixtures__/nginx.js';
 
 const TENANT_SPLIT = 'split:\n  by: tenant\n  tenantKey: { header: X-Tenant-Id }\n  pilotTenants: [acme, globex.eu]\n';
@@ -44,7 +43,7 @@ function decisionAt(
     policy: p,
     evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
   });
 }
