@@ -231,17 +231,23 @@ describe('CI templates', () => {
     expect(option(record!, 'version')).toBe(option(verify.line, 'provider-version'));
   });
 
-  it('GitHub traffic shift: applies the routing artifact only when the gate step succeeded', () => {
+  it('GitHub traffic shift: applies the routing artifact when the gate allows or rolls back (exit 3), and a rollback ends red', () => {
     const jobs = githubJobs('ci/github/traffic-shift.yml');
     const gateJob = jobs.get('gate')!;
     const apply = jobs.get('apply')!;
     expect(apply.spec.needs).toBe('gate');
-    expect(String(apply.spec.if)).toContain('needs.gate.outputs.allowed');
-    expect(String((gateJob.spec.outputs as Yaml).allowed)).toBe("${{ steps.gate.outcome == 'success' }}");
+    expect(String(apply.spec.if)).toContain('needs.gate.outputs.apply');
+    expect(String((gateJob.spec.outputs as Yaml).apply)).toBe("${{ steps.gate.outcome == 'success' }}");
     const gateStep = (gateJob.spec.steps as Yaml[]).find((s) => s.id === 'gate')!;
     expect(gateStep['continue-on-error']).toBeUndefined();
     const [gate] = cutoverCalls(toCommands(gateStep.run));
+    // Only exit 3 is let through (and marked), so 1 and 2 still fail the step.
+    expect(String(gateStep.run)).toMatch(/\|\| \{ test \$\? -eq 3 && echo "rollback=true" >> "\$GITHUB_OUTPUT"; \}$/);
+    expect(String((gateJob.spec.outputs as Yaml).rollback)).toBe("${{ steps.gate.outputs.rollback == 'true' }}");
     expect(apply.commands).toContain(`ci/scripts/apply-routing.sh ${option(gate!.line, 'routing-out')}`);
+    const red = (apply.spec.steps as Yaml[]).at(-1)!;
+    expect(String(red.if)).toContain('needs.gate.outputs.rollback');
+    expect(String(red.run)).toMatch(/exit 1$/);
   });
 
   it('GitLab pipelines: consumer publish after tests; provider verify → gate (MR note, JUnit) → manual traffic shift', () => {
@@ -257,6 +263,8 @@ describe('CI templates', () => {
     expect([...provider.keys()]).toEqual(['verify', 'gate', 'traffic-shift']);
     const gate = provider.get('gate')!;
     expect(gate.spec.needs).toEqual(['verify']);
+    // A rollback (exit 3) leaves the artifact that takes traffic back for the traffic-shift job.
+    expect(gate.spec.allow_failure).toEqual({ exit_codes: [3] });
     expect(gate.commands.some((c) => c.startsWith('ci/scripts/gitlab-mr-note.sh'))).toBe(true);
     expect(((gate.spec.artifacts as Yaml).reports as Yaml).junit).toBe('reports/gate.junit.xml');
     const shift = provider.get('traffic-shift')!;

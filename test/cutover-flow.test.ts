@@ -157,6 +157,29 @@ describe('cutover verify + gate on the example system', { timeout: 120_000 }, ()
     expect(existsSync(join(out, 'routing', 'cutover-weights.json'))).toBe(false);
   });
 
+  it('rolls the renamed-field candidate back once 1% of the traffic is on it: exit 3, ROLLBACK first, artifacts back to 0%', async () => {
+    // The team applied the first step and raised currentWeight to 1, as the policy's comment says.
+    const policy = join(dir, 'at-1.yaml');
+    const text = readFileSync('contracts/cutover.yaml', 'utf8');
+    expect(text).toContain('currentWeight: 0');
+    writeFileSync(policy, text.replace('currentWeight: 0', 'currentWeight: 1'));
+    const out = join(dir, 'renamed');
+    const gated = await gate(out, policy);
+    expect(gated.code, gated.stdout + gated.stderr).toBe(3);
+    const [first, second] = gated.stdout.split('\n');
+    expect(first).toMatch(/^cutover gate: ROLLBACK — tracking-service/);
+    expect(second).toMatch(/^ROLLBACK tracking 1% → 0% \(.*parity-differs.*\): apply the routing artifact/);
+    expect(readJson(join(out, 'gate.json'))).toMatchObject({
+      outcome: 'rollback',
+      routes: [{ name: 'tracking', currentWeight: 1, nextWeight: 0, rollback: { from: 1, to: 0 } }],
+    });
+    expect(readJson(join(out, 'routing', 'cutover-weights.json'))).toMatchObject({
+      outcome: 'rollback',
+      routes: [{ weights: { candidate: 0, monolith: 100 }, decision: 'rollback' }],
+    });
+    expect(readFileSync(join(out, 'routing', 'cutover-routing.http.conf'), 'utf8')).toContain('ROLLBACK 1% -> 0%');
+  });
+
   it('fails closed when the candidate is dead: verify reports errors naming the URL, the gate blocks', async () => {
     const out = join(dir, 'dead');
     const deadUrl = `http://127.0.0.1:${await closedPort()}`;

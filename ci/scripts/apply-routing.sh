@@ -1,7 +1,7 @@
 #!/bin/sh
 # Applies the routing artifact `cutover gate` wrote, and refuses when there is none: the gate writes
-# artifacts only when it allows and deletes stale ones when it blocks, so "no artifact" means "do
-# not shift".
+# artifacts only when it allows or rolls a route back, and deletes stale ones when it blocks, so
+# "no artifact" means "do not shift".
 # Usage: ci/scripts/apply-routing.sh reports/routing
 # The gateway-specific part comes from GATEWAY_APPLY_COMMAND, run with ROUTING_DIR set, e.g.
 #   GATEWAY_APPLY_COMMAND='cp "$ROUTING_DIR"/cutover-routing.*.conf /etc/nginx/conf.d/ && nginx -s reload'

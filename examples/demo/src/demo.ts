@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { publishPacts, recordedDecision, startDemoBroker, type DemoBroker } from './broker.js';
@@ -13,7 +13,8 @@ import { describeShadow, shadowGeneratedTraffic } from './shadow-step.js';
  * PACT_BROKER_BASE_URL names), the monolith and the extracted tracking service start on free ports,
  * `cutover verify` checks both with the broker's pacts and publishes its results there, and
  * `cutover gate` allows the shift on that evidence and records its decision in the broker; then the
- * service is restarted with a realistic bug and the gate blocks, showing the difference side by side.
+ * service is restarted with a realistic bug and the gate blocks, showing the difference side by side;
+ * with the 1% shift applied, the gate rolls it back.
  *
  * The flow is a list of steps; a step may be skipped (with the reason printed).
  */
@@ -98,11 +99,11 @@ function verifyArgs(ctx: Context, dir: string, candidate?: { buggy: boolean }): 
 }
 
 /** The gate reads its evidence from the broker (the latest pacts' verifications by the candidate version) and records its decision there. */
-function gateArgs(ctx: Context, dir: string, buggy: boolean): string[] {
+function gateArgs(ctx: Context, dir: string, buggy: boolean, policy = POLICY): string[] {
   return [
     'gate',
     '--policy',
-    POLICY,
+    policy,
     '--broker-url',
     ctx.broker!.url,
     '--candidate-version',
@@ -278,6 +279,28 @@ const steps: Step[] = [
       for (const line of sideBySide(differencesOf(decision)).split('\n')) console.log(`      ${line}`);
     },
   },
+  {
+    title: 'The 1% shift was applied before the bug shipped: gate again (expect: rollback to 0%, exit 3)',
+    run: async (ctx) => {
+      // What an operator does after applying a shift: raise currentWeight to the weight applied.
+      const dir = join(OUT, '4-rollback');
+      mkdirSync(dir, { recursive: true });
+      const text = readFileSync(join(ROOT, POLICY), 'utf8');
+      if (!text.includes('currentWeight: 0')) throw new StepFailed(`${POLICY} no longer starts the route at 0%`);
+      writeFileSync(join(dir, 'cutover.yaml'), text.replace('currentWeight: 0', 'currentWeight: 1'));
+      await cutover(gateArgs(ctx, rel(dir), true, `${rel(dir)}/cutover.yaml`), 3);
+      const weights = JSON.parse(readFileSync(join(dir, 'routing/cutover-weights.json'), 'utf8')) as {
+        outcome: string;
+        routes: { name: string; weights: { candidate: number }; previousWeight: number }[];
+      };
+      const back = weights.routes.find((r) => r.weights.candidate < r.previousWeight);
+      if (weights.outcome !== 'rollback' || !back)
+        throw new StepFailed(`the gate exited 3 but ${rel(dir)}/routing/cutover-weights.json takes no traffic back`);
+      console.log(
+        `    rollback artifact: ${rel(dir)}/routing/ takes ${back.name} from ${back.previousWeight}% back to ${back.weights.candidate}%`,
+      );
+    },
+  },
 ];
 
 /** Prints the decision the gate recorded in the broker; a gate that recorded none fails the step. */
@@ -323,7 +346,9 @@ async function main(): Promise<number> {
     }
     console.log(`    ✔ ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
   }
-  console.log('Done: the faithful service passed the gate, the buggy one was blocked.');
+  console.log(
+    'Done: the faithful service passed the gate; the buggy one was blocked, and rolled back once it had traffic.',
+  );
   console.log(`Reports (Markdown, JUnit, JSON) and routing artifacts: ${rel(OUT)}/`);
   for (const dir of readdirSync(OUT)
     .filter((d) => statSync(join(OUT, d)).isDirectory())

@@ -40,12 +40,13 @@ export function clearRoutingArtifacts(dir: string): string[] {
 }
 
 /**
- * Writes the routing artifacts of an allowed decision to `dir`, one set per gateway, after
- * clearing earlier ones; a blocked decision writes none (and still clears). If a write fails, what
+ * Writes the routing artifacts of an allowed decision, or of a rollback (they take traffic back),
+ * to `dir`, one set per gateway, after clearing earlier ones; a blocked decision writes none (and
+ * still clears). If a write fails, what
  * this call wrote is removed before the error is thrown: a half-written rollout step is never left.
  *
  * @example
- * if (decision.outcome === 'allowed') await writeRoutingArtifacts(decision, 'deploy/routing', ['nginx']);
+ * await writeRoutingArtifacts(decision, 'deploy/routing', ['nginx']); // nothing when blocked
  */
 export async function writeRoutingArtifacts(
   decision: GateDecision,
@@ -53,7 +54,7 @@ export async function writeRoutingArtifacts(
   gateways: readonly Gateway[],
 ): Promise<WrittenArtifact[]> {
   clearRoutingArtifacts(dir);
-  if (decision.outcome !== 'allowed') return [];
+  if (decision.outcome === 'blocked') return [];
   const written: WrittenArtifact[] = [];
   try {
     await ensureOutputDir(dir);

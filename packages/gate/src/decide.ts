@@ -16,6 +16,8 @@ import { problemReasons, reportReasons, type ReportContext } from './report-chec
 import { schemaFindings } from './schema-checks.js';
 import { selectEvidence } from './select.js';
 import { shadowReasons, type ShadowRun } from './shadow.js';
+import { applyRollbacks, type RouteRollback } from './rollback.js';
+import type { TrafficSplit } from './tenant.js';
 import { forceWeightProblem } from './values.js';
 
 export type { BlockReason } from './reasons.js';
@@ -29,8 +31,13 @@ export interface RouteDecision {
   outcome: 'allowed' | 'blocked';
   currentWeight: number;
   requestedWeight: number;
-  /** The candidate's weight after this gate: the next rollout step when allowed, the current weight when blocked. */
+  /**
+   * The candidate's weight after this gate: the next rollout step when allowed, the current weight
+   * when blocked, the rollback's weight when rolled back.
+   */
   nextWeight: number;
+  /** Set when the route had traffic on the candidate and the evidence shows the candidate is wrong. */
+  rollback?: RouteRollback;
   /** True when `force` chose the weight instead of the rollout steps. */
   forced: boolean;
   interactions: number;
@@ -51,9 +58,11 @@ export interface GateDecision {
     provider?: string;
     candidate: { service: string; upstream: string };
     monolith: { upstream: string };
+    split: TrafficSplit;
   };
   candidateVersion?: string;
-  outcome: 'allowed' | 'blocked';
+  /** `rollback`: some route goes back (its artifact must be applied); `blocked`: nothing moves. */
+  outcome: 'allowed' | 'blocked' | 'rollback';
   routes: RouteDecision[];
   evidence: {
     kind: 'file' | 'broker';
@@ -205,6 +214,8 @@ export function decide(options: DecideOptions): GateDecision {
     };
   });
 
+  const rolledBack = applyRollbacks(routes, policy.routes, (i) => routes[i]!.reasons);
+
   const warnings: string[] = [];
   if (unchecked.size > 0)
     warnings.push(
@@ -215,18 +226,20 @@ export function decide(options: DecideOptions): GateDecision {
   return {
     format: DECISION_FORMAT,
     decidedAt: now.toISOString(),
+    // First after the time: a reader (or `jq .outcome`) sees a rollback before anything else.
+    outcome: rolledBack ? 'rollback' : routes.every((r) => r.outcome === 'allowed') ? 'allowed' : 'blocked',
     policy: {
       source: policy.source,
       ...(policy.provider !== undefined ? { provider: policy.provider } : {}),
       candidate: policy.candidate,
       monolith: policy.monolith,
+      split: policy.split,
     },
     ...(expectedVersion !== undefined
       ? { candidateVersion: expectedVersion }
       : versions.size === 1 && !versions.has('(none)')
         ? { candidateVersion: [...versions][0]! }
         : {}),
-    outcome: routes.every((r) => r.outcome === 'allowed') ? 'allowed' : 'blocked',
     routes,
     evidence: evidence.reports.map((r) => ({
       kind: r.kind,

@@ -14,7 +14,8 @@
  * const evidence = await collectEvidence({ resultsFiles: ['reports/verify.json'] });
  * const decision = decide({ policy, evidence, candidateVersion: '1.4.0' });
  * process.stdout.write(renderConsole(decision));
- * if (decision.outcome === 'allowed') renderRouting(decision, { gateway: 'nginx' });
+ * // 'rollback' too: its artifact takes traffic back.
+ * if (decision.outcome !== 'blocked') renderRouting(decision, { gateway: 'nginx' });
  */
 export * from './policy.js';
 export * from './evidence.js';
@@ -27,5 +28,8 @@ export * from './artifacts.js';
 export * from './run-gate.js';
 export * from './values.js';
 export * from './shadow.js';
+export * from './tenant.js';
+export { checkGatewaySupport, flagdDocument, flagKey } from './tenant-routing.js';
+export * from './rollback.js';
 export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

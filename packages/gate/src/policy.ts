@@ -12,6 +12,8 @@ import {
 import validatePolicySchema from './generated/policy-schema.js';
 import { patternsOverlap } from './route-patterns.js';
 import { DEFAULT_SHADOW_REQUIREMENT, type ShadowRequirement } from './shadow.js';
+import { normalizeSplit, splitProblems, type RawSplit, type TrafficSplit } from './tenant.js';
+import type { RollbackTarget } from './rollback.js';
 
 /** HTTP methods a route can name. */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -42,6 +44,8 @@ export interface PolicyRoute {
   currentWeight: number;
   requestedWeight: number;
   rolloutSteps: number[];
+  /** Where the route goes when evidence shows the candidate is wrong while it has traffic. */
+  rollbackTo: RollbackTarget;
   rules: RouteRules;
 }
 
@@ -51,6 +55,8 @@ export interface Policy {
   provider?: string;
   candidate: { service: string; upstream: string };
   monolith: { upstream: string };
+  /** How the gateway splits traffic: per request (default) or per tenant. */
+  split: TrafficSplit;
   routes: PolicyRoute[];
 }
 
@@ -94,6 +100,8 @@ interface RawPolicy {
   candidate: { service: string; upstream?: string };
   monolith?: { upstream?: string };
   rolloutSteps?: number[];
+  split?: RawSplit;
+  rollback?: { to?: RollbackTarget };
   defaults?: RawRules;
   routes: {
     name: string;
@@ -101,6 +109,7 @@ interface RawPolicy {
     currentWeight: number;
     requestedWeight?: number;
     rolloutSteps?: number[];
+    rollback?: { to?: RollbackTarget };
     rules?: RawRules;
   }[];
 }
@@ -208,6 +217,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
     if (steps && steps.at(-1) !== 100) problems.push({ segments, message: 'the last rollout step must be 100' });
   };
   checkSteps(topSteps, ['rolloutSteps']);
+  if (isRecord && schemaValid('/split')) problems.push(...splitProblems(policy.split));
 
   const routes = isRecord && Array.isArray(policy.routes) ? policy.routes : [];
   const valid = routes.map((_, i) => schemaValid(`/routes/${i}`));
@@ -265,6 +275,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
       upstream: policy.candidate.upstream ?? upstreamName(policy.candidate.service),
     },
     monolith: { upstream: policy.monolith?.upstream ?? 'monolith' },
+    split: normalizeSplit(policy.split),
     routes: policy.routes.map((route) => ({
       name: route.name,
       methods: [...route.match.methods],
@@ -272,6 +283,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
       currentWeight: route.currentWeight,
       requestedWeight: route.requestedWeight ?? 100,
       rolloutSteps: [...(route.rolloutSteps ?? policy.rolloutSteps ?? DEFAULT_ROLLOUT_STEPS)],
+      rollbackTo: route.rollback?.to ?? policy.rollback?.to ?? 'zero',
       rules: mergeRules(policy.defaults, route.rules),
     })),
   };

@@ -1,12 +1,15 @@
 import { escapeMarkdown as md, escapeXml as xml, markdownCode, previewValue, visibleControls } from '@cutover/core';
 import type { GateDecision, RouteDecision } from './decide.js';
 import type { BlockReason } from './reasons.js';
+import { rollbackLine } from './rollback.js';
+import { describeTenantKey } from './tenant.js';
 
 function routeLabel(route: RouteDecision): string {
   return `${route.methods.join(',')} ${route.path}`;
 }
 
 function weights(route: RouteDecision): string {
+  if (route.rollback) return `rolled back ${route.rollback.from}% → ${route.rollback.to}%`;
   if (route.outcome === 'blocked') return `stays at ${route.currentWeight}%`;
   if (route.nextWeight === route.currentWeight) return `stays at ${route.currentWeight}%`;
   return `${route.currentWeight}% → ${route.nextWeight}%${route.forced ? ' (forced)' : ''}`;
@@ -24,6 +27,18 @@ function coverageLine(route: RouteDecision, max = 5): string | undefined {
     .join('; ');
 }
 
+function rolledBack(decision: GateDecision): RouteDecision[] {
+  return decision.routes.filter((r) => r.rollback);
+}
+
+/** `split by tenant (header X-Tenant-Id), pilot tenants first: acme`, or nothing for a per-request split. */
+function splitLine(decision: GateDecision): string | undefined {
+  const split = decision.policy.split;
+  if (split.by !== 'tenant') return undefined;
+  const pilots = split.pilotTenants.length > 0 ? `, pilot tenants first: ${split.pilotTenants.join(', ')}` : '';
+  return `split by tenant (${describeTenantKey(split.tenantKey)})${pilots}`;
+}
+
 /**
  * Plain-text report for a terminal.
  *
@@ -36,10 +51,14 @@ export function renderConsole(decision: GateDecision): string {
   lines.push(
     `cutover gate: ${decision.outcome.toUpperCase()} — ${decision.policy.candidate.service}${version} (${decision.policy.source})`,
   );
+  for (const route of rolledBack(decision))
+    lines.push(`ROLLBACK ${rollbackLine(route)}: apply the routing artifact to take the traffic back`);
+  const split = splitLine(decision);
+  if (split) lines.push(split);
   for (const route of decision.routes) {
     lines.push('');
     lines.push(
-      `${route.outcome === 'allowed' ? '✔ allowed' : '✘ blocked'}  ${route.name}  ${routeLabel(route)}  ${weights(route)}  ` +
+      `${route.rollback ? '⏪ rollback' : route.outcome === 'allowed' ? '✔ allowed' : '✘ blocked'}  ${route.name}  ${routeLabel(route)}  ${weights(route)}  ` +
         `(${route.interactions} interaction${route.interactions === 1 ? '' : 's'}, consumers: ${route.consumers.join(', ') || 'none'})`,
     );
     const covers = coverageLine(route);
@@ -96,16 +115,26 @@ export interface MarkdownOptions {
 export function renderMarkdown(decision: GateDecision, options: MarkdownOptions = {}): string {
   const max = options.maxReasonsPerRoute ?? 50;
   const out: string[] = [];
-  const icon = decision.outcome === 'allowed' ? '✅' : '⛔';
+  const icon = decision.outcome === 'allowed' ? '✅' : decision.outcome === 'rollback' ? '⏪' : '⛔';
   out.push(
     `### ${icon} cutover gate: ${decision.outcome} — ${md(decision.policy.candidate.service)}${decision.candidateVersion ? ` ${markdownCode(decision.candidateVersion, { table: false })}` : ''}`,
   );
   out.push('');
+  const back = rolledBack(decision);
+  if (back.length > 0)
+    out.push(
+      ...back.map(
+        (r) => `> **Rollback:** ${md(rollbackLine(r))}: apply the routing artifact to take the traffic back.`,
+      ),
+      '',
+    );
+  const split = splitLine(decision);
+  if (split) out.push(md(split), '');
   out.push('| Route | Match | Decision | Weight | Interactions | Consumers |');
   out.push('|---|---|---|---|---|---|');
   for (const route of decision.routes)
     out.push(
-      `| ${md(route.name)} | ${markdownCode(routeLabel(route))} | ${route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
+      `| ${md(route.name)} | ${markdownCode(routeLabel(route))} | ${route.rollback ? '⏪ rollback' : route.outcome === 'allowed' ? '✅ allowed' : '⛔ blocked'} | ${weights(route)} | ${route.interactions} | ${md(route.consumers.join(', ') || 'none')} |`,
     );
   const covered = decision.routes.flatMap((route) => {
     const covers = coverageLine(route);
@@ -153,7 +182,7 @@ export function renderJunit(decision: GateDecision): string {
     if (route.outcome === 'blocked') {
       const summary = `${route.reasons.length} reason(s): ${route.reasons.map((r) => r.code).join(', ')}`;
       out.push(
-        `      <failure message="${xml(summary)}" type="blocked">${xml(route.reasons.map((r) => `[${r.code}] ${r.message}`).join('\n'))}</failure>`,
+        `      <failure message="${xml(route.rollback ? `ROLLBACK ${rollbackLine(route)}; ${summary}` : summary)}" type="${route.rollback ? 'rollback' : 'blocked'}">${xml(route.reasons.map((r) => `[${r.code}] ${r.message}`).join('\n'))}</failure>`,
       );
     }
     const system = [`weight: ${weights(route)}`, ...route.notes].join('\n');

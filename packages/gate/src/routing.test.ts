@@ -1,10 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,37 +9,9 @@ import { decide, type GateDecision, type RouteDecision } from './decide.js';
 import { pathMatchesPattern } from '@cutover/core';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
 import { NOW, OPERATIONS, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
-import { nginxConf, nginxTest, requireNginx } from './__fixtures__/nginx.js';
+import { freePort, listen, nginxConf, nginxTest, requireNginx, waitForPort } from './__fixtures__/nginx.js';
 
 const run = promisify(execFile);
-
-/** An upstream that names itself in a header, so a test can see where nginx sent a request. */
-async function listen(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'x-upstream': name }).end(name));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
-async function freePort(): Promise<number> {
-  const { server, port } = await listen('probe');
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nginx did not listen on port ${port} within 5 s`);
-}
 
 function decisionAt(currentWeight: number, extraRoute = false): GateDecision {
   const p = policy((y) => {

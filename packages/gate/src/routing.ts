@@ -3,15 +3,18 @@ import { stringify as toYaml } from 'yaml';
 import { ConfigError, pathPatternRegex, UsageError, visibleControls } from '@cutover/core';
 import type { GateDecision, RouteDecision } from './decide.js';
 import { UPSTREAM_NAME } from './values.js';
+import { checkGatewaySupport, flagdDocument, nginxTenantBucket } from './tenant-routing.js';
+import { describeTenantKey } from './tenant.js';
 
-export type Gateway = 'nginx' | 'envoy' | 'json';
-export const GATEWAYS: readonly Gateway[] = ['nginx', 'envoy', 'json'];
+export type Gateway = 'nginx' | 'envoy' | 'json' | 'flagd';
+export const GATEWAYS: readonly Gateway[] = ['nginx', 'envoy', 'json', 'flagd'];
 
 /** The files each gateway's renderer writes: what a run clears before deciding (see clearRoutingArtifacts). */
 export const ROUTING_FILES = {
   nginx: ['cutover-routing.http.conf', 'cutover-routing.locations.conf'],
   envoy: ['cutover-envoy-routes.yaml'],
   json: ['cutover-weights.json'],
+  flagd: ['cutover-flagd.json'],
 } as const satisfies Record<Gateway, readonly string[]>;
 
 /** One file to hand to the gateway. */
@@ -25,7 +28,10 @@ export interface RoutingArtifact {
 
 export interface RenderRoutingOptions {
   gateway: Gateway;
-  /** nginx: the key `split_clients` hashes. Default `$request_id` (per request); use e.g. `$remote_addr` for sticky clients. */
+  /**
+   * nginx, per-request split: the key `split_clients` hashes. Default `$request_id` (per request);
+   * use e.g. `$remote_addr` for sticky clients. A tenant split (policy `split`) hashes the tenant key.
+   */
   nginxSplitKey?: string;
 }
 
@@ -82,8 +88,9 @@ function header(decision: GateDecision): string {
 }
 
 function describe(route: RouteDecision, candidate: string): string {
-  const change =
-    route.nextWeight === route.currentWeight
+  const change = route.rollback
+    ? `ROLLBACK ${route.currentWeight}% -> ${route.nextWeight}% (${route.rollback.because.join(', ')})`
+    : route.nextWeight === route.currentWeight
       ? `unchanged at ${route.currentWeight}%`
       : `${route.currentWeight}% -> ${route.nextWeight}%`;
   return `route ${route.name}: ${route.methods.join(',')} ${route.path} to ${candidate}: ${change}${route.outcome === 'blocked' ? ' (blocked)' : ''}`;
@@ -97,7 +104,13 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
     const v = varName(route);
     const weight = route.nextWeight;
     http.push('', comment(describe(route, candidate)));
-    if (weight > 0 && weight < 100) {
+    const split = decision.policy.split;
+    let bucket = weight === 0 ? 'monolith' : weight === 100 ? 'candidate' : `$${v}_bucket`;
+    if (split.by === 'tenant') {
+      const tenant = nginxTenantBucket(v, weight, split, nginxString);
+      http.push(comment(`split by tenant (${describeTenantKey(split.tenantKey)})`), ...tenant.lines);
+      bucket = tenant.bucket;
+    } else if (weight > 0 && weight < 100) {
       http.push(
         `split_clients ${nginxString(splitKey, 'the nginx split key')} $${v}_bucket {`,
         `    ${weight}% candidate;`,
@@ -105,7 +118,6 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
         '}',
       );
     }
-    const bucket = weight === 0 ? 'monolith' : weight === 100 ? 'candidate' : `$${v}_bucket`;
     http.push(
       `map "$request_method:${bucket}" $${v}_upstream {`,
       `    default ${monolith};`,
@@ -184,7 +196,9 @@ function json(decision: GateDecision): RoutingArtifact[] {
   const doc = {
     format: ROUTING_FORMAT,
     generatedAt: decision.decidedAt,
+    outcome: decision.outcome,
     policy: decision.policy.source,
+    split: decision.policy.split,
     candidate: {
       service: decision.policy.candidate.service,
       ...(decision.candidateVersion ? { version: decision.candidateVersion } : {}),
@@ -197,7 +211,8 @@ function json(decision: GateDecision): RoutingArtifact[] {
       weights: { candidate: route.nextWeight, monolith: 100 - route.nextWeight },
       previousWeight: route.currentWeight,
       changed: route.nextWeight !== route.currentWeight,
-      decision: route.outcome,
+      decision: route.rollback ? 'rollback' : route.outcome,
+      ...(route.rollback ? { rollback: route.rollback } : {}),
     })),
   };
   return [
@@ -217,6 +232,7 @@ function json(decision: GateDecision): RoutingArtifact[] {
  * for (const a of renderRouting(decision, { gateway: 'nginx' })) await writeFile(join(dir, a.file), a.content);
  */
 export function renderRouting(decision: GateDecision, options: RenderRoutingOptions): RoutingArtifact[] {
+  checkGatewaySupport(decision.policy.split, options.gateway, decision.policy.source);
   switch (options.gateway) {
     case 'nginx':
       return nginx(decision, options.nginxSplitKey ?? '${request_id}');
@@ -224,6 +240,14 @@ export function renderRouting(decision: GateDecision, options: RenderRoutingOpti
       return envoy(decision);
     case 'json':
       return json(decision);
+    case 'flagd':
+      return [
+        {
+          file: ROUTING_FILES.flagd[0],
+          content: JSON.stringify(flagdDocument(decision), null, 2) + '\n',
+          description: 'OpenFeature flagd flag definition: one flag per route, fractional on the targeting key',
+        },
+      ];
     default:
       throw new UsageError(`unknown gateway "${String(options.gateway)}"; choose one of ${GATEWAYS.join(', ')}`);
   }

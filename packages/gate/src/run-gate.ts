@@ -6,6 +6,8 @@ import { collectEvidence, readPactFingerprints, type Evidence } from './evidence
 import { checkRoutesKnown, loadDocumentedOperations, openApiLoader } from './openapi.js';
 import { loadPolicy, selectRoutes, type Policy } from './policy.js';
 import { brokerShadowRuns, readShadowFiles, type ShadowRun } from './shadow.js';
+import type { Gateway } from './routing.js';
+import { checkGatewaySupport } from './tenant-routing.js';
 
 /** What a gate run decides from; paths are relative to `cwd`. */
 export interface RunGateOptions {
@@ -41,6 +43,11 @@ export interface RunGateOptions {
   pacts?: string[];
   /** Move allowed routes to this weight instead of the next rollout step. */
   force?: number;
+  /**
+   * The gateways the artifacts will be written for: a policy split one of them cannot express is
+   * refused before any evidence is read.
+   */
+  gateways?: readonly Gateway[];
   cwd?: string;
 }
 
@@ -71,12 +78,13 @@ async function shadowRuns(
  *
  * @example
  * const { decision } = await runGate({ policy: 'contracts/cutover.yaml', resultsFiles: ['reports/verify.json'] });
- * if (decision.outcome === 'allowed') await writeRoutingArtifacts(decision, 'deploy/routing', ['nginx']);
+ * await writeRoutingArtifacts(decision, 'deploy/routing', ['nginx']); // allowed or rollback; nothing when blocked
  */
 export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const cwd = options.cwd ?? process.cwd();
   const at = (file: string) => resolve(cwd, file);
   const policy = selectRoutes(await loadPolicy(at(options.policy)), options.routes ?? []);
+  for (const gateway of options.gateways ?? []) checkGatewaySupport(policy.split, gateway, policy.source);
   const operations = options.openapi
     ? await loadDocumentedOperations(
         at(options.openapi),

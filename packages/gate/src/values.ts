@@ -42,3 +42,17 @@ export function forceWeightProblem(value: number): string | undefined {
   if (Number.isInteger(value) && value >= 0 && value <= 100) return undefined;
   return `must be an integer from 0 to 100 (got ${String(value)})`;
 }
+
+/**
+ * Tenant-key sources, each written as an nginx variable name (`$http_x_tenant_id`, `$arg_tenant`,
+ * `$cookie_tenant`): a header is letters, digits and `-` (nginx drops headers with `_` by
+ * default), a query parameter, cookie or JWT claim letters, digits and `_`.
+ */
+export const TENANT_HEADER = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+export const TENANT_PARAMETER = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * A pilot tenant, as the gateway sees the key: letters, digits and `._:@-`. No quote, space,
+ * `$`, `;`, brace or regex operator can reach nginx's map or the flag definition.
+ */
+export const TENANT_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;

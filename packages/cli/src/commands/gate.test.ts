@@ -4,45 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULTS_FORMAT, summarizeResults, type InteractionResult, type VerificationReport } from '@cutover/core';
-import { runCli } from '../main.js';
+import { result, runGate, verification } from './__fixtures__/gate.js';
 
 let dir: string;
-const recent = new Date(Date.now() - 60_000).toISOString();
-
-function result(consumer: string, path: string, overrides: Partial<InteractionResult> = {}): InteractionResult {
-  return {
-    consumer,
-    provider: 'logistics',
-    description: `GET ${path}`,
-    providerStates: [],
-    pending: false,
-    route: { method: 'GET', path },
-    targets: {
-      monolith: { outcome: 'pass', status: 200, mismatches: [], timingMs: 3 },
-      candidate: { outcome: 'pass', status: 200, mismatches: [], timingMs: 3 },
-    },
-    parity: { status: 'identical', differences: [], noise: [] },
-    schema: { request: [], monolith: [], candidate: [], baseline: [], regressions: [] },
-    ...overrides,
-  };
-}
-
-function verification(results: InteractionResult[]): VerificationReport {
-  return {
-    format: RESULTS_FORMAT,
-    tool: { name: 'cutover', version: '0.1.0' },
-    startedAt: recent,
-    finishedAt: recent,
-    provider: { name: 'logistics', version: '2.0.0' },
-    targets: {},
-    pacts: [],
-    results,
-    summary: summarizeResults(results),
-  };
-}
 
 const POLICY = `version: 1
 provider: logistics
@@ -60,19 +25,7 @@ paths:
   /api/tracking/{id}: { get: { responses: { '200': { description: ok } } } }
 `;
 
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(['gate', ...args], { stdout, stderr, cwd: dir, env });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runGate(dir, args, env);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cutover-cli-gate-'));
@@ -189,20 +142,13 @@ describe('cutover gate', () => {
   );
 
   it('exits 1 when blocked, citing the difference, and removes earlier routing artifacts', async () => {
-    await cli([
-      '--policy',
-      'cutover.yaml',
-      '--results',
-      'green.json',
-      '--routing-out',
-      'routing2',
-      '--gateway',
-      'envoy',
-    ]);
+    // A route without traffic on the candidate yet: blocked, nothing to roll back.
+    await writeFile(join(dir, 'fresh.yaml'), POLICY.replace('currentWeight: 10', 'currentWeight: 0'));
+    await cli(['--policy', 'fresh.yaml', '--results', 'green.json', '--routing-out', 'routing2', '--gateway', 'envoy']);
     expect(existsSync(join(dir, 'routing2/cutover-envoy-routes.yaml'))).toBe(true);
     const { code, stdout } = await cli([
       '--policy',
-      'cutover.yaml',
+      'fresh.yaml',
       '--results',
       'red.json',
       '--routing-out',

@@ -77,7 +77,7 @@ export const gateOptionTable = {
   junit: { type: 'string', describe: 'Write a JUnit XML report to this file' },
   'routing-out': {
     type: 'string',
-    describe: 'Directory for the routing artifact (written only when allowed)',
+    describe: 'Directory for the routing artifact (written when allowed, and on a rollback)',
   },
   gateway: {
     type: 'string',
@@ -106,8 +106,9 @@ export const gateOptionTable = {
 
 /**
  * `cutover gate`: decides, per route, whether traffic may move to the candidate; writes reports
- * and, when allowed, the routing artifact for the next rollout step. Exit 0 allowed, 1 blocked,
- * 2 error (an unreachable broker is an error; it also blocks).
+ * and, when allowed, the routing artifact for the next rollout step, or on a rollback the artifact
+ * that takes traffic back. Exit 0 allowed, 1 blocked, 2 error (an unreachable broker is an error;
+ * it also blocks), 3 rolled back.
  */
 export const gateCommand: CommandModule = (yargs, io, outcome) => {
   const removedEarlier: string[] = [];
@@ -137,6 +138,8 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
           policy: args.policy,
           ...(pacts.length > 0 ? { pacts } : {}),
           ...(brokerUrl ? { broker: { ...broker, url: brokerUrl, ...(auth ? { auth } : {}) } } : {}),
+          // Only when artifacts will be written: a split they cannot express is refused up front.
+          ...(routingDir ? { gateways: args.gateway } : {}),
           cwd: io.cwd,
         });
         const { decision } = run;
@@ -148,9 +151,10 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         // Last: a report that cannot be written fails the run before anything could move traffic.
         const notes: string[] = [];
         if (routingDir) {
+          const what = decision.outcome === 'rollback' ? 'ROLLBACK: apply it now; ' : '';
           for (const artifact of await writeRoutingArtifacts(decision, routingDir, args.gateway))
-            notes.push(`wrote ${artifact.path} (${artifact.description})`);
-          if (decision.outcome !== 'allowed')
+            notes.push(`wrote ${artifact.path} (${what}${artifact.description})`);
+          if (decision.outcome === 'blocked')
             notes.push(
               `no routing artifact written to ${routingDir}: the gate blocked${removedEarlier.length > 0 ? ` (removed the earlier ${removedEarlier.join(', ')})` : ''}`,
             );
@@ -160,9 +164,11 @@ export const gateCommand: CommandModule = (yargs, io, outcome) => {
         for (const note of notes) io.stdout.write(`${note}\n`);
         outcome.exitCode = run.evidenceUnavailable
           ? ExitCode.Error
-          : decision.outcome === 'allowed'
-            ? ExitCode.Ok
-            : ExitCode.Failed;
+          : decision.outcome === 'rollback'
+            ? ExitCode.RolledBack
+            : decision.outcome === 'allowed'
+              ? ExitCode.Ok
+              : ExitCode.Failed;
       } catch (error) {
         // The artifacts were cleared before the run, and a failed write removes its own.
         if (routingDir)

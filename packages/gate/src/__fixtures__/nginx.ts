@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,4 +80,66 @@ export async function nginxTest(
       `nginx -t rejected the generated snippets:\n${e.stderr ?? e.message}\n${files.map((f) => `--- ${f.file} ---\n${f.content}`).join('\n')}`,
     );
   }
+}
+
+/** An upstream that names itself in a header, so a test can see where nginx sent a request. */
+export async function listen(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'x-upstream': name }).end(name));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+export async function freePort(): Promise<number> {
+  const { server, port } = await listen('probe');
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nginx did not listen on port ${port} within 5 s`);
+}
+
+/**
+ * Starts the real nginx in the foreground on a free port with the given snippets between two
+ * upstreams (`monolithPort`, `candidatePort`); resolves once it listens. `stop()` ends it.
+ */
+export async function startNginx(
+  nginx: string,
+  caseDir: string,
+  files: { file: string; content: string }[],
+  upstreams: { monolithPort: number; candidatePort: number },
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  for (const f of files) await writeFile(join(caseDir, f.file), f.content);
+  const port = await freePort();
+  await writeFile(
+    join(caseDir, 'nginx.conf'),
+    nginxConf(caseDir, { foreground: true, listenPort: port, ...upstreams }),
+  );
+  const server = spawn(nginx, ['-c', join(caseDir, 'nginx.conf'), '-p', caseDir], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  try {
+    await waitForPort(port);
+  } catch (error) {
+    server.kill();
+    await exited;
+    throw error;
+  }
+  return {
+    port,
+    stop: async () => {
+      server.kill();
+      await exited;
+    },
+  };
 }
