@@ -35,7 +35,15 @@ code{overflow-wrap:anywhere}
 .interaction{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:.8rem}
 [hidden]{display:none}
-@media (max-width:640px){main{padding:.5rem}th,td{padding:.3rem}.hide-narrow{display:none}}
+#board th[scope=row]{min-width:11rem}
+.diff td:first-child{min-width:8rem}
+@media (max-width:640px){main{padding:.5rem}th,td{padding:.3rem}
+#board thead{display:none}
+#board,#board tbody,#board tr,#board th[scope=row],#board td{display:block;min-width:0}
+#board tr{border:1px solid var(--line);border-radius:6px;margin:.6rem 0}
+#board tr[hidden]{display:none}
+#board th[scope=row],#board td{border:0}
+#board td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted)}}
 `;
 
 const JS = `
