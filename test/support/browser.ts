@@ -134,9 +134,17 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /** One computed style property of the element `locator` finds (as the browser draws it). */
-export function computedStyle(locator: Locator, property: string): Promise<string> {
-  // A string, so this file type-checks against Node's types, not the DOM's.
+export function computedStyle(locator: Locator, property: string, pseudo?: '::before' | '::after'): Promise<string> {
   return locator.evaluate(
-    `(e) => getComputedStyle(e).getPropertyValue(${JSON.stringify(property)})`,
-  ) as Promise<string>;
+    (element, [name, pseudoElement]) =>
+      // Runs in the browser; this file type-checks against Node's types, not the DOM's.
+      (
+        globalThis as unknown as {
+          getComputedStyle(e: unknown, p: string | null): { getPropertyValue(n: string): string };
+        }
+      )
+        .getComputedStyle(element, pseudoElement)
+        .getPropertyValue(name!),
+    [property, pseudo ?? null] as const,
+  );
 }

@@ -16,6 +16,7 @@ a{color:var(--info)}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;background:#f6f8fa}
+thead th{overflow-wrap:normal}
 .table-wrap{overflow-x:auto}
 .pill{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85rem;border:1px solid currentColor;white-space:nowrap}
 .good{color:var(--good)}.bad{color:var(--bad)}.warn{color:var(--warn)}.info{color:var(--info)}.none{color:var(--muted)}
