@@ -80,6 +80,7 @@ function expectCode(what: string, run: RunResult | { code: number; stdout: strin
  */
 export async function fillBrokerByRealFlow(engine: Engine): Promise<FilledBroker> {
   const dir = mkdtempSync(join(tmpdir(), `cutover-broker-flow-${engine.name}-`));
+  const starting: Promise<Service>[] = [];
   const services: Service[] = [];
   let running: RunningBroker | undefined;
   try {
@@ -91,27 +92,26 @@ export async function fillBrokerByRealFlow(engine: Engine): Promise<FilledBroker
         return run;
       });
 
-    await pact('create-environment', '--name', 'staging');
-    await pact('create-environment', '--name', 'production', '--production');
-    for (const consumer of ['web-app', 'mobile-app'])
-      await pact(
-        'publish',
-        join('contracts/pacts', `${consumer}-logistics.json`),
-        '--consumer-app-version',
-        '1.0.0',
-        '--branch',
-        'main',
-      );
-    for (const [file, version, branch] of [
-      ['billing-portal-invoicing.json', '3.2.0', 'main'],
-      ['notifier-shipment-events.json', '0.9.1', 'main'],
-      ['warehouse-shipment-events.json', '2.0.0', 'feat/bins'],
-    ] as const)
-      await pact('publish', join(OTHER_PACTS, file), '--consumer-app-version', version, '--branch', branch);
-
     const dataFile = join(dir, 'logistics.json');
-    const monolith = await startService(`monolith (${engine.name})`, MONOLITH, ['--data', dataFile]);
-    services.push(monolith);
+    // The monolith starts while the pacts are published; the publishers run at once (the broker takes concurrent writers).
+    const monolithStarting = startService(`monolith (${engine.name})`, MONOLITH, ['--data', dataFile]);
+    starting.push(monolithStarting);
+    await Promise.all([
+      monolithStarting,
+      pact('create-environment', '--name', 'staging'),
+      pact('create-environment', '--name', 'production', '--production'),
+      ...[
+        ['contracts/pacts/web-app-logistics.json', '1.0.0', 'main'],
+        ['contracts/pacts/mobile-app-logistics.json', '1.0.0', 'main'],
+        [join(OTHER_PACTS, 'billing-portal-invoicing.json'), '3.2.0', 'main'],
+        [join(OTHER_PACTS, 'notifier-shipment-events.json'), '0.9.1', 'main'],
+        [join(OTHER_PACTS, 'warehouse-shipment-events.json'), '2.0.0', 'feat/bins'],
+      ].map(([file, version, branch]) =>
+        pact('publish', file!, '--consumer-app-version', version!, '--branch', branch!),
+      ),
+    ]);
+
+    const monolith = await monolithStarting;
     const candidate = (divergence: string) =>
       startService(`tracking-service (${engine.name})`, SERVICE, ['--data', dataFile, '--divergence', divergence]);
 
@@ -200,12 +200,13 @@ export async function fillBrokerByRealFlow(engine: Engine): Promise<FilledBroker
         failedVerification: failed,
       },
       async stop() {
-        await Promise.all(services.map((s) => s.stop()));
+        await Promise.all([monolith, ...services].map((s) => s.stop()));
         await running!.stop();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    for (const r of await Promise.allSettled(starting)) if (r.status === 'fulfilled') services.push(r.value);
     await Promise.all(services.map((s) => s.stop()));
     await running?.stop();
     rmSync(dir, { recursive: true, force: true });
