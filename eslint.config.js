@@ -14,15 +14,16 @@ const noCli = {
   message: 'Nothing imports the CLI: it is a thin layer over the packages.',
 };
 const byPath = { group: ['../../*/src/*', '../../../*/src/*'], message: 'Import packages by name, not by path.' };
-const brokerOnCore = {
-  group: byName(siblings.filter((s) => s !== 'broker')),
-  message: '@cutover/broker depends only on @cutover/core.',
-};
-const clientNotServer = { name: '@cutover/broker', message: 'The client imports nothing from the broker server.' };
+// The broker server and its client each sit on core alone (the server may use its own client's
+// package, never the reverse), so verifier and gate can use the client without a cycle.
+const onCore = (name, also = []) => ({
+  group: byName(siblings.filter((s) => s !== name && !also.includes(s))),
+  message: `@cutover/${name} depends only on @cutover/core${also.map((a) => ` and @cutover/${a}`).join('')}.`,
+});
 const noBrokerServer = {
   name: '@cutover/broker',
   message:
-    'Import the client, @cutover/broker/client: the broker server (fastify, databases) is not for verify and the gate to load.',
+    'Import the client, @cutover/broker-client: the broker server (fastify, databases) is not for verify and the gate to load.',
 };
 
 export default tseslint.config(
@@ -64,9 +65,8 @@ export default tseslint.config(
     },
   },
   {
-    // @cutover/broker (server and client) sits on core alone, so verifier and gate can use its client without a cycle.
     files: ['packages/broker/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noCli, byPath, brokerOnCore] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noCli, byPath, onCore('broker', ['broker-client'])] }] },
   },
   {
     // The broker's compatibility with the Pact clients' contracts is proven with cutover verify
@@ -75,50 +75,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            noCli,
-            byPath,
-            { ...brokerOnCore, group: byName(siblings.filter((s) => s !== 'broker' && s !== 'verifier')) },
-          ],
-        },
+        { patterns: [noCli, byPath, onCore('broker', ['broker-client', 'verifier'])] },
       ],
     },
   },
   {
-    // The client imports nothing from the server, so loading it stays light for verify and the gate.
-    files: ['packages/broker/src/client/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [clientNotServer],
-          patterns: [
-            noCli,
-            byPath,
-            brokerOnCore,
-            { group: ['../../*'], message: 'The client imports nothing from the broker server (outside src/client).' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['packages/broker/src/client/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [clientNotServer],
-          patterns: [
-            noCli,
-            byPath,
-            brokerOnCore,
-            { group: ['../*'], message: 'The client imports nothing from the broker server (outside src/client).' },
-          ],
-        },
-      ],
-    },
+    // The client loads light for verify, gate and record: nothing from the server.
+    files: ['packages/broker-client/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noCli, byPath, onCore('broker-client')] }] },
   },
   {
     files: ['packages/verifier/**', 'packages/gate/**'],

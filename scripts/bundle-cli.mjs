@@ -24,7 +24,7 @@ const ALWAYS_EXTERNAL = new Set(['tsx']);
 
 // The broker server (fastify, pino's worker threads, better-sqlite3, pg) is a long-running process
 // where start-up time does not count: `cutover broker` imports it from node_modules as installed.
-// Its client (`@cutover/broker/client`) is bundled like any other code.
+// The client (`@cutover/broker-client`) is bundled like any other code.
 const EXTERNAL_SPECIFIERS = new Set(['@cutover/broker']);
 
 // Reviewed: these mention their own location without reading files next to themselves, so the

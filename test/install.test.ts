@@ -126,7 +126,7 @@ describe('cutover installed from its tarballs, outside the workspace', { timeout
 import { loadOpenApi } from '@cutover/openapi';
 import { runVerify, createProgress } from '@cutover/verifier';
 import { loadPolicy, decide } from '@cutover/gate';
-import { BrokerClient } from '@cutover/broker/client';
+import { BrokerClient } from '@cutover/broker-client';
 import { runCli, ExitCode } from '@cutover/cli';
 const pact = await loadPact(${JSON.stringify(join(contracts, 'pacts/web-app-logistics.json'))});
 const doc = await loadOpenApi(${JSON.stringify(join(contracts, 'openapi/logistics.yaml'))});
@@ -169,7 +169,7 @@ console.log(JSON.stringify({ consumer: pact.consumer.name, doc: typeof doc, prov
 import { loadOpenApi, type OpenApiDocument } from '@cutover/openapi';
 import { runVerify, type VerifyOptions } from '@cutover/verifier';
 import { loadPolicy, decide } from '@cutover/gate';
-import { BrokerClient } from '@cutover/broker/client';
+import { BrokerClient } from '@cutover/broker-client';
 import { runCli } from '@cutover/cli';
 
 export async function use(options: VerifyOptions): Promise<[Pact, OpenApiDocument, VerificationReport, number]> {

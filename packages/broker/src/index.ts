@@ -1,4 +1,4 @@
-// The broker server. The Pact Broker client is the separate export `@cutover/broker/client`.
+// The broker server. The Pact Broker client is the separate package `@cutover/broker-client`.
 export { createBroker, type Broker, type BrokerOptions } from './server/broker.js';
 export type { AuthConfig, Credential } from './server/auth.js';
 export type { DatabaseConfig } from './storage/database.js';

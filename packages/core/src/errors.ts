@@ -39,7 +39,7 @@ export const ErrorCodes = {
   OUTPUT_FAILED: 'CUTOVER_OUTPUT_FAILED',
   /**
    * A broker request failed: unreachable, timed out, refused (the HTTP status is in `details.status`),
-   * or answered something that is not the expected JSON (the Pact Broker client, `@cutover/broker/client`).
+   * or answered something that is not the expected JSON (the Pact Broker client, `@cutover/broker-client`).
    */
   BROKER_FAILED: 'CUTOVER_BROKER_FAILED',
   /** The broker server's database cannot be opened, migrated or written (file, URL and cause in details). */

@@ -8,7 +8,7 @@ import {
   matrix,
   matrixSearch,
   type BrokerAuth,
-} from '@cutover/broker/client';
+} from '@cutover/broker-client';
 import { requestCoverage } from './coverage.js';
 import { checkInteractionResult, type Evidence, type EvidenceProblem, type EvidenceReport } from './evidence.js';
 

@@ -1,5 +1,5 @@
 import type { TargetName, VerificationFilters } from '@cutover/core';
-import type { ConsumerVersionSelector } from '@cutover/broker/client';
+import type { ConsumerVersionSelector } from '@cutover/broker-client';
 import type { NoiseConfig } from './noise.js';
 
 export interface BrokerOptions {

@@ -9,7 +9,7 @@ import {
   publishVerificationResult,
   verificationResultsUrl,
   type BrokerCredentials,
-} from '@cutover/broker/client';
+} from '@cutover/broker-client';
 import { interactionStatus } from './run.js';
 
 export interface PublishOptions extends BrokerCredentials {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { openPact, PactLoadError, PactProviderMismatchError, resolvePactFiles } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
-import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker/client';
+import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker-client';
 import type { VerifyOptions } from './options.js';
 
 /** A pact ready to verify, with where it came from. */

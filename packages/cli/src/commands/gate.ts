@@ -19,7 +19,7 @@ import {
   versionProblem,
   type Gateway,
 } from '@cutover/gate';
-import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker/client';
+import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker-client';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '@cutover/core';
-import { BrokerClient, publishContracts, resolveBrokerConnection } from '@cutover/broker/client';
+import { BrokerClient, publishContracts, resolveBrokerConnection } from '@cutover/broker-client';
 import type { PactDocument } from '@cutover/recorder';
 import type { CliIo } from '../context.js';
 

@@ -16,8 +16,8 @@ import {
   VERIFY_LIMITS,
 } from '@cutover/verifier';
 import type { NumericLimit, PathRewrite, StateConfig, TargetOptions, VerifyOptions } from '@cutover/verifier';
-import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker/client';
-import type { ConsumerVersionSelector } from '@cutover/broker/client';
+import { resolveBrokerConnection, validateConsumerVersionSelectors } from '@cutover/broker-client';
+import type { ConsumerVersionSelector } from '@cutover/broker-client';
 import { commandSummaries, type CommandModule } from './index.js';
 import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,10 +1,10 @@
 /**
- * @cutover/broker/client — the one Pact Broker client: used by `cutover verify` (pacts for
+ * @cutover/broker-client — the one Pact Broker client: used by `cutover verify` (pacts for
  * verification, publishing results), `cutover gate` (evidence, decision recording) and the broker's
  * own tests (publishing contracts, can-i-deploy, deployments). It imports nothing from the server.
  *
  * @example
- * import { BrokerClient, pactsForVerification, fetchPact } from '@cutover/broker/client';
+ * import { BrokerClient, pactsForVerification, fetchPact } from '@cutover/broker-client';
  * const client = new BrokerClient({ url: 'https://broker.example', auth: { token } });
  * for (const selected of await pactsForVerification(client, { provider: 'logistics' }))
  *   console.log(selected.url, (await fetchPact(client, selected.url)).consumer);
