@@ -243,9 +243,10 @@ describe.skipIf(!available)('the broker pages in Chromium', { timeout: 60_000 },
     });
   });
 
-  // Hostile names, bodies and decisions are seeded over HTTP: the example services never answer
-  // them, `cutover gate` only records route names its policy schema accepts, and the stock CLI
-  // puts the pacticipant names in URL paths it does not escape, so the real flow cannot carry them.
+  // Hostile content is seeded over HTTP: a hostile candidate answer in the diff view and hostile
+  // route names and reasons on the board cannot come out of the example services and policy, which
+  // answer and name only what they are; the hostile pact is stored the same way so one broker holds
+  // the whole set.
   describe.each(engines)('with hostile content ($name)', (engine) => {
     let running: RunningBroker;
     let verificationPath: string;
