@@ -103,6 +103,19 @@ const keepLocations = {
       externals.add(name);
       return { path: args.path, external: true };
     });
+    // Once a command's handler has started, yargs renders that command's full help and keeps it,
+    // in case a later failure shows it (verify: some 60 options, on every run). The command line
+    // never shows help after a command started (showHelpOnFail(false), no showHelp in a handler),
+    // so the bundle keeps nothing; `--help` renders as before, on demand.
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const caching = 'cachedHelpMessage = this.help();';
+      if (source.split(caching).length !== 2) {
+        problems.push(`${args.path}: yargs no longer caches its help as "${caching}"; review the bundle's patch`);
+        return undefined;
+      }
+      return { contents: source.replace(caching, ''), loader: 'js' };
+    });
     build.onLoad({ filter: /\.(m|c)?js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!/\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/.test(source)) return undefined;

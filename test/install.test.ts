@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../examples/demo/src/processes.js';
 import { startService, stopAll } from '../examples/demo/src/processes.js';
-import { ROOT, run } from './support/cli.js';
+import { ROOT, run, startCutover } from './support/cli.js';
 import { installFromTarballs, publishablePackages } from './support/install.js';
 
 /**
@@ -117,6 +117,31 @@ describe('cutover installed from its tarballs, outside the workspace', { timeout
     ]);
     expect(gated.code, gated.stdout + gated.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8'))).toMatchObject({ outcome: 'allowed' });
+  });
+
+  it('starts `cutover broker` on a free port with its SQLite file in the project, serves its index and stops on SIGTERM', async () => {
+    const database = join(project, 'broker', 'cutover-broker.db');
+    mkdirSync(join(project, 'broker'));
+    const broker = startCutover(['broker', '--port', '0', '--database', database], {
+      cwd: project,
+      bin: join(project, 'node_modules', '.bin', 'cutover'),
+      node,
+    });
+    let stopped = false;
+    try {
+      const [, url] = await broker.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+      const index = await fetch(`${url}/`, { headers: { accept: 'application/hal+json' } });
+      expect(index.status).toBe(200);
+      expect(((await index.json()) as { _links?: Record<string, unknown> })._links).toHaveProperty(
+        'pb:publish-contracts',
+      );
+      expect(readFileSync(database).subarray(0, 15).toString()).toBe('SQLite format 3');
+      const result = await broker.stop('SIGTERM');
+      stopped = true;
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      if (!stopped) await broker.stop('SIGKILL');
+    }
   });
 
   it('imports the programmatic APIs from a plain .mjs file', async () => {

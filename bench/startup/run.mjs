@@ -4,7 +4,8 @@
 //   npm run build && node bench/startup/run.mjs
 //
 // Environment: ROUNDS (default 11), NODE (the node binary to measure, default this one; e.g. a
-// Node 24 from `npm i node@24` in a temporary folder). On Node 22.1+ the launcher turns on Node's
+// Node 24 from `npm i node@24` in a temporary folder), BASELINE (another built checkout of cutover:
+// each command runs with both builds, in turn, in every round). On Node 22.1+ the launcher turns on Node's
 // module compile cache: the first round fills it, so the medians are those of a warm cache, as a
 // user's second and later runs are.
 import { spawn } from 'node:child_process';
@@ -112,6 +113,13 @@ try {
       ],
     },
   ];
+  if (process.env.BASELINE) {
+    const other = cliOf(process.env.BASELINE);
+    for (const c of [...cases]) {
+      if (c.args[0] !== cli) continue;
+      cases.splice(cases.indexOf(c) + 1, 0, { what: `${c.what}, baseline`, args: [other, ...c.args.slice(1)] });
+    }
+  }
   const runs = cases.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [i, c] of cases.entries()) {

@@ -79,10 +79,17 @@ export interface LongRunning {
   readonly pid: number;
 }
 
-/** Starts `cutover <args>` (the built CLI) as a long-running child, e.g. `cutover broker`. */
-export function startCutover(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): LongRunning {
-  if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: build first (npm run build)`);
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Starts `cutover <args>` as a long-running child, e.g. `cutover broker`: the built CLI of this
+ * checkout, or `bin` (an installed `node_modules/.bin/cutover`) run by `node`.
+ */
+export function startCutover(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string; node?: string } = {},
+): LongRunning {
+  const bin = options.bin ?? CLI;
+  if (!existsSync(bin)) throw new Error(`${bin} does not exist: build first (npm run build)`);
+  const child = spawn(options.node ?? process.execPath, [bin, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

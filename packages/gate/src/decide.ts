@@ -14,6 +14,7 @@ import { operationsUnder, type DocumentedOperation } from './openapi.js';
 import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
 import { reportReasons, type ReportContext } from './report-checks.js';
 import { selectEvidence, under as requestUnder } from './select.js';
+import { forceWeightProblem } from './values.js';
 
 export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
 
@@ -146,8 +147,8 @@ export function decide(options: DecideOptions): GateDecision {
   const { policy, evidence, operations } = options;
   const now = options.now ?? new Date();
   const clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
-  if (options.force !== undefined && (!Number.isInteger(options.force) || options.force < 0 || options.force > 100))
-    throw new UsageError(`the forced weight must be an integer from 0 to 100 (got ${options.force})`);
+  const forceProblem = options.force === undefined ? undefined : forceWeightProblem(options.force);
+  if (forceProblem) throw new UsageError(`the forced weight ${forceProblem}`);
 
   // Per route and consumer, the reports that speak for it (see selectEvidence).
   const selections = policy.routes.map((route) => selectEvidence(evidence.reports, route));

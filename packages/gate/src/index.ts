@@ -3,6 +3,12 @@
  * service, from verification evidence and a policy; renders reports and gateway routing artifacts.
  *
  * @example
+ * import { runGate, renderConsole, writeRoutingArtifacts } from '@cutover/gate';
+ * const { decision } = await runGate({ policy: 'contracts/cutover.yaml', resultsFiles: ['reports/verify.json'] });
+ * process.stdout.write(renderConsole(decision));
+ * await writeRoutingArtifacts(decision, 'deploy/routing', ['nginx']); // only an allowed decision writes
+ *
+ * @example
  * import { loadPolicy, collectEvidence, decide, renderConsole, renderRouting } from '@cutover/gate';
  * const policy = await loadPolicy('contracts/cutover.yaml');
  * const evidence = await collectEvidence({ resultsFiles: ['reports/verify.json'] });
@@ -17,6 +23,8 @@ export * from './openapi.js';
 export * from './decide.js';
 export * from './render.js';
 export * from './routing.js';
+export * from './artifacts.js';
+export * from './run-gate.js';
 export * from './values.js';
 export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
+import validatePolicySchema from './generated/policy-schema.js';
 import { patternsOverlap } from './route-patterns.js';
 
 /** HTTP methods a route can name. */
@@ -59,14 +59,11 @@ export const DEFAULT_RULES: Readonly<RouteRules> = {
 /** Where the published JSON Schema of the policy lives (also exported as `@cutover/gate/schema/cutover-policy.schema.json`). */
 export const POLICY_SCHEMA_URL = new URL('../schema/cutover-policy.schema.json', import.meta.url);
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(POLICY_SCHEMA_URL, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
-  }
-  return validator;
-}
+// Precompiled from schema/cutover-policy.schema.json by scripts/generate-validators.mjs (ajv
+// standalone code, checked current by a test), so a gate run does not compile it.
+const checkPolicySchema = validatePolicySchema as unknown as ((data: unknown) => boolean) & {
+  errors?: ErrorObject[] | null;
+};
 
 interface RawRules {
   requirePactPass?: boolean;
@@ -188,8 +185,7 @@ export function parsePolicy(text: string, source = '<policy>'): Policy {
 
   // Schema problems and semantic ones are reported together: the semantic checks run on every
   // part the schema accepted (top-level steps, each route with no schema error of its own).
-  const check = validate();
-  const schemaErrors = check(raw) ? [] : (check.errors ?? []).filter((e) => e.keyword !== 'if');
+  const schemaErrors = checkPolicySchema(raw) ? [] : (checkPolicySchema.errors ?? []).filter((e) => e.keyword !== 'if');
   const problems: { segments: (string | number)[]; message: string }[] = schemaErrors.map((e) => ({
     segments: pointerSegments(e.instancePath),
     message: ajvMessage(e),

@@ -7,6 +7,13 @@ import { UPSTREAM_NAME } from './values.js';
 export type Gateway = 'nginx' | 'envoy' | 'json';
 export const GATEWAYS: readonly Gateway[] = ['nginx', 'envoy', 'json'];
 
+/** The files each gateway's renderer writes: what a run clears before deciding (see clearRoutingArtifacts). */
+export const ROUTING_FILES = {
+  nginx: ['cutover-routing.http.conf', 'cutover-routing.locations.conf'],
+  envoy: ['cutover-envoy-routes.yaml'],
+  json: ['cutover-weights.json'],
+} as const satisfies Record<Gateway, readonly string[]>;
+
 /** One file to hand to the gateway. */
 export interface RoutingArtifact {
   /** File name (no directory). */
@@ -115,12 +122,12 @@ function nginx(decision: GateDecision, splitKey: string): RoutingArtifact[] {
   }
   return [
     {
-      file: 'cutover-routing.http.conf',
+      file: ROUTING_FILES.nginx[0],
       content: http.join('\n') + '\n',
       description: 'nginx http-context snippet: split_clients and map choosing the upstream per route',
     },
     {
-      file: 'cutover-routing.locations.conf',
+      file: ROUTING_FILES.nginx[1],
       content: server.join('\n') + '\n',
       description: "nginx server-context snippet: the routes' locations proxying to the chosen upstream",
     },
@@ -166,7 +173,7 @@ function envoy(decision: GateDecision): RoutingArtifact[] {
   const comments = decision.routes.map((r) => comment(describe(r, candidate))).join('\n');
   return [
     {
-      file: 'cutover-envoy-routes.yaml',
+      file: ROUTING_FILES.envoy[0],
       content: `${header(decision)}\n# An Envoy v3 RouteConfiguration (use it as route_config or serve it via RDS).\n${comments}\n${toYaml(config)}`,
       description: 'Envoy RouteConfiguration with weighted clusters per route',
     },
@@ -195,7 +202,7 @@ function json(decision: GateDecision): RoutingArtifact[] {
   };
   return [
     {
-      file: 'cutover-weights.json',
+      file: ROUTING_FILES.json[0],
       content: JSON.stringify(doc, null, 2) + '\n',
       description: 'plain JSON weights per route, for a feature-flag service',
     },

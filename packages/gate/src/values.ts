@@ -30,3 +30,15 @@ export function versionProblem(value: string): string | undefined {
     return `must start with a letter or digit and hold only letters, digits and ._+:/@~- (got ${JSON.stringify(value)})`;
   return undefined;
 }
+
+/**
+ * Why `value` cannot be a forced rollout weight (a whole percentage), or undefined when it can.
+ *
+ * @example
+ * forceWeightProblem(50) // undefined
+ * forceWeightProblem(120) // 'must be an integer from 0 to 100 (got 120)'
+ */
+export function forceWeightProblem(value: number): string | undefined {
+  if (Number.isInteger(value) && value >= 0 && value <= 100) return undefined;
+  return `must be an integer from 0 to 100 (got ${String(value)})`;
+}

@@ -15,6 +15,7 @@ import {
   splitPointer,
 } from '@cutover/core';
 import { OpenApiDocument } from './document.js';
+import { checkMetaSchema, type MetaSchemaError } from './meta-schema.js';
 import { RefGuard, type RefPolicy } from './refs.js';
 import { fetchText } from './remote.js';
 
@@ -260,55 +261,37 @@ function parserError(error: unknown, label: string): OpenApiError {
   });
 }
 
-interface SchemaError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-// swagger-parser's `validate()` dereferences the whole document first (seconds on a large one);
-// its meta-schema validator checks the bundled document as it is, since `$ref`s are allowed there.
-// Both loaded on first use: a document without external `$ref`s never needs the parser, and
-// commands that never load a document (start-up, `--help`) pay for neither.
-async function loadMetaSchemaValidator(): Promise<(api: object) => void> {
-  return (await import('@apidevtools/swagger-parser/lib/validators/schema.js')).default;
-}
-
+// swagger-parser's `validate()` dereferences the whole document first (seconds on a large one); the
+// meta-schema check reads the bundled document as it is, since `$ref`s are allowed there. The
+// parser is loaded on first use: a document without external `$ref`s never needs it, and commands
+// that never load a document (start-up, `--help`) do not pay for it.
 async function loadSwaggerParser(): Promise<typeof SwaggerParser> {
   return (await import('@apidevtools/swagger-parser')).default;
 }
 
 async function validateDocument(bundled: JsonObject, input: Input): Promise<void> {
-  const validateAgainstMetaSchema = await loadMetaSchemaValidator();
-  try {
-    validateAgainstMetaSchema(bundled);
-    return;
-  } catch (error) {
-    const details = (error as { details?: SchemaError[] }).details;
-    if (!Array.isArray(details)) throw parserError(error, input.label);
-    const errors = pickErrors(details);
-    const first = errors[0];
-    const at = first ? await locate(input, first.instancePath) : { file: input.label, pointer: '' };
-    const lines = errors.map((e) => `${formatPointer(e.instancePath)} ${describeSchemaError(e)}`);
-    const where = at.file === input.label ? input.label : `${at.file} (referenced from ${input.label})`;
-    throw new OpenApiError(`${where}: invalid OpenAPI document at ${formatPointer(at.pointer)}: ${lines.join('; ')}`, {
-      cause: error,
-      details: { source: at.file, pointer: at.pointer, errors: lines },
-    });
-  }
+  const details = await checkMetaSchema(bundled as JsonObject & { openapi: string });
+  if (details.length === 0) return;
+  const errors = pickErrors(details);
+  const first = errors[0];
+  const at = first ? await locate(input, first.instancePath) : { file: input.label, pointer: '' };
+  const lines = errors.map((e) => `${formatPointer(e.instancePath)} ${describeSchemaError(e)}`);
+  const where = at.file === input.label ? input.label : `${at.file} (referenced from ${input.label})`;
+  throw new OpenApiError(`${where}: invalid OpenAPI document at ${formatPointer(at.pointer)}: ${lines.join('; ')}`, {
+    details: { source: at.file, pointer: at.pointer, errors: lines },
+  });
 }
 
 /** The meta-schema's oneOf/anyOf alternatives produce noise (`must have required property '$ref'`); keep the deepest real complaints. */
-function pickErrors(errors: SchemaError[]): SchemaError[] {
+function pickErrors(errors: MetaSchemaError[]): MetaSchemaError[] {
   const useful = errors.filter(
     (e) => !['oneOf', 'anyOf', 'if', '$ref'].includes(e.keyword) && e.params?.missingProperty !== '$ref',
   );
   const pool = useful.length > 0 ? useful : errors;
-  const depth = (e: SchemaError): number => splitPointer(e.instancePath).length;
+  const depth = (e: MetaSchemaError): number => splitPointer(e.instancePath).length;
   const sorted = [...pool].sort((a, b) => depth(b) - depth(a));
   const seen = new Set<string>();
-  const picked: SchemaError[] = [];
+  const picked: MetaSchemaError[] = [];
   for (const e of sorted) {
     const key = e.instancePath + ' ' + describeSchemaError(e);
     if (seen.has(key)) continue;
@@ -319,7 +302,7 @@ function pickErrors(errors: SchemaError[]): SchemaError[] {
   return picked;
 }
 
-function describeSchemaError(e: SchemaError): string {
+function describeSchemaError(e: MetaSchemaError): string {
   const extra = e.params?.additionalProperty;
   return typeof extra === 'string' ? `has an unknown property "${extra}"` : (e.message ?? e.keyword);
 }

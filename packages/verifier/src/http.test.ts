@@ -90,6 +90,55 @@ describe('TargetClient', () => {
     expect(response.timingMs).toBeGreaterThan(0);
   });
 
+  it('keeps every value of a repeated response header, in order, under its lower-case name', async () => {
+    const url = await serve((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.setHeader('X-One', 'only');
+      res.end();
+    });
+    const response = await client(url).send({ method: 'GET', path: '/', headers: {} });
+    expect(response.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(response.headers['x-one']).toBe('only');
+  });
+
+  it('sends the request body and headers, and reuses one kept-alive connection for sequential requests', async () => {
+    const seen: { body: string; header?: string; socket: unknown }[] = [];
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk));
+      req.on('end', () => {
+        seen.push({ body, header: req.headers['x-test'] as string | undefined, socket: req.socket });
+        res.end('ok');
+      });
+    });
+    const target = client(url);
+    for (const n of [1, 2, 3]) {
+      const response = await target.send({
+        method: 'POST',
+        path: '/',
+        headers: { 'x-test': `h${n}`, 'content-type': 'text/plain' },
+        body: Buffer.from(`body ${n}`),
+      });
+      expect(response.body.toString()).toBe('ok');
+    }
+    expect(seen.map((s) => [s.body, s.header])).toEqual([
+      ['body 1', 'h1'],
+      ['body 2', 'h2'],
+      ['body 3', 'h3'],
+    ]);
+    expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
+  });
+
+  it('retries a request whose kept-alive connection the server closed while it was idle', async () => {
+    const url = await serve((_req, res) => res.end('ok'));
+    const target = client(url, { retries: 2 });
+    expect((await target.send({ method: 'GET', path: '/', headers: {} })).status).toBe(200);
+    // The server drops the idle connection; the next request may find it dead and must not fail.
+    servers[servers.length - 1]!.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await target.send({ method: 'GET', path: '/', headers: {} })).status).toBe(200);
+  });
+
   it('fails at once on a header value it cannot send, without waiting for the deadline', async () => {
     const url = await serve((_req, res) => res.end('ok'));
     const started = performance.now();

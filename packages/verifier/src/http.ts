@@ -1,5 +1,5 @@
-import { Agent, errors as undiciErrors } from 'undici';
-import type { Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CutoverError, LimitExceededError, stringifyJsonKeepingNumbers, TargetError, UsageError } from '@cutover/core';
 import type { HttpRequest } from '@cutover/core';
 import { formatByteSize, VERIFY_LIMITS } from './limits.js';
@@ -14,7 +14,7 @@ export interface CapturedResponse {
 }
 
 // Failures where the request never reached a server that answered: safe to retry.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN']);
 
 function errorCodes(error: unknown): string[] {
   const codes: string[] = [];
@@ -57,8 +57,11 @@ export interface TargetClientOptions {
 export class TargetClient {
   readonly url: string;
   private readonly origin: string;
+  private readonly hostname: string;
+  private readonly port: string;
   private readonly basePath: string;
-  private readonly agent: Agent;
+  private readonly agent: HttpAgent;
+  private readonly request: typeof httpRequest;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly maxBodyBytes: number;
@@ -79,12 +82,18 @@ export class TargetClient {
     this.timeoutMs = options.timeoutMs;
     this.retries = options.retries;
     this.maxBodyBytes = options.maxBodyBytes ?? VERIFY_LIMITS.maxBodyBytes.default;
-    this.agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 10_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { timeout: options.timeoutMs },
+    // node:http rather than undici: its HTTP parser is native, where undici compiles a WebAssembly
+    // one on first use (a fifth of a small verify's CPU) and V8 tiers it up on background threads
+    // that the process waits for at exit.
+    const https = parsed.protocol === 'https:';
+    this.hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = parsed.port;
+    this.request = https ? httpsRequest : httpRequest;
+    this.agent = new (https ? HttpsAgent : HttpAgent)({
+      keepAlive: true,
+      maxSockets: options.connections,
+      // Idle connections are dropped after 4 s, before the 5 s that servers (Node's default) keep them.
+      timeout: 4_000,
     });
   }
 
@@ -101,14 +110,8 @@ export class TargetClient {
           continue;
         }
         if (error instanceof CutoverError) throw error;
-        const timedOut =
-          error instanceof undiciErrors.HeadersTimeoutError ||
-          error instanceof undiciErrors.BodyTimeoutError ||
-          error instanceof undiciErrors.ConnectTimeoutError;
         throw new TargetError(
-          `${request.method} ${url} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${
-            timedOut ? `timed out after ${this.timeoutMs} ms` : describeCause(error)
-          }`,
+          `${request.method} ${url} failed${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}: ${describeCause(error)}`,
           { cause: error, details: { url } },
         );
       }
@@ -116,15 +119,12 @@ export class TargetClient {
   }
 
   private once(request: OutgoingRequest, started: number): Promise<CapturedResponse> {
-    // A bare dispatch handler rather than `agent.request()`: no body stream and no AbortSignal
-    // per request, which at six requests per interaction was a tenth of verify's CPU.
-    // The agent's headers/body timeouts only measure idle time: a target that trickles one byte
-    // at a time would never time out. One deadline covers connect, headers and the whole body.
+    // The agent's socket timeouts would only measure idle time: a target that trickles one byte
+    // at a time would never time out. One deadline covers the wait for a pooled connection,
+    // connect, headers and the whole body.
     return new Promise<CapturedResponse>((resolve, reject) => {
       let settled = false;
-      let controller: Dispatcher.DispatchController | undefined;
-      let status = 0;
-      let headers: CapturedResponse['headers'] = {};
+      let outgoing: ClientRequest | undefined;
       const chunks: Buffer[] = [];
       let received = 0;
       const url = this.origin + this.basePath + request.path;
@@ -133,74 +133,88 @@ export class TargetClient {
           `${request.method} ${url} answered a body of ${size}, over the ${formatByteSize(this.maxBodyBytes)} body limit (raise it with --max-body or maxBodyBytes)`,
           { details: { url, limit: this.maxBodyBytes } },
         );
-      // Given up as soon as the body is known to be too large: the rest is never read into memory.
-      const refuse = (c: Dispatcher.DispatchController, error: Error): void => {
-        settle(() => reject(error));
-        c.abort(error);
-      };
       const settle = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
         outcome();
       };
-      const deadline = setTimeout(() => {
-        const error = new TargetError(`${request.method} ${url} failed: timed out after ${this.timeoutMs} ms`, {
-          details: { url },
-        });
-        // Settled at once, even while the request still waits for a connection in the pool.
+      // Given up (too large, timed out): the rest is never read, and the socket is not reused.
+      const giveUp = (error: Error): void => {
         settle(() => reject(error));
-        controller?.abort(error);
-      }, this.timeoutMs);
-      const options: Dispatcher.DispatchOptions = {
-        origin: this.origin,
-        path: this.basePath + request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
+        outgoing?.destroy();
       };
-      if (request.body !== undefined) options.body = request.body;
+      const deadline = setTimeout(
+        () =>
+          giveUp(
+            new TargetError(`${request.method} ${url} failed: timed out after ${this.timeoutMs} ms`, {
+              details: { url },
+            }),
+          ),
+        this.timeoutMs,
+      );
       try {
-        this.agent.dispatch(options, {
-          onRequestStart: (c) => {
-            controller = c;
-            if (settled) c.abort(new Error('the request was given up before it started'));
-          },
-          onResponseStart: (c, statusCode, responseHeaders) => {
-            status = statusCode;
-            headers = responseHeaders;
-            // A HEAD, 204 or 304 answer states the size of a body it does not send.
-            if (request.method === 'HEAD' || statusCode === 204 || statusCode === 304) return;
-            const name = Object.keys(responseHeaders).find((key) => key.toLowerCase() === 'content-length');
-            const length = name === undefined ? 0 : Number(responseHeaders[name]);
-            if (length > this.maxBodyBytes) refuse(c, tooLarge(`${length} bytes (Content-Length)`));
-          },
-          onResponseData: (c, chunk) => {
-            if (settled) return;
-            received += chunk.length;
-            if (received > this.maxBodyBytes) refuse(c, tooLarge(`at least ${received} bytes`));
-            else chunks.push(chunk);
-          },
-          onResponseEnd: () =>
-            settle(() =>
-              resolve({
-                status,
-                headers,
-                body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-                timingMs: Math.round((performance.now() - started) * 100) / 100,
-              }),
-            ),
-          onResponseError: (_c, error) => settle(() => reject(error)),
+        outgoing = this.request({
+          agent: this.agent,
+          hostname: this.hostname,
+          port: this.port,
+          path: this.basePath + request.path,
+          method: request.method,
+          headers: request.headers,
         });
       } catch (error) {
         // Bad input (a header value with a line break from a request hook, say) must not wait for the deadline.
         settle(() => reject(error as Error));
+        return;
       }
+      outgoing.on('error', (error) => settle(() => reject(error)));
+      outgoing.on('response', (response: IncomingMessage) => {
+        // A HEAD, 204 or 304 answer states the size of a body it does not send.
+        const bodiless = request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+        const length = Number(response.headers['content-length'] ?? 0);
+        if (!bodiless && length > this.maxBodyBytes) {
+          giveUp(tooLarge(`${length} bytes (Content-Length)`));
+          return;
+        }
+        response.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          received += chunk.length;
+          if (received > this.maxBodyBytes) giveUp(tooLarge(`at least ${received} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('error', (error) => settle(() => reject(error)));
+        response.on('end', () =>
+          settle(() =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: headersOf(response.rawHeaders),
+              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+              timingMs: Math.round((performance.now() - started) * 100) / 100,
+            }),
+          ),
+        );
+      });
+      outgoing.end(request.body);
     });
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    this.agent.destroy();
   }
+}
+
+/** Response headers as received: lower-case names, a repeated header as the list of its values. */
+function headersOf(raw: string[]): CapturedResponse['headers'] {
+  const headers: CapturedResponse['headers'] = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else headers[name] = [seen, value];
+  }
+  return headers;
 }
 
 function isJsonContentType(contentType: string | undefined): boolean {

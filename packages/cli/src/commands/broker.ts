@@ -1,21 +1,65 @@
 import { resolve } from 'node:path';
 import { UsageError } from '@cutover/core';
-import type { AuthConfig, Credential } from '@cutover/broker';
+import type { AuthConfig, BrokerOptions, Credential } from '@cutover/broker';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../context.js';
-import type { CommandModule } from './index.js';
+import { declareOptions, mapOptions, readArgs, type ArgsOf, type OptionTable } from '../options.js';
+import { commandSummaries, type CommandModule } from './index.js';
 
-interface BrokerArgs {
-  port: number;
-  host: string;
-  database: string;
-  'database-url'?: string;
-  'base-url'?: string;
-  'public-read': boolean;
-  'body-limit': number;
-  log: boolean;
-  'webhook-allow-host': string[];
-}
+/** Every `cutover broker` option; `to` says which createBroker option it sets. */
+export const brokerOptionTable = {
+  port: {
+    type: 'number',
+    default: 9292,
+    describe: 'Port to listen on (0 picks a free one)',
+    coerce: (port: number): number => {
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number, not ${String(port)}`);
+      return port;
+    },
+  },
+  host: {
+    type: 'string',
+    default: '127.0.0.1',
+    describe: 'Interface to listen on (0.0.0.0 for every one)',
+  },
+  database: {
+    type: 'string',
+    default: '.cutover/broker.db',
+    describe: 'SQLite file (created if missing)',
+  },
+  'database-url': {
+    type: 'string',
+    describe: 'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
+  },
+  'base-url': {
+    type: 'string',
+    describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
+    to: 'baseUrl',
+  },
+  'public-read': {
+    type: 'boolean',
+    default: false,
+    describe: 'Allow reads without credentials (writes still need the write credential)',
+  },
+  'body-limit': {
+    type: 'number',
+    default: 10 * 1024 * 1024,
+    describe: 'Largest request body in bytes',
+    to: 'bodyLimit',
+  },
+  'webhook-allow-host': {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe:
+      'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
+    to: 'webhooks.allowHosts',
+  },
+  log: { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)', to: 'logger' },
+} as const satisfies OptionTable<BrokerOptions>;
+
+type BrokerArgs = ArgsOf<typeof brokerOptionTable>;
 
 /**
  * Credentials come from the environment, never from the command line (where `ps` shows them):
@@ -53,12 +97,9 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   const databaseUrl = options['database-url'] ?? io.env.CUTOVER_BROKER_DATABASE_URL;
   const auth = authFromEnv(io.env, options['public-read']);
   const broker = await createBroker({
+    ...mapOptions(options, brokerOptionTable),
     database: databaseUrl ? { url: databaseUrl } : { file: resolve(io.cwd, options.database) },
     ...(auth ? { auth } : {}),
-    ...(options['base-url'] ? { baseUrl: options['base-url'] } : {}),
-    bodyLimit: options['body-limit'],
-    logger: options.log,
-    webhooks: { allowHosts: options['webhook-allow-host'] },
   });
   let url: string;
   try {
@@ -92,43 +133,9 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
 export const brokerCommand: CommandModule = (yargs, io, outcome) =>
   yargs.command(
     'broker',
-    'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url)',
+    commandSummaries.broker,
     (y) =>
-      y
-        .option('port', { type: 'number', default: 9292, describe: 'Port to listen on (0 picks a free one)' })
-        .option('host', {
-          type: 'string',
-          default: '127.0.0.1',
-          describe: 'Interface to listen on (0.0.0.0 for every one)',
-        })
-        .option('database', {
-          type: 'string',
-          default: '.cutover/broker.db',
-          describe: 'SQLite file (created if missing)',
-        })
-        .option('database-url', {
-          type: 'string',
-          describe:
-            'postgres://… URL of a shared PostgreSQL instead of the SQLite file (or CUTOVER_BROKER_DATABASE_URL)',
-        })
-        .option('base-url', {
-          type: 'string',
-          describe: 'Public URL for HAL links behind a proxy (else X-Forwarded-Proto/Host, then the request)',
-        })
-        .option('public-read', {
-          type: 'boolean',
-          default: false,
-          describe: 'Allow reads without credentials (writes still need the write credential)',
-        })
-        .option('body-limit', { type: 'number', default: 10 * 1024 * 1024, describe: 'Largest request body in bytes' })
-        .option('webhook-allow-host', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe:
-            'A host webhooks may call (repeatable): ci.example.com, ci.example.com:8443 or *.example.com; none by default',
-        })
-        .option('log', { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)' })
+      declareOptions(y, brokerOptionTable)
         .epilog(
           'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
             'CUTOVER_BROKER_WRITE_BASIC, CUTOVER_BROKER_READ_BASIC ("user:password"). Without them the broker is open.',
@@ -138,11 +145,8 @@ export const brokerCommand: CommandModule = (yargs, io, outcome) =>
           'CUTOVER_BROKER_WRITE_TOKEN=… $0 broker --host 0.0.0.0 --database-url postgres://broker@db/broker --base-url https://broker.example.com',
           '',
         ),
-    async (args) => {
-      const options = args as unknown as BrokerArgs;
-      if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
-        throw new UsageError(`--port must be a port number, not ${String(options.port)}`);
-      await serve(options, io);
+    async (argv) => {
+      await serve(readArgs(argv, brokerOptionTable), io);
       outcome.exitCode = ExitCode.Ok;
     },
   );

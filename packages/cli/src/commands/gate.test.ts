@@ -284,6 +284,43 @@ describe('cutover gate', () => {
       expect(code).toBe(2);
       expect(existsSync(join(dir, 'routing-err4', 'cutover-weights.json'))).toBe(false);
     });
+    it('on a value an option refuses as it is read, or an option given twice', async () => {
+      const force = await allowThen('routing-err5', [
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'green.json',
+        '--force-weight',
+        '120',
+      ]);
+      expect(force.code).toBe(2);
+      expect(force.stderr).toContain('[CUTOVER_USAGE] --force-weight must be an integer from 0 to 100 (got 120)');
+      expect(existsSync(join(dir, 'routing-err5', 'cutover-weights.json'))).toBe(false);
+
+      const version = await allowThen('routing-err6', [
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'green.json',
+        '--candidate-version',
+        '1.0\nadd_header X 1;',
+      ]);
+      expect(version.code).toBe(2);
+      expect(version.stderr).toContain('[CUTOVER_USAGE] --candidate-version must start with a letter or digit');
+      expect(existsSync(join(dir, 'routing-err6', 'cutover-weights.json'))).toBe(false);
+
+      const twice = await allowThen('routing-err7', [
+        '--policy',
+        'cutover.yaml',
+        '--results',
+        'green.json',
+        '--routing-out',
+        'elsewhere',
+      ]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toContain('[CUTOVER_USAGE] --routing-out was given 2 times');
+      expect(existsSync(join(dir, 'routing-err7', 'cutover-weights.json'))).toBe(false);
+    });
   });
 
   it('exits 1 when the current pacts are not what the evidence verified (--pact)', async () => {

@@ -1,82 +1,101 @@
-import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ensureOutputDir, OutputError, UsageError } from '@cutover/core';
+import { resolve } from 'node:path';
+import { UsageError } from '@cutover/core';
 import {
-  checkRoutesKnown,
-  collectEvidence,
-  decide,
+  clearRoutingArtifacts,
+  forceWeightProblem,
   GATEWAYS,
-  loadDocumentedOperations,
-  loadPolicy,
-  openApiLoader,
-  readPactFingerprints,
   renderConsole,
   renderJson,
   renderJunit,
   renderMarkdown,
-  renderRouting,
-  selectRoutes,
+  runGate,
   versionProblem,
-  type Gateway,
+  writeRoutingArtifacts,
+  type RunGateOptions,
 } from '@cutover/gate';
-import { BrokerClient, recordDecision, resolveBrokerConnection } from '@cutover/broker-client';
+import { resolveBrokerConnection } from '@cutover/broker-client';
 import { commandSummaries, type CommandModule } from './index.js';
-import { openapiRefArgs, openapiRefOptions } from './openapi-refs.js';
+import { brokerCredentialOptions, brokerFlags, brokerUrlOption } from './broker-options.js';
+import { openapiRefOptions } from './openapi-refs.js';
 import { ExitCode } from '../exit-codes.js';
+import { declareOptions, declarePactPositional, mapOptions, pactArgs, readArgs, type OptionTable } from '../options.js';
 import { writeReport } from '../output.js';
 
-interface GateArgs {
-  policy: string;
-  results?: string[];
-  'broker-url'?: string;
-  provider?: string;
-  'candidate-version'?: string;
-  'broker-token'?: string;
-  'broker-username'?: string;
-  'broker-password'?: string;
-  openapi?: string;
-  'ref-root'?: string;
-  'allow-remote-refs'?: boolean;
-  pact?: string[];
-  route?: string[];
-  json?: string;
-  markdown?: string;
-  junit?: string;
-  'routing-out'?: string;
-  gateway: Gateway[];
-  'force-weight'?: number;
-  record: boolean;
-}
-
-/** Every file name a gateway renderer can write, so a blocked run can remove earlier artifacts. */
-const ARTIFACT_NAMES = [
-  'cutover-routing.http.conf',
-  'cutover-routing.locations.conf',
-  'cutover-envoy-routes.yaml',
-  'cutover-weights.json',
-];
-
-/**
- * Removes every artifact a run may have left in `dir`; returns the names that were there. Sync,
- * because it runs in a yargs middleware before option validation.
- */
-function clearArtifacts(dir: string): string[] {
-  const removed: string[] = [];
-  for (const name of ARTIFACT_NAMES) {
-    const file = join(dir, name);
-    if (!existsSync(file)) continue;
-    try {
-      rmSync(file, { force: true });
-    } catch (error) {
-      throw new OutputError(`${file}: cannot remove the earlier routing artifact: ${(error as Error).message}`, {
-        cause: error,
-        details: { file },
-      });
-    }
-    removed.push(name);
-  }
-  return removed;
-}
+/** Every `cutover gate` option; `to` says which runGate option it sets. */
+export const gateOptionTable = {
+  policy: {
+    type: 'string',
+    demandOption: true,
+    describe: 'Gate policy file (YAML), e.g. contracts/cutover.yaml',
+    to: 'policy',
+  },
+  results: {
+    type: 'string',
+    array: true,
+    describe: '`cutover verify --json` results file(s)',
+    to: 'resultsFiles',
+  },
+  ...brokerUrlOption('Pact Broker to read evidence from (and record the decision in)'),
+  provider: {
+    type: 'string',
+    describe: 'Pact provider name for broker evidence (default: the policy\'s "provider")',
+    to: 'broker.provider',
+  },
+  'candidate-version': {
+    type: 'string',
+    describe: 'Candidate version being shifted to; evidence for any other version blocks',
+    to: 'candidateVersion',
+    coerce: (value: string): string => {
+      const problem = versionProblem(value);
+      if (problem) throw new UsageError(`--candidate-version ${problem}`);
+      return value;
+    },
+  },
+  ...brokerCredentialOptions,
+  openapi: {
+    type: 'string',
+    describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
+    to: 'openapi',
+  },
+  ...openapiRefOptions<RunGateOptions>(),
+  pact: {
+    type: 'string',
+    array: true,
+    describe:
+      'Current pact files or folders (or give them as arguments): evidence must have verified exactly this content, with a result for every request under a route',
+  },
+  route: { type: 'string', array: true, describe: 'Decide only these policy routes (by name)', to: 'routes' },
+  json: { type: 'string', describe: 'Write the decision as JSON to this file' },
+  markdown: { type: 'string', describe: 'Write a Markdown report (PR comment) to this file' },
+  junit: { type: 'string', describe: 'Write a JUnit XML report to this file' },
+  'routing-out': {
+    type: 'string',
+    describe: 'Directory for the routing artifact (written only when allowed)',
+  },
+  gateway: {
+    type: 'string',
+    array: true,
+    choices: GATEWAYS,
+    default: ['json'],
+    describe: 'Routing artifact format(s)',
+  },
+  'force-weight': {
+    type: 'number',
+    describe: 'Move allowed routes to this weight instead of the next rollout step',
+    to: 'force',
+    coerce: (value: number): number => {
+      const problem = forceWeightProblem(value);
+      if (problem) throw new UsageError(`--force-weight ${problem}`);
+      return value;
+    },
+  },
+  record: {
+    type: 'boolean',
+    default: true,
+    describe: 'Record the decision in the broker when one is configured (--no-record to skip)',
+    to: 'broker.record',
+  },
+} as const satisfies OptionTable<RunGateOptions>;
 
 /**
  * `cutover gate`: decides, per route, whether traffic may move to the candidate; writes reports
@@ -86,184 +105,63 @@ function clearArtifacts(dir: string): string[] {
 export const gateCommand: CommandModule = (yargs, io, outcome) => {
   const removedEarlier: string[] = [];
   return yargs.command(
-    'gate',
+    'gate [pacts..]',
     commandSummaries.gate,
     (y) =>
-      y
-        .option('policy', {
-          type: 'string',
-          demandOption: true,
-          describe: 'Gate policy file (YAML), e.g. contracts/cutover.yaml',
-        })
-        .option('results', { type: 'string', array: true, describe: '`cutover verify --json` results file(s)' })
-        .option('broker-url', {
-          type: 'string',
-          describe: 'Pact Broker to read evidence from (and record the decision in) [env PACT_BROKER_BASE_URL]',
-        })
-        .option('provider', {
-          type: 'string',
-          describe: 'Pact provider name for broker evidence (default: the policy\'s "provider")',
-        })
-        .option('candidate-version', {
-          type: 'string',
-          describe: 'Candidate version being shifted to; evidence for any other version blocks',
-        })
-        .option('broker-token', { type: 'string', describe: 'Broker bearer token [env PACT_BROKER_TOKEN]' })
-        .option('broker-username', { type: 'string', describe: 'Broker basic-auth user [env PACT_BROKER_USERNAME]' })
-        .option('broker-password', {
-          type: 'string',
-          describe: 'Broker basic-auth password [env PACT_BROKER_PASSWORD]',
-        })
-        .option('openapi', {
-          type: 'string',
-          describe: 'OpenAPI document: unknown routes are refused, and documented operations must be exercised',
-        })
-        .options(openapiRefOptions)
-        .option('pact', {
-          type: 'string',
-          array: true,
-          describe:
-            'Current pact files or folders: evidence must have verified exactly this content, with a result for every request under a route',
-        })
-        .option('route', { type: 'string', array: true, describe: 'Decide only these policy routes (by name)' })
-        .option('json', { type: 'string', describe: 'Write the decision as JSON to this file' })
-        .option('markdown', { type: 'string', describe: 'Write a Markdown report (PR comment) to this file' })
-        .option('junit', { type: 'string', describe: 'Write a JUnit XML report to this file' })
-        .option('routing-out', {
-          type: 'string',
-          describe: 'Directory for the routing artifact (written only when allowed)',
-        })
-        .option('gateway', {
-          type: 'string',
-          array: true,
-          choices: GATEWAYS,
-          default: ['json'],
-          describe: 'Routing artifact format(s)',
-        })
-        .option('force-weight', {
-          type: 'number',
-          describe: 'Move allowed routes to this weight instead of the next rollout step',
-        })
-        .option('record', {
-          type: 'boolean',
-          default: true,
-          describe: 'Record the decision in the broker when one is configured (--no-record to skip)',
-        })
-        // Before option validation, so a run refused for a bad option (exit 2) removes them too.
+      declareOptions(declarePactPositional(y), gateOptionTable)
         // Fail closed: whatever happens next (block, error, even a refused option), no artifact of an
         // earlier run survives; only an allowed run writes new ones. Before validation for that reason.
         .middleware((argv) => {
-          const out = argv['routing-out'];
-          if (typeof out === 'string' && out !== '') removedEarlier.push(...clearArtifacts(resolve(io.cwd, out)));
+          // Every folder named, even when --routing-out is refused for being given twice.
+          for (const out of [argv['routing-out']].flat())
+            if (typeof out === 'string' && out !== '')
+              removedEarlier.push(...clearRoutingArtifacts(resolve(io.cwd, out)));
         }, true),
     async (argv) => {
-      const args = argv as unknown as GateArgs;
-      const at = (file: string) => resolve(io.cwd, file);
-      const routingDir = args['routing-out'] ? at(args['routing-out']) : undefined;
+      const out = argv['routing-out'];
+      const routingDir = typeof out === 'string' && out !== '' ? resolve(io.cwd, out) : undefined;
       try {
-        const { url: brokerUrl, auth } = resolveBrokerConnection(
-          {
-            url: args['broker-url'],
-            token: args['broker-token'],
-            username: args['broker-username'],
-            password: args['broker-password'],
-          },
-          io.env,
-        );
-        const force = args['force-weight'];
-        if (force !== undefined && (!Number.isInteger(force) || force < 0 || force > 100))
-          throw new UsageError(`--force-weight must be an integer from 0 to 100 (got ${String(force)})`);
-
-        const policy = selectRoutes(await loadPolicy(at(args.policy)), args.route ?? []);
-        const operations = args.openapi
-          ? await loadDocumentedOperations(
-              at(args.openapi),
-              openApiLoader({ baseDir: io.cwd, ...openapiRefArgs(args) }),
-            )
-          : undefined;
-        if (operations) checkRoutesKnown(policy, operations, args.openapi!);
-
-        const candidateVersion = args['candidate-version'];
-        const versionIssue = candidateVersion === undefined ? undefined : versionProblem(candidateVersion);
-        if (versionIssue) throw new UsageError(`--candidate-version ${versionIssue}`);
-        let evidence;
-        if (args.results && args.results.length > 0) {
-          evidence = await collectEvidence({ resultsFiles: args.results.map(at) });
-        } else {
-          if (!brokerUrl)
-            throw new UsageError(
-              'name the evidence: --results FILE (from `cutover verify --json`) or --broker-url URL',
-            );
-          if (!candidateVersion)
-            throw new UsageError(
-              '--candidate-version is required with broker evidence: the gate decides for one exact version',
-            );
-          const provider = args.provider ?? policy.provider;
-          if (!provider)
-            throw new UsageError('--provider is required with broker evidence (or set "provider" in the policy)');
-          evidence = await collectEvidence({ brokerUrl, provider, candidateVersion, ...(auth ? { auth } : {}) });
-        }
-
-        const pacts = args.pact && args.pact.length > 0 ? await readPactFingerprints(args.pact.map(at)) : undefined;
-        const decision = decide({
-          policy,
-          evidence,
-          ...(candidateVersion !== undefined ? { candidateVersion } : {}),
-          ...(operations ? { operations } : {}),
-          ...(pacts ? { pacts } : {}),
-          ...(force !== undefined ? { force } : {}),
+        const args = readArgs(argv, gateOptionTable);
+        const { url: brokerUrl, auth } = resolveBrokerConnection(brokerFlags(args), io.env);
+        const { broker, ...options } = mapOptions(args, gateOptionTable);
+        const pacts = pactArgs(args);
+        const run = await runGate({
+          ...options,
+          policy: args.policy,
+          ...(pacts.length > 0 ? { pacts } : {}),
+          ...(brokerUrl ? { broker: { ...broker, url: brokerUrl, ...(auth ? { auth } : {}) } } : {}),
+          cwd: io.cwd,
         });
+        const { decision } = run;
 
-        if (brokerUrl && args.record) {
-          const recorded = await recordDecision(new BrokerClient({ url: brokerUrl, auth }), decision);
-          if (!recorded.recorded) decision.warnings.push(recorded.warning);
-        }
-
-        if (args.json) await writeReport(at(args.json), io, renderJson(decision));
-        if (args.markdown) await writeReport(at(args.markdown), io, renderMarkdown(decision));
-        if (args.junit) await writeReport(at(args.junit), io, renderJunit(decision));
+        if (args.json) await writeReport(args.json, io, renderJson(decision));
+        if (args.markdown) await writeReport(args.markdown, io, renderMarkdown(decision));
+        if (args.junit) await writeReport(args.junit, io, renderJunit(decision));
 
         // Last: a report that cannot be written fails the run before anything could move traffic.
         const notes: string[] = [];
         if (routingDir) {
-          const dir = routingDir;
-          if (decision.outcome === 'allowed') {
-            await ensureOutputDir(dir);
-            for (const gateway of args.gateway)
-              for (const artifact of renderRouting(decision, { gateway })) {
-                await writeReport(join(dir, artifact.file), io, artifact.content);
-                notes.push(`wrote ${join(dir, artifact.file)} (${artifact.description})`);
-              }
-          } else {
+          for (const artifact of await writeRoutingArtifacts(decision, routingDir, args.gateway))
+            notes.push(`wrote ${artifact.path} (${artifact.description})`);
+          if (decision.outcome !== 'allowed')
             notes.push(
-              `no routing artifact written to ${dir}: the gate blocked${removedEarlier.length > 0 ? ` (removed the earlier ${removedEarlier.join(', ')})` : ''}`,
+              `no routing artifact written to ${routingDir}: the gate blocked${removedEarlier.length > 0 ? ` (removed the earlier ${removedEarlier.join(', ')})` : ''}`,
             );
-          }
         }
 
         io.stdout.write(renderConsole(decision));
         for (const note of notes) io.stdout.write(`${note}\n`);
-
-        const unavailable = evidence.problems.some((p) => p.code === 'evidence-unavailable');
-        outcome.exitCode = unavailable
+        outcome.exitCode = run.evidenceUnavailable
           ? ExitCode.Error
           : decision.outcome === 'allowed'
             ? ExitCode.Ok
             : ExitCode.Failed;
       } catch (error) {
-        // Fail closed: an error also blocks, so an earlier run's "allow" artifacts must not survive it.
-        if (routingDir) {
-          try {
-            // Artifacts this run wrote before failing (a later write failed) go too.
-            const removed = [...new Set([...removedEarlier, ...clearArtifacts(routingDir)])];
-            io.stderr.write(
-              `cutover gate: no routing artifact in ${routingDir}: the gate failed${removed.length > 0 ? ` (removed ${removed.join(', ')})` : ''}\n`,
-            );
-          } catch (cleanup) {
-            // The run's own error is what the user must see; the failed clean-up is said alongside.
-            io.stderr.write(`cutover gate: ${(cleanup as Error).message}; do not apply what is left there\n`);
-          }
-        }
+        // The artifacts were cleared before the run, and a failed write removes its own.
+        if (routingDir)
+          io.stderr.write(
+            `cutover gate: no routing artifact in ${routingDir}: the gate failed${removedEarlier.length > 0 ? ` (removed ${removedEarlier.join(', ')})` : ''}\n`,
+          );
         throw error;
       }
     },

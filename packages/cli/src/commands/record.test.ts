@@ -68,7 +68,7 @@ describe('cutover record refuses a wrong command line before listening', () => {
   it('refuses an option given twice where one value is expected', async () => {
     const result = await run([...base, ...defaults, '--target', 'http://127.0.0.1:10']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('[CUTOVER_USAGE] --target is given more than once');
+    expect(result.stderr).toContain('[CUTOVER_USAGE] --target was given 2 times');
   });
 
   it('says so when the port is taken', async () => {

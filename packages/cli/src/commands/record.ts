@@ -1,41 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError, describeError, type CutoverError } from '@cutover/core';
-import type { ConsumerRule, Recorder, RecorderEvent } from '@cutover/recorder';
+import type { Recorder, RecorderEvent, RecorderOptions } from '@cutover/recorder';
 import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { declareOptions, mapOptions, readArgs, type OptionTable } from '../options.js';
+import { brokerConnectionOptions } from './broker-options.js';
 import { commandSummaries, type CommandModule } from './index.js';
-
-interface RecordArgs {
-  target: string;
-  listen: number;
-  host: string;
-  out: string;
-  provider: string;
-  openapi?: string;
-  'consumer-header'?: string;
-  'consumer-user-agent'?: string[];
-  'api-key-header'?: string;
-  'api-keys'?: string;
-  'default-consumer'?: string;
-  'redact-header'?: string[];
-  'redact-query'?: string[];
-  'redact-json-key'?: string[];
-  'redact-json-path'?: string[];
-  'response-header'?: string[];
-  'max-body-bytes'?: number;
-  'max-shapes-per-group'?: number;
-  'flush-interval'?: number;
-  publish: boolean;
-  'consumer-version'?: string;
-  branch?: string;
-  tag?: string[];
-  'build-url'?: string;
-  'broker-url'?: string;
-  'broker-token'?: string;
-  'broker-username'?: string;
-  'broker-password'?: string;
-}
 
 /** `mobile-app=^TrackingApp/` → a User-Agent rule. */
 function userAgentRule(spec: string): { pattern: string; consumer: string } {
@@ -107,6 +78,87 @@ function describeEvent(event: RecorderEvent): { stream: 'stdout' | 'stderr'; lin
   }
 }
 
+/** Every `cutover record` option; `to` says which startRecorder option it sets. */
+export const recordOptionTable = {
+  target: {
+    type: 'string',
+    demandOption: true,
+    describe: 'Service to forward to, e.g. http://monolith:8000',
+    to: 'target',
+  },
+  listen: { type: 'number', default: 8088, describe: 'Port to listen on (0: any free port)', to: 'port' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on', to: 'host' },
+  out: { type: 'string', demandOption: true, describe: 'Folder the pacts are written to' },
+  provider: { type: 'string', demandOption: true, describe: 'Provider name written into the pacts', to: 'provider' },
+  openapi: { type: 'string', describe: "Group paths by this OpenAPI document's path templates" },
+  'consumer-header': {
+    type: 'string',
+    describe: 'Header naming the consumer, e.g. X-Client',
+    to: 'consumers.header',
+  },
+  'consumer-user-agent': {
+    type: 'string',
+    array: true,
+    describe: 'CONSUMER=REGEX: callers whose User-Agent matches are this consumer',
+    to: 'consumers.userAgents',
+    map: (specs: string[]) => specs.map(userAgentRule),
+  },
+  'api-key-header': { type: 'string', describe: 'Header carrying an API key (with --api-keys)' },
+  'api-keys': { type: 'string', describe: 'JSON file mapping each API key to its consumer' },
+  'default-consumer': {
+    type: 'string',
+    describe: 'Consumer for callers nothing identifies (default unknown-consumer)',
+    to: 'consumers.defaultConsumer',
+  },
+  'redact-header': { type: 'string', array: true, describe: 'More headers to redact', to: 'redaction.headers' },
+  'redact-query': {
+    type: 'string',
+    array: true,
+    describe: 'More query parameters to redact',
+    to: 'redaction.query',
+  },
+  'redact-json-key': {
+    type: 'string',
+    array: true,
+    describe: 'More JSON keys to redact anywhere in bodies',
+    to: 'redaction.jsonKeys',
+  },
+  'redact-json-path': {
+    type: 'string',
+    array: true,
+    describe: 'JSON paths to redact, e.g. $.user.ssn',
+    to: 'redaction.jsonPaths',
+  },
+  'response-header': {
+    type: 'string',
+    array: true,
+    describe: 'Response headers to record besides Content-Type',
+    to: 'responseHeaders',
+    map: (names: string[]) => ['content-type', ...names],
+  },
+  'max-body-bytes': {
+    type: 'number',
+    describe: 'Larger bodies pass through unrecorded (default 1048576)',
+    to: 'maxBodyBytes',
+  },
+  'max-shapes-per-group': {
+    type: 'number',
+    describe: 'Interactions kept per method + path + status (default 5)',
+    to: 'maxShapesPerGroup',
+  },
+  'flush-interval': {
+    type: 'number',
+    describe: 'Write changed pacts every N ms (default 2000)',
+    to: 'flushIntervalMs',
+  },
+  publish: { type: 'boolean', default: false, describe: 'Publish the pacts to the broker on exit' },
+  'consumer-version': { type: 'string', describe: 'Consumer version to publish as (with --publish)' },
+  branch: { type: 'string', describe: 'Consumer branch (with --publish)' },
+  tag: { type: 'string', array: true, describe: 'Consumer version tags (with --publish)' },
+  'build-url': { type: 'string', describe: 'CI build URL (with --publish)' },
+  ...brokerConnectionOptions('Pact Broker'),
+} as const satisfies OptionTable<RecorderOptions & { port?: number; host?: string }>;
+
 /**
  * `cutover record`: a recording reverse proxy in front of a service; writes V4 pacts from the
  * traffic until SIGTERM or SIGINT, then writes them a last time (and publishes them with
@@ -117,78 +169,18 @@ export const recordCommand: CommandModule = (yargs, io, outcome) =>
     'record',
     commandSummaries.record,
     (y) =>
-      y
-        .option('target', {
-          type: 'string',
-          demandOption: true,
-          describe: 'Service to forward to, e.g. http://monolith:8000',
-        })
-        .option('listen', { type: 'number', default: 8088, describe: 'Port to listen on (0: any free port)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-        .option('out', { type: 'string', demandOption: true, describe: 'Folder the pacts are written to' })
-        .option('provider', { type: 'string', demandOption: true, describe: 'Provider name written into the pacts' })
-        .option('openapi', { type: 'string', describe: "Group paths by this OpenAPI document's path templates" })
-        .option('consumer-header', { type: 'string', describe: 'Header naming the consumer, e.g. X-Client' })
-        .option('consumer-user-agent', {
-          type: 'string',
-          array: true,
-          describe: 'CONSUMER=REGEX: callers whose User-Agent matches are this consumer',
-        })
-        .option('api-key-header', { type: 'string', describe: 'Header carrying an API key (with --api-keys)' })
-        .option('api-keys', { type: 'string', describe: 'JSON file mapping each API key to its consumer' })
-        .option('default-consumer', {
-          type: 'string',
-          describe: 'Consumer for callers nothing identifies (default unknown-consumer)',
-        })
-        .option('redact-header', { type: 'string', array: true, describe: 'More headers to redact' })
-        .option('redact-query', { type: 'string', array: true, describe: 'More query parameters to redact' })
-        .option('redact-json-key', {
-          type: 'string',
-          array: true,
-          describe: 'More JSON keys to redact anywhere in bodies',
-        })
-        .option('redact-json-path', { type: 'string', array: true, describe: 'JSON paths to redact, e.g. $.user.ssn' })
-        .option('response-header', {
-          type: 'string',
-          array: true,
-          describe: 'Response headers to record besides Content-Type',
-        })
-        .option('max-body-bytes', {
-          type: 'number',
-          describe: 'Larger bodies pass through unrecorded (default 1048576)',
-        })
-        .option('max-shapes-per-group', {
-          type: 'number',
-          describe: 'Interactions kept per method + path + status (default 5)',
-        })
-        .option('flush-interval', { type: 'number', describe: 'Write changed pacts every N ms (default 2000)' })
-        .option('publish', { type: 'boolean', default: false, describe: 'Publish the pacts to the broker on exit' })
-        .option('consumer-version', { type: 'string', describe: 'Consumer version to publish as (with --publish)' })
-        .option('branch', { type: 'string', describe: 'Consumer branch (with --publish)' })
-        .option('tag', { type: 'string', array: true, describe: 'Consumer version tags (with --publish)' })
-        .option('build-url', { type: 'string', describe: 'CI build URL (with --publish)' })
-        .option('broker-url', { type: 'string', describe: 'Pact Broker [env PACT_BROKER_BASE_URL]' })
-        .option('broker-token', { type: 'string', describe: 'Bearer token [env PACT_BROKER_TOKEN]' })
-        .option('broker-username', { type: 'string', describe: 'Basic auth user [env PACT_BROKER_USERNAME]' })
-        .option('broker-password', { type: 'string', describe: 'Basic auth password [env PACT_BROKER_PASSWORD]' })
-        .example(
-          '$0 record --target http://localhost:8000 --listen 8088 --out contracts/pacts --provider logistics',
-          '',
-        ),
+      declareOptions(y, recordOptionTable).example(
+        '$0 record --target http://localhost:8000 --listen 8088 --out contracts/pacts --provider logistics',
+        '',
+      ),
     async (argv) => {
-      const args = argv as unknown as RecordArgs;
-      for (const name of ['target', 'listen', 'host', 'out', 'provider', 'openapi', 'consumer-version'] as const)
-        if (Array.isArray(args[name])) throw new UsageError(`--${name} is given more than once`);
+      const args = readArgs(argv, recordOptionTable);
       const at = (file: string) => resolve(io.cwd, file);
       const { startRecorder } = await import('@cutover/recorder');
       const publishing = args.publish ? await import('./record-publish.js') : undefined;
       const publishTo = publishing?.publishTarget(args, io);
 
-      const consumers: ConsumerRule = {
-        ...(args['consumer-header'] ? { header: args['consumer-header'] } : {}),
-        ...(args['consumer-user-agent'] ? { userAgents: args['consumer-user-agent'].map(userAgentRule) } : {}),
-        ...(args['default-consumer'] ? { defaultConsumer: args['default-consumer'] } : {}),
-      };
+      const { consumers = {}, ...options } = mapOptions(args, recordOptionTable);
       if (args['api-keys'] || args['api-key-header']) {
         if (!args['api-keys'] || !args['api-key-header'])
           throw new UsageError('--api-keys and --api-key-header go together: the map, and the header carrying the key');
@@ -197,23 +189,12 @@ export const recordCommand: CommandModule = (yargs, io, outcome) =>
       const outDir = at(args.out);
       const say = (stream: 'stdout' | 'stderr', line: string) => io[stream].write(`cutover record: ${line}\n`);
       const recorder: Recorder & { url: string } = await startRecorder({
+        ...options,
         target: args.target,
         provider: args.provider,
         outDir,
-        port: args.listen,
-        host: args.host,
         consumers,
         ...(args.openapi ? { pathTemplates: await openApiTemplates(at(args.openapi), io) } : {}),
-        redaction: {
-          headers: args['redact-header'] ?? [],
-          query: args['redact-query'] ?? [],
-          jsonKeys: args['redact-json-key'] ?? [],
-          jsonPaths: args['redact-json-path'] ?? [],
-        },
-        responseHeaders: ['content-type', ...(args['response-header'] ?? [])],
-        ...(args['max-body-bytes'] !== undefined ? { maxBodyBytes: args['max-body-bytes'] } : {}),
-        ...(args['max-shapes-per-group'] !== undefined ? { maxShapesPerGroup: args['max-shapes-per-group'] } : {}),
-        ...(args['flush-interval'] !== undefined ? { flushIntervalMs: args['flush-interval'] } : {}),
         onEvent: (event) => {
           const said = describeEvent(event);
           if (said) say(said.stream, said.line);
