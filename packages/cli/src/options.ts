@@ -154,13 +154,18 @@ export function declarePactPositional(y: Argv): Argv {
     type: 'string',
     array: true,
     describe: 'Pact files, folders or globs (as --pact)',
-    defaultDescription: 'none',
+    // Not yargs' [] for a variadic positional: the help says nothing of a default.
+    default: undefined,
   });
 }
 
 /** The pacts a command line names, positionally and with `--pact`, in that order. */
 export function pactArgs(argv: { pacts?: unknown; pact?: unknown }): string[] {
+  // With no default, yargs leaves an undefined in the list of an empty variadic positional.
   const list = (value: unknown) =>
-    Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+    [value]
+      .flat()
+      .filter((v) => v !== undefined)
+      .map(String);
   return [...list(argv.pacts), ...list(argv.pact)];
 }

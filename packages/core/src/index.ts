@@ -19,6 +19,7 @@ export {
   visibleControls,
 } from './text.js';
 export { isObject, type JsonObject } from './values.js';
+export { clipText, previewValue, PREVIEW_LENGTH } from './preview.js';
 export {
   appendPointer,
   escapeToken as escapePointerToken,
@@ -32,7 +33,7 @@ export type * from './model.js';
 export * from './results.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
-export { resolvePactFiles } from './pact/files.js';
+export { pactSha256, readPactFile, resolvePactFiles } from './pact/files.js';
 export {
   compileGroupPattern,
   compilePactRegex,

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectBrokerEvidence } from './broker-evidence.js';
 import { collectEvidence } from './evidence.js';
 import { decide } from './decide.js';
-import { documentedOperations } from './openapi.js';
-import { NOW, OPENAPI, policy, report, T1 } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, policy, report, T1 } from './__fixtures__/evidence.js';
 
 /**
  * A small stand-in for a Pact Broker's HAL API, serving two consumers' latest pacts and their
@@ -145,7 +144,7 @@ function gate(evidence: Awaited<ReturnType<typeof collectBrokerEvidence>>) {
     policy: policy(),
     evidence,
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
   });
 }

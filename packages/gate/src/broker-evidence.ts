@@ -1,4 +1,4 @@
-import type { PactReference } from '@cutover/core';
+import { openPact, PactLoadError, UnsupportedSpecError, type PactReference, type PactStream } from '@cutover/core';
 import {
   BrokerClient,
   BrokerError,
@@ -31,22 +31,20 @@ export interface PactRequest {
   path: string;
 }
 
-/** The HTTP requests a pact describes (v2, v3, v4 HTTP interactions), to know which routes it concerns. */
-export function pactRequests(pact: unknown): PactRequest[] {
-  const interactions = (pact as { interactions?: unknown }).interactions;
-  if (!Array.isArray(interactions)) return [];
+/** The HTTP requests of a pact, at their positions in it, to know which routes it concerns. */
+export function pactRequests(pact: PactStream): PactRequest[] {
   const requests: PactRequest[] = [];
-  interactions.forEach((interaction: unknown, index) => {
-    const { request: req, description } =
-      (interaction as { request?: { method?: unknown; path?: unknown }; description?: unknown } | null) ?? {};
-    if (typeof req?.method === 'string' && typeof req.path === 'string')
+  for (let i = 0; i < pact.size; i++) {
+    const interaction = pact.interaction(i);
+    pact.release(i);
+    if (interaction.type === 'http')
       requests.push({
-        index,
-        description: typeof description === 'string' ? description : '',
-        method: req.method.toUpperCase(),
-        path: req.path,
+        index: interaction.index,
+        description: interaction.description,
+        method: interaction.request.method.toUpperCase(),
+        path: interaction.request.path,
       });
-  });
+  }
   return requests;
 }
 
@@ -90,7 +88,7 @@ export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Pro
       const pact = await fetchPact(client, pactUrl);
       const consumer = (pact.consumer as { name?: string } | undefined)?.name ?? pactLink.name ?? pactUrl;
       const consumerVersion = halLink(pact, 'pb:consumer-version')?.name;
-      const requests = pactRequests(pact);
+      const requests = pactRequests(openPact(pact, { source: pactUrl }));
       if (consumerVersion === undefined) {
         problems.push({
           code: 'evidence-unavailable',
@@ -183,7 +181,9 @@ export async function collectBrokerEvidence(options: BrokerEvidenceOptions): Pro
         results,
       });
     } catch (error) {
-      if (!(error instanceof BrokerError)) throw error;
+      // A pact the broker serves that cannot be read proves nothing: it blocks, it does not end the run.
+      if (!(error instanceof BrokerError || error instanceof PactLoadError || error instanceof UnsupportedSpecError))
+        throw error;
       problems.push({ code: 'evidence-unavailable', message: error.message, source: pactUrl });
     }
   }

@@ -3,10 +3,12 @@
  * path pattern, and (with the current pacts) every request of every pact under it.
  */
 import type { InteractionResult } from '@cutover/core';
+import { exercises } from '@cutover/openapi/lite';
 import type { PactRequest } from './broker-evidence.js';
-import type { BlockReason } from './decide.js';
 import type { PactFingerprint } from './evidence.js';
+import { operationsUnder, type DocumentedOperation } from './openapi.js';
 import type { PolicyRoute } from './policy.js';
+import type { BlockReason } from './reasons.js';
 import { describeFilters, partialFor, under, type ConsumerEvidence, type SelectedResult } from './select.js';
 
 /** The paths the evidence covers for one method: OpenAPI templates where known, else the request paths. */
@@ -155,6 +157,74 @@ export function interactionCoverage(
           message: `${consumer} › "${req.description}" (${req.method} ${req.path}, interactions[${req.index}] of ${pact.source}) falls under ${route.methods.join(',')} ${route.path} but has no result in ${verifying.map((r) => r.source).join(', ')}${verifying.some((r) => partialFor(r, consumer)) ? ` (a filtered run: ${describeFilters(verifying.find((r) => partialFor(r, consumer))!)})` : ''}; verify it`,
         });
     }
+  }
+  return reasons;
+}
+
+/**
+ * `consumer-missing` for each consumer whose current pact has requests under the route but no
+ * results in the evidence, and for each required consumer without a verified interaction there.
+ * `found` are the reasons so far: a consumer already reported missing is not reported twice.
+ */
+export function consumerCoverage(
+  route: PolicyRoute,
+  consumers: string[],
+  found: readonly BlockReason[],
+  pacts: PactFingerprint[] | undefined,
+  provider: string | undefined,
+): BlockReason[] {
+  const reasons: BlockReason[] = [];
+  const reported = (consumer: string): boolean =>
+    consumers.includes(consumer) ||
+    [...found, ...reasons].some((r) => r.code === 'consumer-missing' && r.consumer === consumer);
+  for (const current of pacts ?? []) {
+    if (provider !== undefined && current.provider !== provider) continue;
+    if (reported(current.consumer)) continue;
+    const touching = current.requests.filter((req) => under(route, req.method, req.path));
+    if (touching.length > 0)
+      reasons.push({
+        code: 'consumer-missing',
+        consumer: current.consumer,
+        source: current.source,
+        message: `${current.consumer}: its pact ${current.source} has ${touching.length} interaction(s) under ${route.methods.join(',')} ${route.path} (e.g. ${touching[0]!.method} ${touching[0]!.path}) but the evidence has no results for them`,
+      });
+  }
+  for (const consumer of route.rules.requiredConsumers)
+    if (!reported(consumer))
+      reasons.push({
+        code: 'consumer-missing',
+        consumer,
+        message: `required consumer ${consumer} has no verified interaction under ${route.methods.join(',')} ${route.path}`,
+      });
+  return reasons;
+}
+
+/**
+ * With `requireAllOperationsExercised`: `operation-not-exercised` for each documented operation
+ * under the route that no selected result exercises, `openapi-missing` without a document.
+ */
+export function operationCoverage(
+  route: PolicyRoute,
+  selected: SelectedResult[],
+  operations: DocumentedOperation[] | undefined,
+): BlockReason[] {
+  if (!route.rules.requireAllOperationsExercised) return [];
+  if (!operations)
+    return [
+      {
+        code: 'openapi-missing',
+        message:
+          'the policy requires every documented operation to be exercised, but no OpenAPI document was given (--openapi)',
+      },
+    ];
+  const reasons: BlockReason[] = [];
+  for (const op of operationsUnder(route, operations)) {
+    if (!selected.some(({ result }) => exercises(op, result.route)))
+      reasons.push({
+        code: 'operation-not-exercised',
+        operation: { method: op.method, path: op.path },
+        message: `documented operation ${op.method} ${op.path}${op.operationId ? ` (${op.operationId})` : ''} is exercised by no consumer`,
+      });
   }
   return reasons;
 }

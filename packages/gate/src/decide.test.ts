@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { VerificationReport } from '@cutover/core';
 import { decide, type DecideOptions } from './decide.js';
 import { type Evidence, type PactFingerprint } from './evidence.js';
-import { documentedOperations } from './openapi.js';
-import { NOW, OPENAPI, T0, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, T0, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
 
-const operations = documentedOperations(OPENAPI);
+const operations = OPERATIONS;
 
 function evidenceOf(...reports: VerificationReport[]): Evidence {
   return { reports: reports.map((r, i) => evidenceFrom(r, `verify-${i}.json`)), problems: [] };

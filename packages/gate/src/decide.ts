@@ -1,39 +1,25 @@
-import {
-  parseJsonPath,
-  pathMatchesPattern,
-  splitPointer,
-  UsageError,
-  type Difference,
-  type InteractionResult,
-  type Mismatch,
-  type SchemaViolation,
-} from '@cutover/core';
+import { UsageError } from '@cutover/core';
 import type { Policy, PolicyRoute, RouteMethod } from './policy.js';
-import type { Evidence, PactFingerprint, ReasonCode } from './evidence.js';
-import { operationsUnder, type DocumentedOperation } from './openapi.js';
-import { interactionCoverage, methodCoverage, type MethodCoverage } from './coverage.js';
-import { reportReasons, type ReportContext } from './report-checks.js';
-import { selectEvidence, under as requestUnder } from './select.js';
+import type { Evidence, PactFingerprint } from './evidence.js';
+import type { DocumentedOperation } from './openapi.js';
+import {
+  consumerCoverage,
+  interactionCoverage,
+  methodCoverage,
+  operationCoverage,
+  type MethodCoverage,
+} from './coverage.js';
+import { outcomeFindings, pactFindings } from './pact-checks.js';
+import { parityFindings } from './parity-checks.js';
+import { citeResult, type BlockReason } from './reasons.js';
+import { problemReasons, reportReasons, type ReportContext } from './report-checks.js';
+import { schemaFindings } from './schema-checks.js';
+import { selectEvidence } from './select.js';
 import { forceWeightProblem } from './values.js';
 
-export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
+export type { BlockReason } from './reasons.js';
 
-/** One reason a route may not move. Cites the consumer, interaction and the exact difference or violation. */
-export interface BlockReason {
-  code: ReasonCode;
-  message: string;
-  consumer?: string;
-  interaction?: string;
-  /** Results file or broker URL the evidence came from. */
-  source?: string;
-  difference?: { kind: string; path: string; monolith: unknown; candidate: unknown };
-  violation?: Pick<SchemaViolation, 'code' | 'on' | 'instancePath' | 'schemaPath' | 'rule' | 'message'> & {
-    /** What the monolith's schema check says at the same instance path. */
-    monolith: 'violated' | 'not violated' | 'not checked';
-  };
-  mismatch?: Mismatch;
-  operation?: { method: string; path: string };
-}
+export const DECISION_FORMAT = 'cutover.gate-decision/v1' as const;
 
 export interface RouteDecision {
   name: string;
@@ -102,32 +88,6 @@ export interface DecideOptions {
 /** Evidence finishing later than this after "now" blocks (`evidence-from-future`). */
 export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
 
-function show(value: unknown): string {
-  if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * The parity difference (counted or noise) at a schema violation's instance path: `status`,
- * `header/<name>`, or a JSON pointer into the body.
- */
-function differenceAt(parity: InteractionResult['parity'], instancePath: string): Difference | undefined {
-  const all = [...parity.differences, ...parity.noise];
-  if (instancePath === 'status') return all.find((d) => d.kind === 'status');
-  if (instancePath.startsWith('header/')) {
-    const name = instancePath.slice('header/'.length).toLowerCase();
-    return all.find((d) => d.kind === 'header' && d.path.toLowerCase() === name);
-  }
-  if (instancePath !== '' && !instancePath.startsWith('/')) return undefined;
-  const pointer = splitPointer(instancePath);
-  return all.find((d) => {
-    if (d.kind === 'header' || d.kind === 'status') return false;
-    const segments = parseJsonPath(d.path);
-    return segments !== undefined && segments.length === pointer.length && segments.every((s, i) => s === pointer[i]);
-  });
-}
-
 function nextWeight(route: PolicyRoute, force: number | undefined): number {
   if (force !== undefined) return force;
   if (route.currentWeight >= route.requestedWeight) return route.currentWeight;
@@ -177,245 +137,42 @@ export function decide(options: DecideOptions): GateDecision {
     unchecked,
   };
   const routes = policy.routes.map((route, routeIndex): RouteDecision => {
-    const reasons: BlockReason[] = [];
-    const notes: string[] = [];
-    const rules = route.rules;
-
-    for (const problem of evidence.problems) {
-      const concerns =
-        problem.requests === undefined || problem.requests.some((req) => requestUnder(route, req.method, req.path));
-      if (concerns)
-        reasons.push({
-          code: problem.code,
-          message: problem.message,
-          source: problem.source,
-          ...(problem.consumer !== undefined ? { consumer: problem.consumer } : {}),
-        });
-    }
-
     const selection = selections[routeIndex]!;
     const under = selection.results;
     const consumers = selection.consumers.map((c) => c.consumer);
+    const reasons: BlockReason[] = problemReasons(route, evidence.problems);
+    const notes: string[] = [];
 
     // Report-level checks, once per (consumer, report) pair under this route.
     for (const { consumer, reports } of selection.consumers)
-      for (const report of reports) reasons.push(...reportReasons(context, rules, consumer, report));
+      for (const report of reports) reasons.push(...reportReasons(context, route.rules, consumer, report));
 
+    // Per interaction, composed like a response match: outcome, pact, parity, schema.
     for (const { result, report } of under) {
-      const base = { consumer: result.consumer, interaction: result.description, source: report.source };
-      const who = `${result.consumer} › "${result.description}"`;
-      for (const [target, outcome] of Object.entries(result.targets)) {
-        if (outcome?.outcome === 'error')
-          reasons.push({
-            ...base,
-            code: 'interaction-errored',
-            message: `${who}: the ${target} could not be judged: ${outcome.error ? `[${outcome.error.code}] ${outcome.error.message}` : 'error without detail'}`,
-          });
-      }
-      const candidate = result.targets.candidate;
-      if (!candidate)
-        reasons.push({
-          ...base,
-          code: 'interaction-errored',
-          message: `${who}: the results have no outcome for the candidate`,
-        });
-      else if (candidate.outcome === 'skipped')
-        reasons.push({
-          ...base,
-          code: 'interaction-skipped',
-          message: `${who}: the interaction was skipped on the candidate, so nothing proves it`,
-        });
-      else if (candidate.outcome !== 'pass' && candidate.outcome !== 'fail')
-        reasons.push({
-          ...base,
-          code: 'interaction-errored',
-          message: `${who}: the candidate's outcome ${show(candidate.outcome)} is not one the gate can judge`,
-        });
-      // A mismatch blocks even under a "pass" outcome: contradicting evidence must not pass.
-      else if ((candidate.outcome === 'fail' || candidate.mismatches.length > 0) && rules.requirePactPass) {
-        if (result.pending)
-          notes.push(
-            `${who}: pending interaction fails its pact on the candidate (${candidate.mismatches.length} mismatch(es)); pending failures do not block`,
-          );
-        else if (candidate.mismatches.length === 0)
-          reasons.push({ ...base, code: 'pact-failed', message: `${who}: the candidate fails the pact` });
-        else
-          for (const mismatch of candidate.mismatches)
-            reasons.push({
-              ...base,
-              code: 'pact-failed',
-              mismatch,
-              message: `${who}: the candidate fails the pact at ${mismatch.path} (${mismatch.kind}): expected ${show(mismatch.expected)}, got ${show(mismatch.actual)}: ${mismatch.message}`,
-            });
-      }
-
-      if (rules.parity.required) {
-        const parity = result.parity;
-        const cite = (code: ReasonCode, d: (typeof parity.differences)[number], what: string): BlockReason => ({
-          ...base,
-          code,
-          difference: { kind: d.kind, path: d.path, monolith: d.monolith, candidate: d.candidate },
-          message: `${who}: ${what} at ${d.path} (${d.kind}): monolith ${show(d.monolith)}, candidate ${show(d.candidate)}`,
-        });
-        const compared = parity.status === 'identical' || parity.status === 'noise-only' || parity.status === 'differs';
-        if (parity.status === 'differs' || parity.differences.length > 0) {
-          if (parity.differences.length === 0)
-            reasons.push({
-              ...base,
-              code: 'parity-differs',
-              message: `${who}: the candidate's response differs from the monolith's`,
-            });
-          for (const d of parity.differences)
-            reasons.push(cite('parity-differs', d, 'the candidate differs from the monolith'));
-        }
-        if (parity.noise.length > 0) {
-          if (rules.parity.allowNoise)
-            notes.push(
-              `${who}: ${parity.noise.length} difference(s) accepted as noise (${[...new Set(parity.noise.map((d) => d.path))].join(', ')})`,
-            );
-          else
-            for (const d of parity.noise)
-              reasons.push(cite('parity-noise', d, `noise (${d.noise ?? 'noise'}) is not allowed by the policy`));
-        }
-        if (!compared)
-          reasons.push({
-            ...base,
-            code: 'parity-not-compared',
-            message: `${who}: the candidate's response was not compared with the monolith's`,
-          });
-        else
-          for (const target of ['monolith', 'candidate'] as const) {
-            const observed = result.targets[target]?.outcome;
-            if (observed !== 'pass' && observed !== 'fail')
-              reasons.push({
-                ...base,
-                code: 'parity-not-compared',
-                message: `${who}: parity is claimed (${parity.status}) but the ${target} has no judged response (${observed ?? 'no outcome'}), so nothing was compared`,
-              });
-          }
-      }
-
-      if (rules.schema.required) {
-        const schema = result.schema;
-        const monolithJudged = ['pass', 'fail'].includes(result.targets.monolith?.outcome ?? '');
-        const cite = (code: ReasonCode, v: SchemaViolation, what: string): BlockReason => {
-          const at = v.instancePath || '/';
-          const shared = schema!.monolith.filter((m) => m.on === v.on && m.instancePath === v.instancePath);
-          const monolith = !monolithJudged ? 'not checked' : shared.length > 0 ? 'violated' : 'not violated';
-          const said =
-            monolith === 'not checked'
-              ? 'the monolith gave no response to check'
-              : monolith === 'violated'
-                ? `the monolith also violates the document there (${[...new Set(shared.map((m) => m.code))].join(', ')})`
-                : 'the monolith does not violate the document there';
-          // The results carry values only where parity saw a difference; cite them when they do.
-          const d = v.on === 'response' ? differenceAt(result.parity, v.instancePath) : undefined;
-          return {
-            ...base,
-            code,
-            violation: {
-              code: v.code,
-              on: v.on,
-              instancePath: v.instancePath,
-              schemaPath: v.schemaPath,
-              rule: v.rule,
-              message: v.message,
-              monolith,
-            },
-            ...(d ? { difference: { kind: d.kind, path: d.path, monolith: d.monolith, candidate: d.candidate } } : {}),
-            message:
-              `${who}: ${what} at ${v.on} ${at} (${v.code}, ${v.schemaPath}): ${v.message}; ` +
-              (d ? `monolith ${show(d.monolith)}, candidate ${show(d.candidate)}; ${said}` : said),
-          };
-        };
-        if (!schema)
-          reasons.push({
-            ...base,
-            code: 'schema-not-checked',
-            message: `${who}: no schema check was recorded (verify with --openapi)`,
-          });
-        else {
-          for (const v of schema.regressions.filter((x) => x.severity !== 'warning'))
-            reasons.push(
-              cite('schema-regression', v, 'the candidate breaks the OpenAPI document where the monolith does not'),
-            );
-          const baseline = schema.baseline.filter((x) => x.severity !== 'warning');
-          if (baseline.length > 0) {
-            if (rules.schema.allowBaseline)
-              notes.push(`${who}: ${baseline.length} schema violation(s) shared with the monolith accepted`);
-            else
-              for (const v of baseline)
-                reasons.push(
-                  cite(
-                    'schema-baseline',
-                    v,
-                    'the candidate breaks the OpenAPI document (as the monolith does; the policy allows no baseline)',
-                  ),
-                );
-          }
-        }
+      const cited = citeResult(result, report.source);
+      for (const findings of [
+        outcomeFindings(cited),
+        pactFindings(cited, route.rules),
+        parityFindings(cited, route.rules),
+        schemaFindings(cited, route.rules),
+      ]) {
+        reasons.push(...findings.reasons);
+        notes.push(...findings.notes);
       }
     }
 
+    // Coverage: every consumer's requests, every method, every documented operation.
     for (const consumerEvidence of selection.consumers)
       reasons.push(...interactionCoverage(route, consumerEvidence, under, options.pacts, policy.provider));
     const { coverage, reasons: coverageReasons } = methodCoverage(route, under);
     reasons.push(...coverageReasons);
-
     if (under.length === 0 && !reasons.some((r) => r.code === 'evidence-unavailable'))
       reasons.push({
         code: 'no-interactions',
         message: `no verified interaction falls under ${route.methods.join(',')} ${route.path}: nothing proves the candidate serves it`,
       });
-    for (const current of options.pacts ?? []) {
-      if (policy.provider !== undefined && current.provider !== policy.provider) continue;
-      if (
-        consumers.includes(current.consumer) ||
-        reasons.some((r) => r.code === 'consumer-missing' && r.consumer === current.consumer)
-      )
-        continue;
-      const touching = current.requests.filter((req) => requestUnder(route, req.method, req.path));
-      if (touching.length > 0)
-        reasons.push({
-          code: 'consumer-missing',
-          consumer: current.consumer,
-          source: current.source,
-          message: `${current.consumer}: its pact ${current.source} has ${touching.length} interaction(s) under ${route.methods.join(',')} ${route.path} (e.g. ${touching[0]!.method} ${touching[0]!.path}) but the evidence has no results for them`,
-        });
-    }
-    for (const consumer of rules.requiredConsumers)
-      if (
-        !consumers.includes(consumer) &&
-        !reasons.some((r) => r.code === 'consumer-missing' && r.consumer === consumer)
-      )
-        reasons.push({
-          code: 'consumer-missing',
-          consumer,
-          message: `required consumer ${consumer} has no verified interaction under ${route.methods.join(',')} ${route.path}`,
-        });
-
-    if (rules.requireAllOperationsExercised) {
-      if (!operations)
-        reasons.push({
-          code: 'openapi-missing',
-          message:
-            'the policy requires every documented operation to be exercised, but no OpenAPI document was given (--openapi)',
-        });
-      else
-        for (const op of operationsUnder(route, operations)) {
-          const exercised = under.some(
-            ({ result }) =>
-              result.route.method.toUpperCase() === op.method &&
-              (result.route.template === op.path || pathMatchesPattern(op.path, result.route.path)),
-          );
-          if (!exercised)
-            reasons.push({
-              code: 'operation-not-exercised',
-              operation: { method: op.method, path: op.path },
-              message: `documented operation ${op.method} ${op.path}${op.operationId ? ` (${op.operationId})` : ''} is exercised by no consumer`,
-            });
-        }
-    }
+    reasons.push(...consumerCoverage(route, consumers, reasons, options.pacts, policy.provider));
+    reasons.push(...operationCoverage(route, under, operations));
 
     const outcome = reasons.length === 0 ? 'allowed' : 'blocked';
     const target = outcome === 'allowed' ? nextWeight(route, options.force) : route.currentWeight;

@@ -293,12 +293,35 @@ describe('readPactFingerprints', () => {
     });
   });
 
-  it('names a file that is not a pact', async () => {
-    await expect(readPactFingerprints([await file('notpact.json', { hello: 1 })])).rejects.toThrow(
-      /notpact\.json: not a pact/,
-    );
-    await expect(readPactFingerprints([join(dir, 'absent')])).rejects.toThrow(
-      /absent: cannot read the pact file or folder/,
-    );
+  it('names a file that is not a pact, and a path that does not exist', async () => {
+    const notPact = await file('notpact.json', { hello: 1 });
+    await expect(readPactFingerprints([notPact])).rejects.toMatchObject({
+      code: 'CUTOVER_PACT_INVALID',
+      message: expect.stringContaining(`${notPact}: $.consumer.name`),
+    });
+    await expect(readPactFingerprints(['absent'], dir)).rejects.toMatchObject({
+      code: 'CUTOVER_USAGE',
+      message: `--pact absent: ${join(dir, 'absent')} does not exist`,
+    });
+  });
+
+  it('takes globs and folders searched at any depth, relative to cwd', async () => {
+    const pact = (consumer: string) =>
+      JSON.stringify({
+        consumer: { name: consumer },
+        provider: { name: 'logistics' },
+        interactions: [{ description: 'a', request: { method: 'GET', path: '/a' }, response: { status: 200 } }],
+        metadata: { pactSpecification: { version: '3.0.0' } },
+      });
+    await mkdir(join(dir, 'deep', 'team', 'web'), { recursive: true });
+    await writeFile(join(dir, 'deep', 'team', 'web', 'web-app.json'), pact('web-app'));
+    await mkdir(join(dir, 'flat'), { recursive: true });
+    await writeFile(join(dir, 'flat', 'mobile-logistics.json'), pact('mobile'));
+    await writeFile(join(dir, 'flat', 'other.txt'), 'ignored');
+    const found = await readPactFingerprints(['deep', 'flat/*-logistics.json'], dir);
+    expect(found.map((p) => [p.consumer, p.source])).toEqual([
+      ['web-app', join(dir, 'deep', 'team', 'web', 'web-app.json')],
+      ['mobile', join(dir, 'flat', 'mobile-logistics.json')],
+    ]);
   });
 });

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   EvidenceError,
   isObject,
+  openPact,
+  pactSha256,
+  readPactFile,
+  resolvePactFiles,
   UsageError,
   RESULTS_FORMAT,
   schemaViolationKey,
@@ -363,63 +365,26 @@ export interface PactFingerprint {
   requests: PactRequest[];
 }
 
-async function pactFiles(path: string): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    throw new EvidenceError(`${path}: cannot read the pact file or folder: ${(error as Error).message}`, {
-      details: { source: path },
-      cause: error,
-    });
-  }
-  if (!info.isDirectory()) return [path];
-  return (await readdir(path))
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => join(path, name));
-}
-
 /**
- * Reads the current pact files (files or folders of `*.json`), so the gate can tell whether the
- * evidence verified exactly this content and has a result for every request of it under a route.
+ * Reads the current pact files, so the gate can tell whether the evidence verified exactly this
+ * content and has a result for every request of it under a route. Takes what `--pact` takes in
+ * every command (files, folders searched at any depth, globs; relative to `cwd`) and reads each
+ * pact as `cutover verify` does, so the fingerprints are the ones verify records.
  *
  * @example
- * const pacts = await readPactFingerprints(['contracts/pacts']);
+ * const pacts = await readPactFingerprints(['contracts/pacts', 'more/*.json']);
  */
-export async function readPactFingerprints(paths: string[]): Promise<PactFingerprint[]> {
-  const files = (await Promise.all(paths.map(pactFiles))).flat();
+export async function readPactFingerprints(paths: string[], cwd = process.cwd()): Promise<PactFingerprint[]> {
+  const files = await resolvePactFiles(paths, cwd);
   return Promise.all(
     files.map(async (file) => {
-      const bytes = await readFile(file).catch((error: unknown) => {
-        throw new EvidenceError(`${file}: cannot read the pact: ${(error as Error).message}`, {
-          details: { source: file },
-          cause: error,
-        });
-      });
-      const text = bytes.toString('utf8');
-      let pact: { consumer?: { name?: unknown }; provider?: { name?: unknown } };
-      try {
-        pact = JSON.parse(text) as typeof pact;
-      } catch (error) {
-        throw new EvidenceError(`${file}: the pact is not JSON: ${(error as Error).message}`, {
-          details: { source: file },
-          cause: error,
-        });
-      }
-      if (typeof pact?.consumer?.name !== 'string' || typeof pact.provider?.name !== 'string')
-        throw new EvidenceError(`${file}: not a pact: $.consumer.name and $.provider.name must be strings`, {
-          details: {
-            source: file,
-            jsonPath: '$.consumer.name',
-          },
-        });
+      const bytes = await readPactFile(file);
+      const pact = openPact(bytes, { source: file });
       return {
         consumer: pact.consumer.name,
         provider: pact.provider.name,
         source: file,
-        // Of the bytes, as `cutover verify` records it: equal to the text's for any UTF-8 file.
-        sha256: createHash('sha256').update(bytes).digest('hex'),
+        sha256: pactSha256(bytes),
         requests: pactRequests(pact),
       };
     }),

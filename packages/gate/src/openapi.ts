@@ -1,94 +1,13 @@
-import { ConfigError, OpenApiError } from '@cutover/core';
-import type { LoadOpenApiOptions } from '@cutover/openapi';
+import { ConfigError } from '@cutover/core';
+import type { LoadOpenApiOptions, OpenApiDocument } from '@cutover/openapi';
+import { documentedOperations, type DocumentedOperation } from '@cutover/openapi/lite';
 import type { Policy } from './policy.js';
 import { templateUnderPattern } from './route-patterns.js';
 
-/** One operation an OpenAPI document documents: `GET /api/tracking/{id}`. */
-export interface DocumentedOperation {
-  method: string;
-  /** The path template, with the servers' common base path prepended. */
-  path: string;
-  operationId?: string;
-}
+export type { DocumentedOperation } from '@cutover/openapi/lite';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-function basePath(document: Record<string, unknown>): string {
-  const servers = Array.isArray(document.servers) ? (document.servers as { url?: unknown }[]) : [];
-  const paths = servers
-    .map((s) => (typeof s.url === 'string' ? s.url : ''))
-    .map((url) => {
-      try {
-        return new URL(url, 'http://relative.invalid').pathname.replace(/\/$/, '');
-      } catch {
-        return '';
-      }
-    });
-  // Only a base path every server agrees on is part of the route the gateway sees.
-  return paths.length > 0 && paths.every((p) => p === paths[0]) ? paths[0]! : '';
-}
-
-/**
- * What `@cutover/openapi`'s `loadOpenApi` returns, as far as the gate needs it: the validated,
- * bundled document and its operations (path-item `$ref`s already resolved).
- */
-export interface LoadedOpenApi {
-  document: unknown;
-  operations: readonly { method: string; pathTemplate: string; operationId?: string }[];
-}
-
-function isLoadedOpenApi(value: unknown): value is LoadedOpenApi {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { operations?: unknown }).operations) &&
-    typeof (value as { document?: unknown }).document === 'object'
-  );
-}
-
-/**
- * Lists the documented operations of an OpenAPI 3.x document: a loaded document (`loadOpenApi`
- * from `@cutover/openapi`) or a plain parsed one (any object with `paths`).
- *
- * @example
- * documentedOperations({ paths: { '/a/{id}': { get: {} } } }) // [{ method: 'GET', path: '/a/{id}' }]
- * documentedOperations(await loadOpenApi('contracts/openapi/logistics.yaml'))
- */
-export function documentedOperations(input: unknown): DocumentedOperation[] {
-  if (isLoadedOpenApi(input)) {
-    const base = basePath(input.document as Record<string, unknown>);
-    return input.operations.map((op) => ({
-      method: op.method.toUpperCase(),
-      path: base + op.pathTemplate,
-      ...(op.operationId !== undefined ? { operationId: op.operationId } : {}),
-    }));
-  }
-  if (typeof input !== 'object' || input === null || typeof (input as { paths?: unknown }).paths !== 'object')
-    throw new OpenApiError('the OpenAPI document has no "paths" object');
-  const doc = input as Record<string, unknown>;
-  const base = basePath(doc);
-  const operations: DocumentedOperation[] = [];
-  for (const [template, item] of Object.entries(doc.paths as Record<string, unknown>)) {
-    if (typeof item !== 'object' || item === null) continue;
-    for (const method of METHODS) {
-      const op = (item as Record<string, unknown>)[method];
-      if (typeof op !== 'object' || op === null) continue;
-      const operationId = (op as { operationId?: unknown }).operationId;
-      operations.push({
-        method: method.toUpperCase(),
-        path: base + template,
-        ...(typeof operationId === 'string' ? { operationId } : {}),
-      });
-    }
-  }
-  return operations;
-}
-
-/**
- * Turns an OpenAPI source (file or URL) into a document {@link documentedOperations} accepts, such
- * as `@cutover/openapi`'s `loadOpenApi` with the caller's options.
- */
-export type OpenApiLoader = (source: string) => Promise<unknown>;
+/** Turns an OpenAPI source (file or URL) into a loaded document: `@cutover/openapi`'s `loadOpenApi` with the caller's options. */
+export type OpenApiLoader = (source: string) => Promise<Pick<OpenApiDocument, 'operations'>>;
 
 /**
  * A loader through `@cutover/openapi`'s `loadOpenApi` (the document validated; by default
@@ -106,7 +25,8 @@ export function openApiLoader(options: LoadOpenApiOptions = {}): OpenApiLoader {
 }
 
 /**
- * Loads the documented operations of an OpenAPI file.
+ * Loads the documented operations of an OpenAPI file, each under each of its base paths (see
+ * `documentedOperations` of `@cutover/openapi`).
  *
  * @example
  * const ops = await loadDocumentedOperations('contracts/openapi/logistics.yaml');
@@ -115,17 +35,10 @@ export async function loadDocumentedOperations(
   source: string,
   loader: OpenApiLoader = openApiLoader(),
 ): Promise<DocumentedOperation[]> {
-  const document = await loader(source);
-  try {
-    return documentedOperations(document);
-  } catch (error) {
-    if (error instanceof OpenApiError)
-      throw new OpenApiError(`${source}: ${error.message}`, { cause: error, details: { file: source } });
-    throw error;
-  }
+  return documentedOperations(await loader(source));
 }
 
-/** The documented operations under a route (method and path template within the pattern). */
+/** The documented operations under a route (method, and the path a gateway sees within the pattern). */
 export function operationsUnder(
   route: { methods: string[]; path: string },
   operations: DocumentedOperation[],

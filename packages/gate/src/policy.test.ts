@@ -5,14 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCutoverError } from '@cutover/core';
 import { loadPolicy, parsePolicy, POLICY_SCHEMA_URL, selectRoutes } from './policy.js';
-import {
-  checkRoutesKnown,
-  documentedOperations,
-  loadDocumentedOperations,
-  openApiLoader,
-  operationsUnder,
-} from './openapi.js';
-import { OPENAPI, POLICY_YAML } from './__fixtures__/evidence.js';
+import { documentedOperations, OpenApiDocument } from '@cutover/openapi';
+import { checkRoutesKnown, loadDocumentedOperations, openApiLoader, operationsUnder } from './openapi.js';
+import { OPENAPI, OPERATIONS, POLICY_YAML } from './__fixtures__/evidence.js';
+
+const operationsOf = (document: Record<string, unknown>) =>
+  documentedOperations(new OpenApiDocument(document, { source: 'api.yaml' }));
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -220,21 +218,52 @@ describe('selectRoutes / checkRoutesKnown', () => {
     );
   });
 
-  it('prefixes the base path every server agrees on', () => {
-    const withBase = { ...OPENAPI, servers: [{ url: 'https://a.example/v1' }, { url: '/v1/' }] };
-    expect(documentedOperations(withBase)[0]!.path).toBe('/v1/api/tracking/{id}');
-    const disagreeing = { ...OPENAPI, servers: [{ url: 'https://a.example/v1' }, { url: '/v2' }] };
-    expect(documentedOperations(disagreeing)[0]!.path).toBe('/api/tracking/{id}');
-    const loaded = { document: withBase, operations: [{ method: 'get', pathTemplate: '/x/{id}' }] };
-    expect(documentedOperations(loaded)).toEqual([{ method: 'GET', path: '/v1/x/{id}' }]);
+  it("lists each operation under each base path of its servers (the operation's, its path item's, the document's)", () => {
+    const paths = (document: Record<string, unknown>) => operationsOf(document).map((op) => `${op.method} ${op.path}`);
+    const tracking = { '/api/tracking/{id}': { get: { responses: {} } } };
+    expect(paths({ ...OPENAPI, paths: tracking, servers: [{ url: 'https://a.example/v1' }, { url: '/v1/' }] })).toEqual(
+      ['GET /v1/api/tracking/{id}'],
+    );
+    // Servers that disagree: the operation is served under each of them, not under the bare template.
+    expect(paths({ ...OPENAPI, paths: tracking, servers: [{ url: 'https://a.example/v1' }, { url: '/v2' }] })).toEqual([
+      'GET /v1/api/tracking/{id}',
+      'GET /v2/api/tracking/{id}',
+    ]);
+    const variables = {
+      url: 'https://{host}/{version}',
+      variables: { host: { default: 'a' }, version: { default: 'v3', enum: ['v3', 'v4'] } },
+    };
+    expect(paths({ ...OPENAPI, paths: tracking, servers: [variables] })).toEqual(['GET /v3/api/tracking/{id}']);
+    const own = {
+      '/admin/{id}': {
+        servers: [{ url: '/internal' }],
+        get: { responses: {} },
+        delete: { servers: [{ url: '/ops' }], responses: {} },
+      },
+    };
+    expect(paths({ ...OPENAPI, paths: own, servers: [{ url: '/v1' }] })).toEqual([
+      'GET /internal/admin/{id}',
+      'DELETE /ops/admin/{id}',
+    ]);
+  });
+
+  it('knows a route under any base path the document serves its operations under', () => {
+    const policy = parsePolicy(POLICY_YAML.replace('/api/tracking/**', '/v2/api/tracking/**'), 'p.yaml');
+    const operations = operationsOf({ ...OPENAPI, servers: [{ url: '/v1' }, { url: '/v2' }] });
+    expect(() => checkRoutesKnown(policy, operations, 'api.yaml')).not.toThrow();
+    expect(operationsUnder(policy.routes[0]!, operations).map((op) => op.path)).toEqual([
+      '/v2/api/tracking/{id}',
+      '/v2/api/tracking/{id}/events',
+      '/v2/api/tracking/{id}/eta',
+    ]);
   });
 
   it('refuses a route that covers no documented operation', () => {
     const policy = parsePolicy(POLICY_YAML.replace('/api/tracking/**', '/api/trackng/**'), 'p.yaml');
-    expect(() => checkRoutesKnown(policy, documentedOperations(OPENAPI), 'api.yaml')).toThrow(
+    expect(() => checkRoutesKnown(policy, OPERATIONS, 'api.yaml')).toThrow(
       /unknown route: "tracking" \(GET \/api\/trackng\/\*\*\) covers no operation documented in api\.yaml/,
     );
-    expect(() => checkRoutesKnown(parsePolicy(POLICY_YAML), documentedOperations(OPENAPI), 'api.yaml')).not.toThrow();
+    expect(() => checkRoutesKnown(parsePolicy(POLICY_YAML), OPERATIONS, 'api.yaml')).not.toThrow();
   });
 });
 
@@ -258,16 +287,6 @@ describe('loadPolicy and the published schema', () => {
   it('covers exactly the tracking operations of contracts/openapi/logistics.yaml', async () => {
     const policy = await loadPolicy(join(repoRoot, 'contracts/cutover.yaml'));
     const operations = await loadDocumentedOperations(join(repoRoot, 'contracts/openapi/logistics.yaml'));
-    // what @cutover/openapi's loadOpenApi returns lists the same operations
-    const loaded = {
-      document: { servers: [{ url: 'http://localhost:8080' }] },
-      operations: operations.map((o) => ({
-        method: o.method,
-        pathTemplate: o.path,
-        ...(o.operationId ? { operationId: o.operationId } : {}),
-      })),
-    };
-    expect(documentedOperations(loaded)).toEqual(operations);
     expect(() => checkRoutesKnown(policy, operations, 'logistics.yaml')).not.toThrow();
     expect(operationsUnder(policy.routes[0]!, operations).map((op) => `${op.method} ${op.path}`)).toEqual([
       'GET /api/tracking/{shipmentId}',
@@ -291,7 +310,7 @@ describe('loadPolicy and the published schema', () => {
         message: expect.stringContaining(`${file}: the $ref at #/paths/~1things to ../paths.yaml is refused`),
       });
       const operations = await loadDocumentedOperations(file, openApiLoader({ refRoot: dir }));
-      expect(operations).toEqual([{ method: 'GET', path: '/things' }]);
+      expect(operations).toEqual([{ method: 'GET', path: '/things', template: '/things' }]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,9 +1,8 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { decide, type GateDecision } from './decide.js';
-import { documentedOperations } from './openapi.js';
 import { renderConsole, renderJson, renderJunit, renderMarkdown } from './render.js';
-import { NOW, OPENAPI, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, policy, report, result, evidenceFrom } from './__fixtures__/evidence.js';
 
 function decisionWith(blocked: boolean): GateDecision {
   const r = report();
@@ -22,7 +21,7 @@ function decisionWith(blocked: boolean): GateDecision {
     policy: policy(),
     evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
   });
 }

@@ -1,5 +1,6 @@
-import { escapeMarkdown as md, escapeXml as xml, markdownCode, visibleControls } from '@cutover/core';
-import type { BlockReason, GateDecision, RouteDecision } from './decide.js';
+import { escapeMarkdown as md, escapeXml as xml, markdownCode, previewValue, visibleControls } from '@cutover/core';
+import type { GateDecision, RouteDecision } from './decide.js';
+import type { BlockReason } from './reasons.js';
 
 function routeLabel(route: RouteDecision): string {
   return `${route.methods.join(',')} ${route.path}`;
@@ -57,8 +58,7 @@ export function renderJson(decision: GateDecision): string {
 }
 
 function code(value: unknown): string {
-  const text = value === undefined ? '(absent)' : (JSON.stringify(value) ?? String(value));
-  return markdownCode(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return markdownCode(previewValue(value, { max: 60, absent: '(absent)' }));
 }
 
 function reasonRow(reason: BlockReason): string {

@@ -1,7 +1,8 @@
-import type { BlockReason } from './decide.js';
-import type { EvidenceReport, PactFingerprint } from './evidence.js';
+import type { EvidenceProblem, EvidenceReport, PactFingerprint } from './evidence.js';
 import { currentPactsOf } from './coverage.js';
-import type { Policy, RouteRules } from './policy.js';
+import type { Policy, PolicyRoute, RouteRules } from './policy.js';
+import type { BlockReason } from './reasons.js';
+import { under } from './select.js';
 
 /** What the checks of one report need to know about the whole decision. */
 export interface ReportContext {
@@ -122,4 +123,18 @@ export function reportReasons(
       message: `${consumer}: the results in ${report.source} are ${formatAge(ageMs)} old (finished ${report.finishedAt}); the policy accepts at most ${rules.maxEvidenceAge}`,
     });
   return reasons;
+}
+
+/** The problems found while collecting evidence that concern the route (or every route, when they name no requests). */
+export function problemReasons(route: PolicyRoute, problems: readonly EvidenceProblem[]): BlockReason[] {
+  return problems
+    .filter(
+      (problem) => problem.requests === undefined || problem.requests.some((req) => under(route, req.method, req.path)),
+    )
+    .map((problem) => ({
+      code: problem.code,
+      message: problem.message,
+      source: problem.source,
+      ...(problem.consumer !== undefined ? { consumer: problem.consumer } : {}),
+    }));
 }

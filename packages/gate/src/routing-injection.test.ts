@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isCutoverError } from '@cutover/core';
 import { decide, type GateDecision } from './decide.js';
-import { documentedOperations } from './openapi.js';
 import { parsePolicy, POLICY_SCHEMA_URL } from './policy.js';
 import { renderRouting } from './routing.js';
 import { MAX_NAME_LENGTH, SERVICE_NAME, UPSTREAM_NAME } from './values.js';
-import { NOW, OPENAPI, evidenceFrom, policy, report } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, evidenceFrom, policy, report } from './__fixtures__/evidence.js';
 import { nginxTest, requireNginx } from './__fixtures__/nginx.js';
 
 /**
@@ -34,7 +33,7 @@ function baseDecision(): GateDecision {
     policy: p,
     evidence: { reports: [evidenceFrom(report(), 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
   });
 }

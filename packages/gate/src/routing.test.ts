@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { decide, type GateDecision, type RouteDecision } from './decide.js';
 import { pathMatchesPattern } from '@cutover/core';
-import { documentedOperations } from './openapi.js';
 import { renderRouting, ROUTING_FORMAT } from './routing.js';
-import { NOW, OPENAPI, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
+import { NOW, OPERATIONS, policy, report, evidenceFrom } from './__fixtures__/evidence.js';
 import { nginxConf, nginxTest, requireNginx } from './__fixtures__/nginx.js';
 
 const run = promisify(execFile);
@@ -64,7 +63,7 @@ function decisionAt(currentWeight: number, extraRoute = false): GateDecision {
     policy: p,
     evidence: { reports: [evidenceFrom(r, 'verify.json')], problems: [] },
     candidateVersion: '1.4.0',
-    operations: documentedOperations(OPENAPI),
+    operations: OPERATIONS,
     now: NOW,
   });
 }

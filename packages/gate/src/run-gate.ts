@@ -92,8 +92,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
     });
   }
 
-  const pacts =
-    options.pacts && options.pacts.length > 0 ? await readPactFingerprints(options.pacts.map(at)) : undefined;
+  const pacts = options.pacts && options.pacts.length > 0 ? await readPactFingerprints(options.pacts, cwd) : undefined;
   const decision = decide({
     policy,
     evidence,

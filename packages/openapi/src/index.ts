@@ -20,13 +20,7 @@ export {
   type ResponseToValidate,
   type ValidateResponseOptions,
 } from './document.js';
-export {
-  CHECK_FORMAT,
-  checkPacts,
-  fromHttpRequest,
-  fromHttpResponse,
-  type CheckFinding,
-  type CheckReport,
-  type OperationCoverage,
-} from './check.js';
+export { fromHttpRequest, fromHttpResponse } from './convert.js';
+export { CHECK_FORMAT, checkPacts, type CheckFinding, type CheckReport, type OperationCoverage } from './check.js';
 export { renderConsole, renderJson, renderJunit, renderMarkdown } from './report.js';
+export { documentedOperations, exercises, type DocumentedOperation, type ExercisingRequest } from './documented.js';

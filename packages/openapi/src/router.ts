@@ -95,6 +95,8 @@ function decode(text: string): string {
 export interface BasePath {
   key: string;
   regex: RegExp;
+  /** The path a gateway sees: each variable at its `default` (else its first `enum` value, else `{name}`). */
+  path: string;
 }
 
 export function serverBasePath(
@@ -106,21 +108,26 @@ export function serverBasePath(
   if (path.endsWith('/')) path = path.slice(0, -1);
   if (path !== '' && !path.startsWith('/')) path = '/' + path;
   let regex = '';
+  let concrete = '';
   let rest = path;
   while (rest.length > 0) {
     const open = rest.indexOf('{');
     const close = open >= 0 ? rest.indexOf('}', open) : -1;
     if (open < 0 || close < 0) {
       regex += escapeRegex(rest);
+      concrete += rest;
       break;
     }
     regex += escapeRegex(rest.slice(0, open));
-    const variable = variables[rest.slice(open + 1, close)];
+    concrete += rest.slice(0, open);
+    const name = rest.slice(open + 1, close);
+    const variable = variables[name];
     const choices = Array.isArray(variable?.enum) ? variable.enum.map(String) : [];
     regex += choices.length > 0 ? `(?:${choices.map(escapeRegex).join('|')})` : '[^/]+';
+    concrete += typeof variable?.default === 'string' ? variable.default : (choices[0] ?? `{${name}}`);
     rest = rest.slice(close + 1);
   }
-  return { key: path, regex: new RegExp(`^${regex}(?=/|$)`) };
+  return { key: path, regex: new RegExp(`^${regex}(?=/|$)`), path: concrete };
 }
 
 interface Candidate<T> {

@@ -409,11 +409,11 @@ describe('validateResponse: messages quote the document briefly', () => {
       { status: 200, body: { e: 'nope', c: 'nope' }, contentType: json },
     );
     expect(onEnum!.message).toMatch(
-      /^response body at \/e must be one of "0-x+\.\.\., "1-x+\.\.\., .* \(and 40 more\), found "nope"$/,
+      /^response body at \/e must be one of "0-x+…, "1-x+…, .* \(and 40 more\), found "nope"$/,
     );
     expect(onEnum!.message.length).toBeLessThan(800);
     expect(onEnum!.message).not.toContain('x'.repeat(100));
-    expect(onConst!.message).toMatch(/^response body at \/c must be "99-x+\.\.\., found "nope"$/);
+    expect(onConst!.message).toMatch(/^response body at \/c must be "99-x+…, found "nope"$/);
     expect(onConst!.message.length).toBeLessThan(120);
   });
 });

@@ -8,7 +8,8 @@
  *   candidate: { url: 'http://localhost:9090' } });
  * process.stdout.write(renderConsole(report));
  */
-export { runVerify, interactionStatus, verificationFailed } from './run.js';
+export { runVerify } from './run.js';
+export { interactionStatus, verificationFailed } from './status.js';
 // The verifier's coded errors, where its users import them from.
 export { NothingVerifiedError, ProviderStateError, TargetError } from '@cutover/core';
 export type { VerifyInternals } from './run.js';

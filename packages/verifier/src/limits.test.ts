@@ -12,7 +12,8 @@ import { renderJsonChunks } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
 import { renderMarkdown } from './reporters/markdown.js';
 import { REPORT_VALUE_LIMIT, reportValue } from './report-values.js';
-import { interactionStatus, runVerify } from './run.js';
+import { runVerify } from './run.js';
+import { interactionStatus } from './status.js';
 import { startServer, v3Pact, writePacts } from './testing/index.js';
 import type { FixtureHandler, Running, V3Interaction } from './testing/index.js';
 

@@ -4,6 +4,7 @@ import {
   formatJsonPath,
   keyCount,
   numberLiteral,
+  previewValue,
   scanJsonKeys,
 } from '@cutover/core';
 import type { Difference, HttpBody } from '@cutover/core';
@@ -73,8 +74,7 @@ function typeOf(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return previewValue(value, { max: 60, absent: 'undefined' });
 }
 
 function canonical(value: unknown): string {

@@ -10,7 +10,7 @@ import {
   verificationResultsUrl,
   type BrokerCredentials,
 } from '@cutover/broker-client';
-import { interactionStatus } from './run.js';
+import { interactionStatus } from './status.js';
 
 export interface PublishOptions extends BrokerCredentials {
   /** Broker base URL (for the provider version/branch). */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderConsole } from './reporters/console.js';
 import type { SchemaViolation, VerificationReport } from '@cutover/core';
-import { runVerify, interactionStatus, verificationFailed } from './run.js';
+import { runVerify } from './run.js';
+import { interactionStatus, verificationFailed } from './status.js';
 import type { VerifyOptions } from './options.js';
 import type { SchemaChecker } from './schema.js';
 import {

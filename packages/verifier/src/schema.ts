@@ -1,23 +1,12 @@
 import { resolve } from 'node:path';
 import type { SchemaViolation } from '@cutover/core';
+import type { RequestToValidate, ResponseToValidate } from '@cutover/openapi';
 
 /** A request as the schema step sees it (after generators, before target-specific changes). */
-export interface SchemaRequest {
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: Record<string, string[]>;
-  /** Parsed JSON, text, or undefined when there is no body. */
-  body?: unknown;
-  contentType?: string;
-}
+export type SchemaRequest = RequestToValidate & { method: string; path: string };
 
-export interface SchemaResponse {
-  status: number;
-  headers: Record<string, string[]>;
-  body?: unknown;
-  contentType?: string;
-}
+/** A response as the schema step sees it. */
+export type SchemaResponse = ResponseToValidate;
 
 /**
  * The OpenAPI step, behind a small interface: the verifier asks only for violations (and, when

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { openPact, PactLoadError, PactProviderMismatchError, resolvePactFiles } from '@cutover/core';
+import { openPact, pactSha256, PactProviderMismatchError, readPactFile, resolvePactFiles } from '@cutover/core';
 import type { Interaction, PactHeader, PactReference, PactStream } from '@cutover/core';
 import { BrokerClient, brokerAuth, fetchPact, halLink, pactsForVerification } from '@cutover/broker-client';
 import type { VerifyOptions } from './options.js';
@@ -12,11 +10,6 @@ export interface LoadedPact {
   reference: PactReference;
   /** The broker marked the pact pending: its failures are reported but do not fail the run. */
   pending: boolean;
-}
-
-/** SHA-256 of a pact file's bytes (of its JSON text for a broker's pact), as the gate computes it. */
-function sha256(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 /**
@@ -47,19 +40,11 @@ export async function loadPacts(
 ): Promise<LoadedPact[]> {
   const loaded: LoadedPact[] = [];
   for (const file of await resolvePactFiles(options.pacts ?? [], cwd)) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (cause) {
-      throw new PactLoadError(`Pact file ${file} could not be read: ${(cause as Error).message}`, {
-        cause,
-        details: { source: file },
-      });
-    }
+    const bytes = await readPactFile(file);
     // The pact stays as bytes, outside the JavaScript heap; its interactions are parsed one at a time.
     const pactIndex = loaded.length;
     const pact = openPact(bytes, { source: file, onInteraction: (i, header) => visit(pactIndex, i, header) });
-    const digest = sha256(bytes);
+    const digest = pactSha256(bytes);
     const entry: LoadedPact = {
       pact,
       reference: { consumer: pact.consumer.name, provider: pact.provider.name, source: file, sha256: digest },
@@ -92,7 +77,7 @@ export async function loadPacts(
         consumer: pact.consumer.name,
         provider: pact.provider.name,
         source: entry.url,
-        sha256: sha256(JSON.stringify(content)),
+        sha256: pactSha256(JSON.stringify(content)),
       };
       const consumerVersion = halLink(content, 'pb:consumer-version')?.name;
       if (consumerVersion !== undefined) reference.consumerVersion = consumerVersion;

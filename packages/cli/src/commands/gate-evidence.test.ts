@@ -2,7 +2,7 @@
  * The gate on partial, mis-scoped or contradictory evidence, driven through `cutover verify` and
  * `cutover gate` as a user runs them: real verification runs against test servers, then the gate.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -279,5 +279,44 @@ describe('cutover gate on ties and contradictions', () => {
     expect(stderr).toContain(
       `[CUTOVER_EVIDENCE_INVALID] ${join(dir, 'dangling.json')}: $.results[0].pact (3) points at no pact: $.pacts has 1 entry`,
     );
+  });
+});
+
+describe('cutover verify and gate read --pact alike', () => {
+  it('gate takes a folder searched at any depth and a glob, as verify does', async () => {
+    const bytes = await readFile(pactFile);
+    await mkdir(join(dir, 'nested', 'web-app', 'v2'), { recursive: true });
+    await writeFile(join(dir, 'nested', 'web-app', 'v2', 'items.json'), bytes);
+    await mkdir(join(dir, 'globbed'), { recursive: true });
+    await writeFile(join(dir, 'globbed', 'web-app-items.json'), bytes);
+    for (const [pact, found] of [
+      ['nested', join(dir, 'nested', 'web-app', 'v2', 'items.json')],
+      ['globbed/*-items.json', join(dir, 'globbed', 'web-app-items.json')],
+    ] as const) {
+      const { code, stdout, stderr } = await gate('items.yaml', '--results', 'partial.json', '--pact', pact);
+      expect(stderr).toBe('');
+      expect(code).toBe(1);
+      // The same bytes as the pact verify read: not stale, and each request without a result is named.
+      expect(stdout).not.toContain('[stale-evidence]');
+      expect(stdout).toContain(
+        `[interaction-missing] web-app › "item 2" (GET /api/items/2, interactions[1] of ${found})`,
+      );
+    }
+  });
+
+  it('fingerprints a pact with a byte-order mark and CRLF line ends as verify does, so its results are current', async () => {
+    const text = JSON.stringify(JSON.parse(await readFile(greenPactFile, 'utf8')), null, 2).replace(/\n/g, '\r\n');
+    await writeFile(join(dir, 'windows.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    expect(await verify('windows.json', 'windows-results.json')).toBe(0);
+    const { code, stdout, stderr } = await gate(
+      'items.yaml',
+      '--results',
+      'windows-results.json',
+      '--pact',
+      'windows.json',
+    );
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain('[stale-evidence]');
+    expect(code).toBe(0);
   });
 });

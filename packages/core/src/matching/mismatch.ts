@@ -1,11 +1,6 @@
 import type { HttpBody, Mismatch, MismatchKind } from '../model.js';
 import { describeBytes } from './binary.js';
-
-const MAX = 80;
-
-function clip(text: string): string {
-  return text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
-}
+import { clipText as clip, previewValue } from '../preview.js';
 
 /** Describes a value for a sentence: `the string "7"`, `the number 7`, `a list of 3 items`. */
 export function describeValue(value: unknown): string {
@@ -25,15 +20,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** A short rendering of a value inside a sentence (JSON, clipped). */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return clip(JSON.stringify(value));
-  try {
-    return clip(JSON.stringify(value) ?? String(value));
-  } catch {
-    return String(value);
-  }
-}
+export const show = previewValue;
 
 /**
  * A body from a pact in a sentence: JSON as JSON (`{"a":1}`), text quoted, binary as

@@ -1,8 +1,15 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { PactLoadError, UsageError } from '../errors.js';
 
-/** Expands files, folders (every `*.json` below) and globs into a sorted, de-duplicated file list. */
+/**
+ * Expands files, folders (every `*.json` below, at any depth) and globs into a sorted,
+ * de-duplicated list of absolute file paths: what `--pact` accepts in every command.
+ *
+ * @example
+ * await resolvePactFiles(['pacts/*.json', 'more-pacts'], process.cwd())
+ */
 export async function resolvePactFiles(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
   if (inputs.length === 0) return [];
@@ -28,4 +35,28 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
     } else files.add(absolute);
   }
   return [...files].sort();
+}
+
+/**
+ * The fingerprint of a pact's content: SHA-256 (hex) of its bytes exactly as read (a byte-order
+ * mark and CRLF line ends included), or of the JSON text of a pact that came as a parsed object.
+ * `cutover verify` records it in `pacts[].sha256`; the gate compares the current pact files' with it.
+ *
+ * @example
+ * pactSha256(await readPactFile('pacts/web-app-logistics.json'))
+ */
+export function pactSha256(content: Uint8Array | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** A pact file's bytes; a file that cannot be read is a `PactLoadError` naming it. */
+export async function readPactFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (cause) {
+    throw new PactLoadError(`Pact file ${file} could not be read: ${(cause as Error).message}`, {
+      cause,
+      details: { source: file },
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import { RESULTS_FORMAT, summarizeResults, type InteractionResult, type VerificationReport } from '@cutover/core';
 import { reportToEvidence, type EvidenceReport } from '../evidence.js';
 import { parsePolicy, type Policy } from '../policy.js';
+import { documentedOperations, OpenApiDocument } from '@cutover/openapi';
 
 /** A passing, identical, schema-clean interaction result; override what a test is about. */
 export function result(
@@ -81,6 +82,9 @@ export const OPENAPI = {
     '/api/shipments': { post: { operationId: 'createShipment', responses: {} } },
   },
 };
+
+/** The operations of {@link OPENAPI}, as `loadDocumentedOperations` lists them. */
+export const OPERATIONS = documentedOperations(new OpenApiDocument(OPENAPI, { source: 'openapi.json' }));
 
 export const POLICY_YAML = `
 version: 1

@@ -1,6 +1,6 @@
 import type { Difference, InteractionResult, SchemaViolation, TargetName, VerificationReport } from '@cutover/core';
 import { splitBaseline } from '@cutover/core';
-import { interactionStatus, monolithOnly } from '../run.js';
+import { interactionStatus, monolithOnly } from '../status.js';
 
 export const TARGETS: TargetName[] = ['monolith', 'candidate'];
 

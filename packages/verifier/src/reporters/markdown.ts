@@ -1,15 +1,14 @@
-import { escapeMarkdown as text, markdownCode, redactCredentials } from '@cutover/core';
+import { clipText, escapeMarkdown as text, markdownCode, previewValue, redactCredentials } from '@cutover/core';
 import type { Difference, InteractionResult, VerificationReport } from '@cutover/core';
 import { TARGETS, interactionLabel, interactionStatus, routeLabel, schemaFindings, summaryLine } from './format.js';
-import { verificationFailed } from '../run.js';
+import { verificationFailed } from '../status.js';
 import { sharedHeaderDifferences } from './shared.js';
 import type { SharedHeaderDifference } from './shared.js';
 
 /** A value as code, cut to 80 characters; `table: false` outside a table. */
 function cell(value: unknown, raw = false, table = true): string {
   if (value === undefined) return '—';
-  const shown = raw && typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return markdownCode(shown.length > 80 ? `${shown.slice(0, 77)}…` : shown, { table });
+  return markdownCode(raw && typeof value === 'string' ? clipText(value) : previewValue(value), { table });
 }
 
 function differencesTable(differences: Difference[], limit: number): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '@cutover/core';
 import type { InteractionResult, SchemaViolation, VerificationReport } from '@cutover/core';
-import { interactionStatus, verificationFailed } from '../run.js';
+import { interactionStatus, verificationFailed } from '../status.js';
 import { renderConsole } from './console.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
