@@ -1,3 +1,4 @@
+import { clipText } from '@cutover/core';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
 import { board, routeHistory, routeStatus, type RouteDecisionRow, type TimelinePoint } from '../cutover/routes.js';
@@ -73,9 +74,6 @@ const pointsOf = (history: RouteDecisionRow[]): TimelinePoint[] =>
     weight: routeStatus(d.route).weight,
   }));
 
-const clip = (text: string, max: number) =>
-  [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
-
 /**
  * A decision's reasons and notes. The board shows a few, each clipped (`clipAt`), notes only when
  * there is no reason, and links to the route's page, which shows them all in full.
@@ -88,9 +86,9 @@ function reasonsList(row: RouteDecisionRow, limit: number, clipAt = Infinity, mo
   const hidden =
     Math.max(0, reasons.length - limit) + Math.max(0, notes.length - limit) + allNotes.length - notes.length;
   return markup`<ul class="reasons">
-    ${reasons.slice(0, limit).map((r) => markup`<li><code>${r.code ?? ''}</code> ${clip(r.message ?? '', clipAt)}</li>`)}${notes
+    ${reasons.slice(0, limit).map((r) => markup`<li><code>${r.code ?? ''}</code> ${clipText(r.message ?? '', clipAt)}</li>`)}${notes
       .slice(0, limit)
-      .map((n) => markup`<li class="muted">${clip(n, clipAt)}</li>`)}${
+      .map((n) => markup`<li class="muted">${clipText(n, clipAt)}</li>`)}${
       hidden > 0
         ? markup`<li class="muted">
             ${more ? markup`<a href="${more}">and ${hidden} more</a>` : `and ${hidden} more`}
