@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createBroker } from '@cutover/broker';
+import { BrokerClient, listDecisions, recordDecision } from '@cutover/broker-client';
 import { cutover, startCutover, type LongRunning } from './support/cli.js';
 
 describe('cutover broker', () => {
@@ -101,5 +103,134 @@ describe('cutover broker', () => {
     const result = await cutover(['broker', '--port', '0', '--database', '/dev/null/broker.db']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/CUTOVER_BROKER_STORAGE_FAILED.*\/dev\/null\/broker\.db/);
+  });
+
+  const publish = (url: string, version: string, marker: string) =>
+    fetch(`${url}/contracts/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        pacticipantName: 'Web',
+        pacticipantVersionNumber: version,
+        branch: 'main',
+        contracts: [
+          {
+            consumerName: 'Web',
+            providerName: 'Orders',
+            specification: 'pact',
+            contentType: 'application/json',
+            content: Buffer.from(
+              JSON.stringify({
+                consumer: { name: 'Web' },
+                provider: { name: 'Orders' },
+                interactions: [
+                  {
+                    description: `get ${marker}`,
+                    request: { method: 'GET', path: `/${marker}` },
+                    response: { status: 200 },
+                  },
+                ],
+                metadata: { pactSpecification: { version: '3.0.0' } },
+              }),
+            ).toString('base64'),
+          },
+        ],
+      }),
+    });
+
+  it(
+    'broker clean: --dry-run lists what would go, then the clean deletes it (while the broker serves)',
+    { timeout: 120_000 },
+    async () => {
+      const database = join(dir, 'clean.db');
+      running = startCutover(['broker', '--port', '0', '--database', database]);
+      const [, url] = await running.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      for (const v of ['1', '2', '3\u001b[2J'])
+        expect((await publish(url!, v, `m${v.length}${v[0]}`)).status).toBe(200);
+
+      const dry = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/clean \(dry run\): would delete 2 versions \(1 kept\), 2 pact contents/);
+      expect(dry.stdout).toContain('  Web: 1, 2\n');
+      expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(200);
+
+      const json = join(dir, 'clean.json');
+      const clean = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--json', json]);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toMatch(/clean: deleted 2 versions/);
+      expect(JSON.parse(readFileSync(json, 'utf8')).deleted.versions.map((v: { number: string }) => v.number)).toEqual([
+        '1',
+        '2',
+      ]);
+      expect((await fetch(`${url}/pacts/provider/Orders/consumer/Web/version/1`)).status).toBe(404);
+      const again = await cutover(['broker', 'clean', '--database', database, '--keep-latest', '1', '--dry-run']);
+      expect(again.stdout).toMatch(/would delete 0 versions \(1 kept\)/);
+    },
+  );
+
+  it(
+    'broker clean: exits 2 with a coded error for --keep-latest 0, a bad duration or a missing database',
+    { timeout: 120_000 },
+    async () => {
+      const zero = await cutover(['broker', 'clean', '--database', join(dir, 'broker.db'), '--keep-latest', '0']);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toMatch(/CUTOVER_USAGE.*--keep-latest must be a whole number of at least 1/);
+      const duration = await cutover(['broker', 'clean', '--keep-newer-than', '30 days']);
+      expect(duration.code).toBe(2);
+      expect(duration.stderr).toMatch(/CUTOVER_USAGE.*--keep-newer-than must be a number with a unit/);
+      const missing = await cutover(['broker', 'clean', '--database', join(dir, 'nowhere.db')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/CUTOVER_BROKER_STORAGE_FAILED.*nowhere\.db: no broker database there to clean/);
+    },
+  );
+
+  it(
+    '--clean-every runs the retention when serving and says so; a bad interval exits 2',
+    { timeout: 120_000 },
+    async () => {
+      const database = join(dir, 'scheduled.db');
+      running = startCutover([
+        'broker',
+        '--port',
+        '0',
+        '--database',
+        database,
+        '--clean-every',
+        '1h',
+        '--keep-latest',
+        '5',
+      ]);
+      await running.waitFor(/retention: clean every 1h, keeping the latest 5 per branch and tag/);
+      await running.waitFor(/cutover broker clean: deleted 0 versions/);
+      const bad = await cutover(['broker', '--port', '0', '--database', database, '--clean-every', 'daily']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/CUTOVER_USAGE.*--clean-every must be a number with a unit/);
+    },
+  );
+
+  it("the client's recordDecision and listDecisions work against the broker: the history, filtered, newest first", async () => {
+    const broker = await createBroker({ database: { file: ':memory:' } });
+    try {
+      const client = new BrokerClient({ url: await broker.listen({ port: 0 }) });
+      const decision = (outcome: string, decidedAt: string) => ({
+        format: 'cutover.gate-decision/v1',
+        decidedAt,
+        policy: 'contracts/cutover.yaml',
+        candidateVersion: '3.0.0',
+        outcome,
+        routes: [
+          { name: 'tracking', methods: ['GET'], path: '/api/tracking/**', outcome, currentWeight: 0, nextWeight: 1 },
+        ],
+      });
+      expect(await recordDecision(client, decision('allowed', '2026-02-01T10:00:00Z'))).toMatchObject({
+        recorded: true,
+      });
+      await recordDecision(client, decision('blocked', '2026-02-02T10:00:00Z'));
+      const history = await listDecisions(client, { route: 'tracking', candidateVersion: '3.0.0' });
+      expect(history.map((d) => d.outcome)).toEqual(['blocked', 'allowed']);
+      expect(await listDecisions(client, { route: 'other' })).toEqual([]);
+    } finally {
+      await broker.close();
+    }
   });
 });

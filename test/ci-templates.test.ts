@@ -188,10 +188,20 @@ describe('CI templates', () => {
 
   it('GitHub consumer pipeline: runs the contract tests, then publishes the pacts with version and branch', () => {
     const jobs = githubJobs('ci/github/consumer-pr.yml');
-    expect([...jobs.keys()]).toEqual(['contract-tests', 'publish-pacts']);
+    expect([...jobs.keys()]).toEqual(['contract-tests', 'publish-pacts', 'can-i-deploy']);
     expect(jobs.get('publish-pacts')!.spec.needs).toBe('contract-tests');
-    const publish = jobs.get('publish-pacts')!.commands.find((c) => c.includes('pact broker publish'));
-    expect(publish).toMatch(/--consumer-app-version .+ --branch /);
+    const publish = jobs.get('publish-pacts')!.commands;
+    const declare = publish.findIndex((c) => c.includes('pact broker create-or-update-pacticipant'));
+    expect(publish[declare]).toMatch(/--main-branch main/);
+    const published = publish.findIndex((c) => c.includes('pact broker publish'));
+    expect(published).toBeGreaterThan(declare);
+    expect(publish[published]).toMatch(/--consumer-app-version .+ --branch /);
+    const deploy = jobs.get('can-i-deploy')!;
+    expect(deploy.spec.needs).toBe('publish-pacts');
+    expect(String(deploy.spec.if)).toContain('refs/heads/main');
+    const asked = deploy.commands.findIndex((c) => c.includes('pact broker can-i-deploy'));
+    expect(deploy.commands[asked]).toMatch(/--to-environment production .*--retry-while-unknown/);
+    expect(deploy.commands.findIndex((c) => c.includes('pact broker record-deployment'))).toBeGreaterThan(asked);
   });
 
   it('GitHub provider pipeline: verifies both targets, publishes, gates, comments the report and uploads JUnit', () => {
@@ -210,6 +220,17 @@ describe('CI templates', () => {
     expect(String((junit!.with as Yaml).report_paths)).toContain('.junit.xml');
   });
 
+  it('GitHub traffic shift with a broker: verify publishes as the commit, the gate decides on that commit, the deployment is recorded', () => {
+    const jobs = githubJobs('ci/github/traffic-shift.yml');
+    const calls = cutoverCalls(jobs.get('gate')!.commands);
+    const verify = calls.find((c) => c.command === 'verify')!;
+    const gate = calls.find((c) => c.command === 'gate')!;
+    expect(verify.flags).toEqual(expect.arrayContaining(['broker-url', 'publish', 'provider-version', 'branch']));
+    expect(option(gate.line, 'candidate-version')).toBe(option(verify.line, 'provider-version'));
+    const record = jobs.get('apply')!.commands.find((c) => c.includes('pact broker record-deployment'));
+    expect(option(record!, 'version')).toBe(option(verify.line, 'provider-version'));
+  });
+
   it('GitHub traffic shift: applies the routing artifact only when the gate step succeeded', () => {
     const jobs = githubJobs('ci/github/traffic-shift.yml');
     const gateJob = jobs.get('gate')!;
@@ -225,8 +246,13 @@ describe('CI templates', () => {
 
   it('GitLab pipelines: consumer publish after tests; provider verify → gate (MR note, JUnit) → manual traffic shift', () => {
     const consumer = gitlabJobs('ci/gitlab/consumer.gitlab-ci.yml');
-    expect([...consumer.keys()]).toEqual(['contract-tests', 'publish-pacts']);
+    expect([...consumer.keys()]).toEqual(['contract-tests', 'publish-pacts', 'can-i-deploy']);
     expect(consumer.get('publish-pacts')!.spec.needs).toEqual(['contract-tests']);
+    const deploy = consumer.get('can-i-deploy')!;
+    expect(deploy.spec.needs).toEqual(['publish-pacts']);
+    const asked = deploy.commands.findIndex((c) => c.includes('pact broker can-i-deploy'));
+    expect(asked).toBeGreaterThanOrEqual(0);
+    expect(deploy.commands.findIndex((c) => c.includes('pact broker record-deployment'))).toBeGreaterThan(asked);
     const provider = gitlabJobs('ci/gitlab/provider.gitlab-ci.yml');
     expect([...provider.keys()]).toEqual(['verify', 'gate', 'traffic-shift']);
     const gate = provider.get('gate')!;
@@ -237,6 +263,94 @@ describe('CI templates', () => {
     expect(shift.spec.needs).toEqual(['gate']);
     const [call] = cutoverCalls(gate.commands).filter((c) => c.command === 'gate');
     expect(shift.commands).toEqual([`ci/scripts/apply-routing.sh ${option(call!.line, 'routing-out')}`]);
+  });
+});
+
+/** `pact broker <subcommand>` calls with the long options they pass. */
+function pactCalls(commands: string[]): { sub: string; flags: string[]; line: string }[] {
+  return commands.flatMap((line) =>
+    [...line.matchAll(/(?:^|\s)(?:npx\s+)?pact broker ([a-z][\w-]*)(.*)$/g)].map((m) => ({
+      sub: m[1]!,
+      flags: [...m[2]!.matchAll(/--([a-z][\w-]*)/g)].map((f) => f[1]!),
+      line,
+    })),
+  );
+}
+
+describe('CI templates: the stock Pact CLI', () => {
+  it('calls only `pact broker` subcommands and options the installed @pact-foundation/pact-cli has', async () => {
+    const calls = allJobs().flatMap((job) => pactCalls(job.commands).map((c) => ({ ...c, job: job.name })));
+    expect(new Set(calls.map((c) => c.sub))).toEqual(
+      new Set(['publish', 'create-or-update-pacticipant', 'can-i-deploy', 'record-deployment']),
+    );
+    const help = new Map<string, string>();
+    for (const sub of new Set(calls.map((c) => c.sub))) {
+      const res = await run(join(ROOT, 'node_modules/.bin/pact'), ['broker', sub, '--help']);
+      expect(res.code, `pact broker ${sub} --help: ${res.stderr}`).toBe(0);
+      help.set(sub, res.stdout);
+    }
+    for (const call of calls)
+      for (const flag of call.flags)
+        expect(help.get(call.sub), `${call.job}: pact broker ${call.sub} --${flag}`).toMatch(
+          new RegExp(`--${flag}\\b`),
+        );
+  });
+});
+
+describe('CI templates: cutover broker as a service', () => {
+  const unit = readFileSync(join(ROOT, 'ci/broker/cutover-broker.service'), 'utf8');
+  const compose = parse(readFileSync(join(ROOT, 'ci/broker/compose.yaml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { command?: string; env_file?: string; environment?: Record<string, string> }>;
+  };
+  const envExample = readFileSync(join(ROOT, 'ci/broker/broker.env.example'), 'utf8');
+  const cliSource = readFileSync(join(ROOT, 'packages/cli/src/commands/broker.ts'), 'utf8');
+
+  it('ships the systemd unit, the compose file and the environment example', () => {
+    expect(readdirSync(join(ROOT, 'ci/broker')).sort()).toEqual([
+      'broker.env.example',
+      'compose.yaml',
+      'cutover-broker.service',
+    ]);
+  });
+
+  it('starts `cutover broker` with options the CLI registers, on PostgreSQL, behind a base URL, with retention', async () => {
+    const execStart = /^ExecStart=(.*)$/m.exec(unit)![1]!;
+    const starts = [execStart, ...Object.values(compose.services).flatMap((s) => (s.command ? [s.command] : []))];
+    expect(starts).toHaveLength(3);
+    const listed = await commandOptions('broker');
+    for (const start of starts) {
+      // The unit runs the installed bin by its path, compose through npx and the package name.
+      const line = start
+        .replace(/\s+/g, ' ')
+        .replace(/^\S*\/cutover /, 'cutover ')
+        .replace(/npx --yes @cutover\/cli@\S+ /, 'cutover ');
+      const [call] = cutoverCalls([line]);
+      expect(call?.command, start).toBe('broker');
+      for (const flag of call!.flags) expect([...listed!], `cutover broker --${flag}`).toContain(flag);
+      expect(call!.flags).toEqual(expect.arrayContaining(['host', 'base-url', 'clean-every', 'keep-latest']));
+    }
+  });
+
+  it('keeps the database URL and credentials off the command line, in variables the broker reads', () => {
+    const variables = [...envExample.matchAll(/^#?\s*(CUTOVER_BROKER_[A-Z_]+)=/gm)].map((m) => m[1]!);
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        'CUTOVER_BROKER_DATABASE_URL',
+        'CUTOVER_BROKER_WRITE_TOKEN',
+        'CUTOVER_BROKER_READ_TOKEN',
+        'CUTOVER_BROKER_WRITE_BASIC',
+        'CUTOVER_BROKER_READ_BASIC',
+      ]),
+    );
+    // The ones the CLI reads itself (the base URL is the unit's and compose's, passed as --base-url).
+    for (const name of variables.filter((v) => v !== 'CUTOVER_BROKER_BASE_URL'))
+      expect(cliSource, name).toContain(name.replace(/^CUTOVER_BROKER_(READ|WRITE)_/, 'CUTOVER_BROKER_${kind}_'));
+    expect(unit).toMatch(/^EnvironmentFile=/m);
+    for (const service of Object.values(compose.services).filter((s) => s.command)) {
+      expect(service.env_file).toBe('broker.env');
+      expect(service.command).not.toMatch(/postgres:\/\/|TOKEN|BASIC|--database-url/);
+    }
+    expect(/^ExecStart=(.*)$/m.exec(unit)![1]).not.toMatch(/postgres:\/\/|TOKEN|BASIC|--database-url/);
   });
 });
 

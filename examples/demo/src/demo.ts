@@ -1,18 +1,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { publishPacts, recordedDecision, startDemoBroker, type DemoBroker } from './broker.js';
 import type { Service } from './processes.js';
 import { ROOT, runCommand, startService, stopAll } from './processes.js';
 import { differencesOf, sideBySide } from './side-by-side.js';
 
 /**
  * `npm run demo`: the whole point of cutover in one command. Consumer tests write pacts, the
- * monolith and the extracted tracking service start on free ports, `cutover verify` checks both,
- * `cutover gate` allows the shift; then the service is restarted with a realistic bug and the gate
- * blocks, showing the difference side by side.
+ * stock `pact broker publish` puts them in a contract broker (an embedded one, or the one
+ * PACT_BROKER_BASE_URL names), the monolith and the extracted tracking service start on free ports,
+ * `cutover verify` checks both with the broker's pacts and publishes its results there, and
+ * `cutover gate` allows the shift on that evidence and records its decision in the broker; then the
+ * service is restarted with a realistic bug and the gate blocks, showing the difference side by side.
  *
- * The flow is a list of steps; a step may be skipped (with the reason printed), so a broker
- * publish step sits in the list and runs when PACT_BROKER_BASE_URL is set.
+ * The flow is a list of steps; a step may be skipped (with the reason printed).
  */
 
 const DIVERGENCES = ['dropped-field', 'renamed-field', 'status-code', 'date-format', 'leaked-field'];
@@ -20,6 +22,8 @@ const { values: args } = parseArgs({
   options: {
     divergence: { type: 'string', default: process.env.DEMO_DIVERGENCE ?? 'leaked-field' },
     out: { type: 'string', default: '.cutover/demo' },
+    // Keeps the embedded broker serving after the run, to browse its pages; Ctrl-C ends it.
+    serve: { type: 'boolean', default: false },
   },
 });
 if (!DIVERGENCES.includes(args.divergence)) {
@@ -34,12 +38,17 @@ const PACTS = 'contracts/pacts';
 const OPENAPI = 'contracts/openapi/logistics.yaml';
 const POLICY = 'contracts/cutover.yaml';
 const MIGRATING = '/api/tracking/**';
+/** The policy's name for the route of MIGRATING, under which the broker keeps its decisions. */
+const ROUTE = 'tracking';
+/** The consumers' branch, and the provider's: the demo verifies the pacts of this branch. */
+const BRANCH = 'demo';
 
 interface Context {
   started: number;
   dataFile: string;
   monolith?: Service;
   candidate?: Service;
+  broker?: DemoBroker;
   divergence: string;
 }
 
@@ -57,43 +66,46 @@ const indent = (line: string) => console.log(`    │ ${line}`);
 
 /** Runs `cutover <args>` as a user would and checks the exit code. */
 async function cutover(cliArgs: string[], expectCode: number): Promise<void> {
-  console.log(`    $ cutover ${cliArgs.map((a) => (/[\s*]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+  console.log(`    $ cutover ${cliArgs.map((a) => (/[\s*{"]/.test(a) ? `'${a}'` : a)).join(' ')}`);
   const { code } = await runCommand(process.execPath, [CLI, ...cliArgs], { echo: indent, env: { NO_COLOR: '1' } });
   if (code !== expectCode) {
     throw new StepFailed(`cutover ${cliArgs[0]} exited with ${code}; expected ${expectCode}`);
   }
 }
 
-/** The candidate version the demo verifies and gates (a CI run would use the commit SHA). */
-const DEMO_VERSION = 'demo';
+/** The candidate version the demo verifies and gates (a CI run would use the commit SHA): the faithful build, then the buggy one. */
+const candidateVersion = (ctx: Context, buggy: boolean) => (buggy ? `demo-${ctx.divergence}` : 'demo-faithful');
 
-function verifyArgs(ctx: Context, dir: string, withCandidate: boolean): string[] {
+/**
+ * The pacts come from the broker (the latest of each consumer on the demo branch); with the
+ * candidate, the results are published there, as the candidate version on the demo branch.
+ */
+function verifyArgs(ctx: Context, dir: string, candidate?: { buggy: boolean }): string[] {
   const m = ctx.monolith!.url;
-  const a = ['verify', '--pact', PACTS, '--provider', 'logistics', '--openapi', OPENAPI];
+  const a = ['verify', '--broker-url', ctx.broker!.url, '--provider', 'logistics'];
+  a.push('--consumer-version-selector', JSON.stringify({ branch: BRANCH }), '--openapi', OPENAPI);
   a.push('--monolith', m, '--monolith-state-url', `${m}/_pact/provider-states`);
-  if (withCandidate) {
+  if (candidate) {
     const c = ctx.candidate!.url;
     // Both targets read one data file (the shared replica), so provider states must not interleave.
     a.push('--candidate', c, '--candidate-state-url', `${c}/_pact/provider-states`, '--shared-state');
     a.push('--filter-route', MIGRATING);
+    a.push('--publish', '--provider-version', candidateVersion(ctx, candidate.buggy), '--branch', BRANCH);
   }
-  a.push('--provider-version', DEMO_VERSION);
   a.push('--json', `${dir}/verify.json`, '--junit', `${dir}/verify.junit.xml`, '--markdown', `${dir}/verify.md`);
   return a;
 }
 
-function gateArgs(dir: string): string[] {
+/** The gate reads its evidence from the broker (the latest pacts' verifications by the candidate version) and records its decision there. */
+function gateArgs(ctx: Context, dir: string, buggy: boolean): string[] {
   return [
     'gate',
     '--policy',
     POLICY,
-    '--results',
-    `${dir}/verify.json`,
-    // The gate refuses results for another candidate version, or for pacts that changed since.
+    '--broker-url',
+    ctx.broker!.url,
     '--candidate-version',
-    DEMO_VERSION,
-    '--pact',
-    PACTS,
+    candidateVersion(ctx, buggy),
     '--openapi',
     OPENAPI,
     '--json',
@@ -162,28 +174,28 @@ const steps: Step[] = [
       ),
   },
   {
-    title: 'Publish the pacts to the broker',
-    skip: () =>
-      process.env.PACT_BROKER_BASE_URL
-        ? undefined
-        : 'PACT_BROKER_BASE_URL is not set; verifying the pact files directly',
-    run: async () => {
-      const { code } = await runCommand(
-        join(ROOT, 'node_modules/.bin/pact'),
-        [
-          'broker',
-          'publish',
-          PACTS,
-          '--consumer-app-version',
-          `demo-${Date.now()}`,
-          '--branch',
-          'demo',
-          '--broker-base-url',
-          process.env.PACT_BROKER_BASE_URL!,
-        ],
-        { echo: indent },
+    title: 'Start the contract broker (PACT_BROKER_BASE_URL names an outside one instead)',
+    run: async (ctx) => {
+      ctx.broker = await startDemoBroker();
+      console.log(
+        ctx.broker.embedded
+          ? `    cutover broker on ${ctx.broker.url} (embedded: SQLite in a temporary folder, gone when the demo ends)`
+          : `    using the broker at ${ctx.broker.url} (PACT_BROKER_BASE_URL)`,
       );
-      if (code !== 0) throw new StepFailed(`pact broker publish exited with ${code}`);
+      console.log(`    migration board: ${ctx.broker.url}/ui/board`);
+    },
+  },
+  {
+    title: 'Publish the pacts to the broker with the stock `pact broker publish`',
+    run: async (ctx) => {
+      // A new consumer version each run: a broker refuses changed pacts under a version it already has.
+      const how = await publishPacts(ctx.broker!, {
+        pactDir: PACTS,
+        version: `demo-${Date.now()}`,
+        branch: BRANCH,
+        echo: indent,
+      });
+      if (how === 'fallback') console.log('    ⚠ published without the stock Pact CLI (see above)');
     },
   },
   {
@@ -201,16 +213,18 @@ const steps: Step[] = [
   },
   {
     title: 'Verify the monolith against every consumer interaction',
-    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/1-monolith`, false), 0),
+    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/1-monolith`), 0),
   },
   {
-    title: `Verify monolith and candidate on ${MIGRATING}: pacts, parity, OpenAPI`,
-    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/2-faithful`, true), 0),
+    title: `Verify monolith and candidate on ${MIGRATING}: pacts, parity, OpenAPI; publish the results to the broker`,
+    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/2-faithful`, { buggy: false }), 0),
   },
   {
-    title: 'Gate the traffic shift (expect: allowed, routing artifact written)',
-    run: async () => {
-      await cutover(gateArgs(`${rel(OUT)}/2-faithful`), 0);
+    title:
+      'Gate the traffic shift on the broker’s evidence (expect: allowed, routing artifact written, decision recorded)',
+    run: async (ctx) => {
+      await cutover(gateArgs(ctx, `${rel(OUT)}/2-faithful`, false), 0);
+      await showDecision(ctx, false);
       const routing = join(OUT, '2-faithful/routing');
       const files = existsSync(routing) ? readdirSync(routing) : [];
       if (!files.includes('cutover-weights.json'))
@@ -226,14 +240,15 @@ const steps: Step[] = [
     },
   },
   {
-    title: 'Verify again (expect: failures)',
-    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/3-${ctx.divergence}`, true), 1),
+    title: 'Verify again and publish the results (expect: failures)',
+    run: (ctx) => cutover(verifyArgs(ctx, `${rel(OUT)}/3-${ctx.divergence}`, { buggy: true }), 1),
   },
   {
-    title: 'Gate the traffic shift again (expect: blocked, no routing artifact)',
+    title: 'Gate the traffic shift again (expect: blocked, no routing artifact, decision recorded)',
     run: async (ctx) => {
       const dir = join(OUT, `3-${ctx.divergence}`);
-      await cutover(gateArgs(rel(dir)), 1);
+      await cutover(gateArgs(ctx, rel(dir), true), 1);
+      await showDecision(ctx, true);
       const left = existsSync(join(dir, 'routing')) ? readdirSync(join(dir, 'routing')) : [];
       if (left.length > 0) throw new StepFailed(`the gate blocked but ${rel(dir)}/routing holds ${left.join(', ')}`);
       const decision = JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')) as Parameters<typeof differencesOf>[0];
@@ -242,6 +257,14 @@ const steps: Step[] = [
     },
   },
 ];
+
+/** Prints the decision the gate recorded in the broker; a gate that recorded none fails the step. */
+async function showDecision(ctx: Context, buggy: boolean): Promise<void> {
+  const version = candidateVersion(ctx, buggy);
+  const decision = await recordedDecision(ctx.broker!, ROUTE, version);
+  if (!decision) throw new StepFailed(`the broker holds no decision for route ${ROUTE} and candidate ${version}`);
+  console.log(`    decision recorded in the broker: ${decision.outcome}, ${decision.href}`);
+}
 
 /** Set on Ctrl-C: steps then fail because their processes are being stopped, which is no news. */
 let stopping = false;
@@ -257,6 +280,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const ctx: Context = { started: Date.now(), dataFile: join(OUT, 'logistics-data.json'), divergence: args.divergence };
+  demo = ctx;
   console.log('cutover demo: strangling /api/tracking/** out of the logistics monolith\n');
   for (const [index, step] of steps.entries()) {
     const label = `${index + 1}/${steps.length}`;
@@ -284,10 +308,24 @@ async function main(): Promise<number> {
     .sort()) {
     console.log(`  ${rel(OUT)}/${dir}/  ${readdirSync(join(OUT, dir)).sort().join('  ')}`);
   }
+  const broker = ctx.broker!;
+  console.log(`Broker: ${broker.url} — pacts, verification results and both decisions; board: ${broker.url}/ui/board`);
   console.log(
     `Try another bug: npm run demo -- --divergence ${DIVERGENCES.filter((d) => d !== args.divergence).join('|')}`,
   );
+  if (args.serve && broker.embedded) {
+    console.log(`\nThe broker keeps serving at ${broker.url}/ui/board (--serve); Ctrl-C stops it.`);
+    await new Promise(() => {});
+  } else if (broker.embedded) console.log('(npm run demo -- --serve keeps the broker running to browse it)');
   return 0;
+}
+
+/** The run in progress, so that Ctrl-C and the end of the run close its broker. */
+let demo: Context | undefined;
+
+async function stopEverything(): Promise<void> {
+  await stopAll();
+  await demo?.broker?.close();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -295,7 +333,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.error(`\ndemo: ${signal}, stopping every process it started`);
-    void stopAll().finally(() => process.exit(130));
+    void stopEverything().finally(() => process.exit(130));
   });
 }
 
@@ -303,6 +341,6 @@ let code = 1;
 try {
   code = await main();
 } finally {
-  await stopAll();
+  await stopEverything();
 }
 process.exit(code);

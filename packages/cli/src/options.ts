@@ -40,6 +40,8 @@ export interface AnyOption {
   map?: (value: never) => unknown;
   /** Merge an object value into what an earlier option set at the same path, instead of replacing it. */
   merge?: boolean;
+  /** `false`: the command's own, not inherited by its subcommands (yargs declares options global). */
+  global?: boolean;
 }
 
 /** A command's options by flag name, in the order `--help` lists them. */

@@ -19,6 +19,7 @@ export {
   visibleControls,
 } from './text.js';
 export { isObject, type JsonObject } from './values.js';
+export { parseDuration } from './duration.js';
 export { clipText, previewValue, PREVIEW_LENGTH } from './preview.js';
 export {
   appendPointer,

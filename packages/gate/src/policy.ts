@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject } from 'ajv';
-import { ConfigError, formatJsonPath, parseYaml, pathPatternProblem, splitPointer, yamlLocator } from '@cutover/core';
+import {
+  ConfigError,
+  formatJsonPath,
+  parseDuration,
+  parseYaml,
+  pathPatternProblem,
+  splitPointer,
+  yamlLocator,
+} from '@cutover/core';
 import validatePolicySchema from './generated/policy-schema.js';
 import { patternsOverlap } from './route-patterns.js';
 
@@ -111,14 +119,6 @@ function ajvMessage(error: ErrorObject): string {
     default:
       return error.message ?? error.keyword;
   }
-}
-
-const DURATION_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `30m` → 1 800 000. The schema guarantees the shape. */
-export function parseDuration(text: string): number {
-  const unit = text.slice(-1) as keyof typeof DURATION_MS;
-  return Number(text.slice(0, -1)) * DURATION_MS[unit];
 }
 
 function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {

@@ -63,6 +63,8 @@ export const postgresSkipReason = POSTGRES_URL
 export interface RunningBroker {
   broker: Broker;
   url: string;
+  /** The broker's database, for a second connection (`cleanBroker`) while it serves. */
+  database: DatabaseConfig;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startBroker(
   return {
     broker,
     url,
+    database: config,
     async stop() {
       await broker.close();
       await drop();

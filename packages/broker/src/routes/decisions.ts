@@ -117,7 +117,8 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const rows = await q.orderBy('d.decided_at', 'desc').orderBy('d.id', 'desc').limit(limit).execute();
       const hal = ctx.hal(request);
       return send(reply, 200, {
-        decisions: rows.map((r) => render(hal, r.id, r.content, r.created_at)),
+        // HAL, as the gate's README documents it and listDecisions() reads it.
+        _embedded: { decisions: rows.map((r) => render(hal, r.id, r.content, r.created_at)) },
         _links: { self: { href: hal.url('cutover', 'decisions') } },
       });
     },

@@ -111,14 +111,14 @@ describe.each(engines)('webhooks and gate decisions on $name', (engine) => {
     expect(first.body._links.self.href).toMatch(/\/cutover\/decisions\/\d+$/);
     await call(url, 'POST', '/cutover/decisions', decision('1.0.1', 'blocked', '2026-01-02T10:00:00Z'));
     const history = await call(url, 'GET', '/cutover/decisions?route=tracking');
-    expect(history.body.decisions.map((d: { candidateVersion: string }) => d.candidateVersion)).toEqual([
+    expect(history.body._embedded.decisions.map((d: { candidateVersion: string }) => d.candidateVersion)).toEqual([
       '1.0.1',
       '1.0.0',
     ]);
     const one = await call(url, 'GET', '/cutover/decisions?route=tracking&candidateVersion=1.0.0');
-    expect(one.body.decisions).toHaveLength(1);
-    expect(one.body.decisions[0].routes[0].nextWeight).toBe(1);
-    expect((await call(url, 'GET', '/cutover/decisions?route=other')).body.decisions).toEqual([]);
+    expect(one.body._embedded.decisions).toHaveLength(1);
+    expect(one.body._embedded.decisions[0].routes[0].nextWeight).toBe(1);
+    expect((await call(url, 'GET', '/cutover/decisions?route=other')).body._embedded.decisions).toEqual([]);
   });
 
   it('refuses a decision that is not a cutover.gate-decision/v1 document, storing nothing', async () => {
@@ -129,6 +129,6 @@ describe.each(engines)('webhooks and gate decisions on $name', (engine) => {
       format: 'other',
     });
     expect(wrongFormat.status).toBe(400);
-    expect((await call(url, 'GET', '/cutover/decisions?candidateVersion=2.0.0')).body.decisions).toEqual([]);
+    expect((await call(url, 'GET', '/cutover/decisions?candidateVersion=2.0.0')).body._embedded.decisions).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ import { installErrorHandler } from './http-error.js';
 import { registerRoutes } from '../routes/index.js';
 import { HostAllowList } from '../webhooks/hosts.js';
 import { WebhookDispatcher, type DeliveryOptions } from '../webhooks/dispatcher.js';
+import { checkRetentionRules } from '../storage/retention.js';
+import { RetentionScheduler, type RetentionSchedule } from './retention-schedule.js';
 
 export interface BrokerOptions {
   /** `{ file }` for an embedded SQLite file (`:memory:` for a throwaway one), `{ url }` for PostgreSQL. */
@@ -22,6 +24,8 @@ export interface BrokerOptions {
   logger?: boolean;
   /** Webhook delivery: the hosts webhooks may call (none by default), timeouts and retries. */
   webhooks?: WebhookOptions;
+  /** Opt-in retention: `cutover broker clean` on a timer (first at start, then every `everyMs`). */
+  retention?: RetentionSchedule;
 }
 
 export interface WebhookOptions extends DeliveryOptions {
@@ -54,6 +58,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     webhookHosts = new HostAllowList(options.webhooks?.allowHosts);
   } catch (error) {
     throw new ConfigError(`webhook allow-host: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.retention) {
+    checkRetentionRules(options.retention);
+    if (!Number.isFinite(options.retention.everyMs) || options.retention.everyMs < 1000)
+      throw new ConfigError(`retention: everyMs must be at least 1000, not ${String(options.retention.everyMs)}`);
   }
   const storage = await openStorage(options.database);
   const app = Fastify({
@@ -102,6 +111,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) dispatcher.kick();
     });
   dispatcher?.start();
+  const retention = options.retention ? new RetentionScheduler(storage, options.retention) : undefined;
+  retention?.start();
 
   let closed = false;
   return {
@@ -117,6 +128,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       if (closed) return;
       closed = true;
       await dispatcher?.stop();
+      await retention?.stop();
       await app.close();
       await storage.close();
     },

@@ -1,9 +1,16 @@
 import { resolve } from 'node:path';
-import { UsageError } from '@cutover/core';
+import { describeError, parseDuration, UsageError, visibleControls } from '@cutover/core';
 import type { AuthConfig, BrokerOptions, Credential } from '@cutover/broker';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../context.js';
 import { declareOptions, mapOptions, readArgs, type ArgsOf, type OptionTable } from '../options.js';
+import {
+  cleanCommand,
+  describeRetention,
+  printCleanReport,
+  retentionOptionTable,
+  retentionRules,
+} from './broker-clean.js';
 import { commandSummaries, type CommandModule } from './index.js';
 
 /** Every `cutover broker` option; `to` says which createBroker option it sets. */
@@ -57,7 +64,17 @@ export const brokerOptionTable = {
     to: 'webhooks.allowHosts',
   },
   log: { type: 'boolean', default: false, describe: 'Log each request (credentials redacted)', to: 'logger' },
+  'clean-every': {
+    type: 'string',
+    describe: 'Opt-in retention: run `cutover broker clean` at start and then every 30m, 24h, 7d…',
+  },
+  ...retentionOptionTable,
 } as const satisfies OptionTable<BrokerOptions>;
+
+/** The serving options stay off `cutover broker clean`, which declares its own. */
+const serveOnly = Object.fromEntries(
+  Object.entries(brokerOptionTable).map(([name, option]) => [name, { ...option, global: false }]),
+);
 
 type BrokerArgs = ArgsOf<typeof brokerOptionTable>;
 
@@ -96,10 +113,28 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   const { createBroker } = await import('@cutover/broker');
   const databaseUrl = options['database-url'] ?? io.env.CUTOVER_BROKER_DATABASE_URL;
   const auth = authFromEnv(io.env, options['public-read']);
+  const cleanEvery =
+    options['clean-every'] === undefined ? undefined : parseDuration(options['clean-every'], '--clean-every');
+  const rules = retentionRules(options);
   const broker = await createBroker({
     ...mapOptions(options, brokerOptionTable),
     database: databaseUrl ? { url: databaseUrl } : { file: resolve(io.cwd, options.database) },
     ...(auth ? { auth } : {}),
+    ...(cleanEvery === undefined
+      ? {}
+      : {
+          retention: {
+            ...rules,
+            everyMs: cleanEvery,
+            onClean: (report) => printCleanReport(report, io, { limit: 0 }),
+            onError: (error) => {
+              const { code, message } = describeError(error);
+              io.stderr.write(
+                `cutover broker clean failed, nothing deleted (next in ${options['clean-every']}): ${code ? `[${code}] ` : ''}${visibleControls(message)}\n`,
+              );
+            },
+          },
+        }),
   });
   let url: string;
   try {
@@ -112,7 +147,10 @@ async function serve(options: BrokerArgs, io: CliIo): Promise<void> {
   }
   io.stdout.write(
     `cutover broker listening on ${url}${options['base-url'] ? ` (links use ${options['base-url']})` : ''}\n` +
-      `  database: ${databaseUrl ? 'PostgreSQL' : resolve(io.cwd, options.database)}; auth: ${auth ? `on${auth.publicRead ? ', public reads' : ''}` : 'off'}\n`,
+      `  database: ${databaseUrl ? 'PostgreSQL' : resolve(io.cwd, options.database)}; auth: ${auth ? `on${auth.publicRead ? ', public reads' : ''}` : 'off'}\n` +
+      (cleanEvery === undefined
+        ? ''
+        : `  retention: clean every ${options['clean-every']}, ${describeRetention(rules)}\n`),
   );
   // In-flight requests finish and the database is closed before the command returns.
   await new Promise<void>((done) => {
@@ -135,12 +173,13 @@ export const brokerCommand: CommandModule = (yargs, io, outcome) =>
     'broker',
     commandSummaries.broker,
     (y) =>
-      declareOptions(y, brokerOptionTable)
+      declareOptions(cleanCommand(y, io, outcome), serveOnly)
         .epilog(
           'Credentials come from the environment: CUTOVER_BROKER_WRITE_TOKEN, CUTOVER_BROKER_READ_TOKEN (bearer), ' +
             'CUTOVER_BROKER_WRITE_BASIC, CUTOVER_BROKER_READ_BASIC ("user:password"). Without them the broker is open.',
         )
         .example('$0 broker --port 9292', 'embedded SQLite in .cutover/broker.db')
+        .example('$0 broker --clean-every 24h --keep-latest 20', 'delete old versions daily (see broker clean)')
         .example(
           'CUTOVER_BROKER_WRITE_TOKEN=… $0 broker --host 0.0.0.0 --database-url postgres://broker@db/broker --base-url https://broker.example.com',
           '',

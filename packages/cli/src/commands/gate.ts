@@ -62,7 +62,7 @@ export const gateOptionTable = {
     type: 'string',
     array: true,
     describe:
-      'Current pact files or folders (or give them as arguments): evidence must have verified exactly this content, with a result for every request under a route',
+      'Current pact files, folders or globs (or give them as arguments): evidence must have verified exactly this content, with a result for every request under a route',
   },
   route: { type: 'string', array: true, describe: 'Decide only these policy routes (by name)', to: 'routes' },
   json: { type: 'string', describe: 'Write the decision as JSON to this file' },

@@ -27,7 +27,8 @@ export const commandSummaries = {
   verify: 'Replay consumer interactions against the monolith and the candidate: pact checks, parity, noise, schema',
   gate: 'Decide per route whether traffic may shift to the candidate; write reports and routing artifacts',
   openapi: 'OpenAPI document tools',
-  broker: 'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url)',
+  broker:
+    'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url); `broker clean` deletes old versions',
   record: 'Run a recording reverse proxy in front of a service and write V4 pacts from the traffic that passes',
 } satisfies Record<string, string>;
 

@@ -13,6 +13,7 @@ import {
 } from '../../storage/pacticipants.js';
 import { pactForVersion, publishPact } from '../../storage/pacts.js';
 import { recordVerification } from '../../storage/verifications.js';
+import { cleanStorage } from '../../storage/retention.js';
 
 export const broker = () => (globalThis as { cutoverBrokerUnderTest?: Broker }).cutoverBrokerUnderTest!;
 
@@ -276,6 +277,9 @@ export default Object.fromEntries(
           await reset(trx);
           await setup(trx);
         });
+        // No state stores more than two versions per branch or tag, so a clean keeping two must
+        // leave every interaction passing: the clients meet a broker that has just been cleaned.
+        await cleanStorage(storage, { keepLatest: 2 });
       },
       // Interactions without a state then start from an empty broker too.
       teardown: async () => {
