@@ -53,13 +53,14 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const d = request.body;
     const recordedAt = new Date().toISOString();
     const hal = ctx.hal(request);
+    const decidedAt = new Date(d.decidedAt).toISOString();
     const id = await storage.transaction(async (trx) => {
       const row = await trx
         .insertInto('decisions')
         .values({
           candidate_version: d.candidateVersion ?? null,
           outcome: d.outcome,
-          decided_at: new Date(d.decidedAt).toISOString(),
+          decided_at: decidedAt,
           content: JSON.stringify(d),
           created_at: recordedAt,
         })
@@ -74,6 +75,7 @@ export function decisionRoutes(app: FastifyInstance, ctx: RouteContext): void {
               route: r.name,
               outcome: r.outcome,
               next_weight: r.nextWeight ?? null,
+              decided_at: decidedAt,
             })),
           )
           .execute();

@@ -7,11 +7,13 @@ import {
   describe,
   integrations,
   resolve,
-  resolveVersions,
+  resolveVersionsOfMany,
   rowsBetween,
+  rowsOfPairings,
   type MatrixRow,
   type MatrixSelector,
   type MatrixTarget,
+  type Pairing,
   type Resolved,
 } from '../storage/matrix.js';
 import { pactVersionHref } from './pact-render.js';
@@ -147,16 +149,32 @@ async function compute(db: Db, q: MatrixQuery): Promise<Computed> {
         'No environment was specified: the result is only whether this version is compatible with the latest version of each integrated application, not whether it can be deployed somewhere.',
       );
     const { providers, consumers } = await integrations(db, me.pacticipant);
+    // Every integration at once: a few queries per request, however many integrations there are.
+    const targetVersions = hasTarget
+      ? await resolveVersionsOfMany(db, [...providers, ...consumers], target)
+      : await resolveVersionsOfMany(db, consumers, {});
+    const pairings: Pairing[] = [];
     for (const p of providers) {
-      const versions = hasTarget ? await resolveVersions(db, p, target) : undefined;
+      const versions = hasTarget ? targetVersions.get(p.id)! : undefined;
       descriptions.set(p.name, describe(p.name, hasTarget ? target : {}, versions ?? []));
-      rows.push(...(await rowsBetween(db, me.pacticipant, me.versions, p, versions)));
+      pairings.push({
+        consumer: me.pacticipant,
+        consumerVersions: me.versions,
+        provider: p,
+        providerVersions: versions,
+      });
     }
     for (const c of consumers) {
-      const versions = hasTarget ? await resolveVersions(db, c, target) : await resolveVersions(db, c, {});
+      const versions = targetVersions.get(c.id)!;
       descriptions.set(c.name, describe(c.name, hasTarget ? target : {}, versions));
-      rows.push(...(await rowsBetween(db, c, versions, me.pacticipant, me.versions)));
+      pairings.push({
+        consumer: c,
+        consumerVersions: versions,
+        provider: me.pacticipant,
+        providerVersions: me.versions,
+      });
     }
+    rows.push(...(await rowsOfPairings(db, pairings)));
   } else {
     for (const a of resolved)
       for (const b of resolved)

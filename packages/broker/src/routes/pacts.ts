@@ -5,6 +5,7 @@ import { params, send, type RouteContext } from '../server/context.js';
 import { latestPacts, pactContent, pactForSha, pactForVersion, publishPact, type PactRow } from '../storage/pacts.js';
 import { pactListLink, renderPact } from './pact-render.js';
 import { queueContractEvents } from '../webhooks/events.js';
+import { RenderedCache } from '../server/rendered-cache.js';
 
 /** Checks that a document is a pact between the named consumer and provider; a 400 says what is wrong. */
 export function checkPact(
@@ -34,6 +35,8 @@ type PactParams = { provider: string; consumer: string; version: string };
 
 export function pactRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { storage } = ctx;
+  // Pacts are read far more often than published, and parsing and serialising them is most of a read.
+  const rendered = new RenderedCache();
 
   async function sendPact(
     request: FastifyRequest,
@@ -43,9 +46,23 @@ export function pactRoutes(app: FastifyInstance, ctx: RouteContext): void {
     metadata?: string,
   ) {
     if (!row) throw notFound(what);
-    const content = await pactContent(storage.db, row.pact_version_id);
+    const hal = ctx.hal(request);
+    const key = JSON.stringify([
+      hal.base,
+      metadata ?? null,
+      row.publication_id,
+      row.pact_version_id,
+      row.sha,
+      row.consumer,
+      row.provider,
+      row.consumer_version,
+      row.created_at,
+    ]);
+    const body = await rendered.get(key, async () =>
+      JSON.stringify(renderPact(hal, row, await pactContent(storage.db, row.pact_version_id), metadata)),
+    );
     reply.header('X-Pact-Consumer-Version', row.consumer_version);
-    return send(reply, 200, renderPact(ctx.hal(request), row, content, metadata));
+    return send(reply, 200, body);
   }
 
   app.put<{ Params: PactParams; Body: unknown }>(

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  sql,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
 import { migrationProvider } from './migrations.js';
@@ -21,6 +29,34 @@ export interface Storage {
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** How many prepared SQLite statements are kept; queries with `in (…)` lists of many lengths make the rest. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; on SQLite preparing costs as much as running a small query.
+ * Statements are kept by SQL text (least recently used dropped). Reuse is safe because Kysely runs
+ * one query at a time on the connection and reads every row (`all`) before the next.
+ */
+export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
+}
 
 function redact(url: string): string {
   try {
@@ -66,7 +102,10 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('busy_timeout = 5000');
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      // A 64 MiB page cache (the default is 2 MiB): can-i-deploy's index lookups into a database of
+      // a million pacts stay in memory instead of going back to the file for every page.
+      sqlite.pragma('cache_size = -65536');
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     } catch (error) {
       throw new CutoverError(
         ErrorCodes.BROKER_STORAGE_FAILED,
@@ -81,6 +120,8 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider(engine) }).migrateToLatest();
     if (error) throw error;
+    // Planner statistics, gathered where missing or stale (bounded in time, as SQLite recommends on open).
+    if (engine === 'sqlite') await sql`PRAGMA optimize = 0x10002`.execute(db);
   } catch (error) {
     await db.destroy().catch(() => {});
     throw new CutoverError(
@@ -93,6 +134,9 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     engine,
     db,
     transaction: (work) => db.transaction().execute(work),
-    close: () => db.destroy(),
+    async close() {
+      if (engine === 'sqlite') await sql`PRAGMA optimize`.execute(db).catch(() => {});
+      await db.destroy();
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './database.js';
 import type { Database } from './schema.js';
 
@@ -238,6 +238,32 @@ function migrations(engine: Engine): Record<string, Migration> {
                 .where('route', '=', r.name)
                 .execute();
         }
+      },
+    },
+    // can-i-deploy to an environment looks up releases by environment and pacticipant; without this
+    // index SQLite scanned every version to find them.
+    '0004-released-versions-environment': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('released_versions_environment')
+          .on('released_versions')
+          .columns(['environment_uuid', 'pacticipant_id'])
+          .execute();
+      },
+    },
+    // The board's timeline walks every route's decisions in time order; with the time on the row and
+    // a covering index it reads that index in order instead of joining and sorting every decision.
+    '0005-decision-route-timeline': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('decision_routes').addColumn('decided_at', 'text').execute();
+        await sql`UPDATE decision_routes SET decided_at = (SELECT d.decided_at FROM decisions d WHERE d.id = decision_routes.decision_id)`.execute(
+          db,
+        );
+        await db.schema
+          .createIndex('decision_routes_timeline')
+          .on('decision_routes')
+          .columns(['route', 'decided_at', 'decision_id', 'next_weight', 'outcome'])
+          .execute();
       },
     },
   };

@@ -51,51 +51,67 @@ export async function publishPact(
   const { pacticipant: provider } = await ensurePacticipant(db, names.provider);
   const { version } = await ensureVersion(db, consumer.id, names.consumerVersion, names.buildUrl);
   const sha = pactSha(content);
+  // The row is built from what this transaction read and wrote, not read back.
+  const rowOf = (publication: { id: number; created_at: string }, pactVersionId: number): PactRow => ({
+    publication_id: publication.id,
+    consumer_id: consumer.id,
+    provider_id: provider.id,
+    consumer: consumer.name,
+    provider: provider.name,
+    consumer_version_id: version.id,
+    consumer_version: version.number,
+    pact_version_id: pactVersionId,
+    sha,
+    created_at: publication.created_at,
+  });
   const existing = await db
     .selectFrom('pact_publications')
     .innerJoin('pact_versions', 'pact_versions.id', 'pact_publications.pact_version_id')
-    .select(['pact_versions.sha'])
+    .select(['pact_versions.sha', 'pact_publications.id', 'pact_publications.created_at', 'pact_versions.id as pvid'])
     .where('pact_publications.consumer_version_id', '=', version.id)
     .where('pact_publications.provider_id', '=', provider.id)
     .executeTakeFirst();
   if (existing && existing.sha !== sha) return { outcome: 'conflict', existingSha: existing.sha, sha };
-  if (!existing) {
-    await db
+  if (existing) return { outcome: 'unchanged', row: rowOf(existing, existing.pvid) };
+  const at = now();
+  const pactVersion =
+    (await db
       .insertInto('pact_versions')
       .values({
         consumer_id: consumer.id,
         provider_id: provider.id,
         sha,
         content: JSON.stringify(content),
-        created_at: now(),
+        created_at: at,
       })
       .onConflict((oc) => oc.columns(['consumer_id', 'provider_id', 'sha']).doNothing())
-      .execute();
-    const pactVersion = await db
+      .returning('id')
+      .executeTakeFirst()) ??
+    // Identical content is stored once: another version of the consumer published it already.
+    (await db
       .selectFrom('pact_versions')
       .select('id')
       .where('consumer_id', '=', consumer.id)
       .where('provider_id', '=', provider.id)
       .where('sha', '=', sha)
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('integrations')
-      .values({ consumer_id: consumer.id, provider_id: provider.id, created_at: now() })
-      .onConflict((oc) => oc.columns(['consumer_id', 'provider_id']).doNothing())
-      .execute();
-    await db
-      .insertInto('pact_publications')
-      .values({
-        consumer_id: consumer.id,
-        provider_id: provider.id,
-        consumer_version_id: version.id,
-        pact_version_id: pactVersion.id,
-        created_at: now(),
-      })
-      .execute();
-  }
-  const row = await pactForVersion(db, names.provider, names.consumer, names.consumerVersion);
-  return { outcome: existing ? 'unchanged' : 'created', row: row! };
+      .executeTakeFirstOrThrow());
+  await db
+    .insertInto('integrations')
+    .values({ consumer_id: consumer.id, provider_id: provider.id, created_at: at })
+    .onConflict((oc) => oc.columns(['consumer_id', 'provider_id']).doNothing())
+    .execute();
+  const publication = await db
+    .insertInto('pact_publications')
+    .values({
+      consumer_id: consumer.id,
+      provider_id: provider.id,
+      consumer_version_id: version.id,
+      pact_version_id: pactVersion.id,
+      created_at: at,
+    })
+    .returning(['id', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { outcome: 'created', row: rowOf(publication, pactVersion.id) };
 }
 
 function pactRows(db: Db) {
@@ -166,6 +182,22 @@ export interface LatestFilter {
  * of versions.
  */
 export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<PactRow[]> {
+  if (
+    filter.provider !== undefined &&
+    filter.consumer !== undefined &&
+    filter.tag === undefined &&
+    filter.branch === undefined
+  ) {
+    // One pair (the most requested resource): the newest publication straight off the index, names
+    // resolved in the same query.
+    const row = await pactRows(db)
+      .where('p.name', '=', filter.provider)
+      .where('c.name', '=', filter.consumer)
+      .orderBy('pp.consumer_version_id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? [row] : [];
+  }
   const idOf = async (name: string) =>
     (await db.selectFrom('pacticipants').select('id').where('name', '=', name).executeTakeFirst())?.id;
   const providerId = filter.provider === undefined ? undefined : await idOf(filter.provider);
@@ -202,16 +234,6 @@ export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<Pa
           .where('b.name', '=', filter.branch!),
       ),
     );
-  if (providerId !== undefined && consumerId !== undefined && filter.tag === undefined && filter.branch === undefined) {
-    // One pair: the newest publication straight off the index.
-    const row = await pactRows(db)
-      .where('pp.provider_id', '=', providerId)
-      .where('pp.consumer_id', '=', consumerId)
-      .orderBy('pp.consumer_version_id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row ? [row] : [];
-  }
   const groups = await latest.execute();
   const heads = groups.map((r) => Number(r.latest)).filter((id) => Number.isFinite(id));
   if (heads.length === 0) return [];

@@ -136,6 +136,8 @@ export interface DecisionRouteTable {
   outcome: string;
   /** The route's candidate weight after the decision (null when the decision did not say). */
   next_weight: number | null;
+  /** The decision's `decided_at`, repeated so the board's timeline reads one index in order. */
+  decided_at: string;
 }
 
 /** A webhook event waiting for, or done with, delivery; queued in the transaction of the write that caused it. */

@@ -23,17 +23,17 @@ interface StoredWebhook {
   events?: { name?: string }[];
 }
 
-/**
- * Queues one delivery per enabled webhook listening to `event` (and selecting this consumer and
- * provider, when it names them). Called with the transaction of the write that caused the event,
- * so the event and its deliveries are committed together or not at all.
- */
-export async function queueEvent(
+/** An enabled webhook in scope of an event, with the events it listens to. */
+interface Listener {
+  uuid: string;
+  events: Set<string>;
+}
+
+/** The enabled webhooks selecting this consumer and provider (or naming none): one query for all of a write's events. */
+async function listeners(
   trx: Db,
-  event: WebhookEvent,
   scope: { consumerId?: number | null; providerId?: number | null },
-  variables: Variables,
-): Promise<number> {
+): Promise<Listener[]> {
   let query = trx.selectFrom('webhooks').select(['uuid', 'content']);
   query = query.where((eb) =>
     eb.and([
@@ -45,17 +45,27 @@ export async function queueEvent(
         : eb.or([eb('provider_id', 'is', null), eb('provider_id', '=', scope.providerId)]),
     ]),
   );
-  const hooks = (await query.execute()).filter((w) => {
+  const out: Listener[] = [];
+  for (const w of await query.execute()) {
     const doc = JSON.parse(w.content) as StoredWebhook;
-    return doc.enabled !== false && (doc.events ?? []).some((e) => e.name === event);
-  });
-  if (hooks.length === 0) return 0;
+    if (doc.enabled !== false) out.push({ uuid: w.uuid, events: new Set((doc.events ?? []).map((e) => e.name ?? '')) });
+  }
+  return out;
+}
+
+/**
+ * Queues one delivery per webhook of `hooks` listening to `event`. Called with the transaction of
+ * the write that caused the event, so the event and its deliveries are committed together or not at all.
+ */
+async function queueFor(trx: Db, hooks: Listener[], event: WebhookEvent, variables: Variables): Promise<number> {
+  const listening = hooks.filter((w) => w.events.has(event));
+  if (listening.length === 0) return 0;
   const at = now();
   const vars = JSON.stringify({ ...variables, 'pactbroker.eventName': event });
   await trx
     .insertInto('webhook_deliveries')
     .values(
-      hooks.map((w) => ({
+      listening.map((w) => ({
         webhook_uuid: w.uuid,
         event,
         variables: vars,
@@ -68,8 +78,11 @@ export async function queueEvent(
       })),
     )
     .execute();
-  return hooks.length;
+  return listening.length;
 }
+
+const listensToAny = (hooks: Listener[], events: readonly WebhookEvent[]) =>
+  hooks.some((w) => events.some((e) => w.events.has(e)));
 
 async function versionFacts(db: Db, versionId: number) {
   const [tags, branches] = await Promise.all([versionTags(db, versionId), versionBranches(db, versionId)]);
@@ -99,9 +112,19 @@ export async function queueContractEvents(
   pact: PactRow,
   outcome: 'created' | 'unchanged',
 ): Promise<void> {
-  const vars = await pactVariables(trx, hal, pact);
   const scope = { consumerId: pact.consumer_id, providerId: pact.provider_id };
-  await queueEvent(trx, 'contract_published', scope, vars);
+  const hooks = await listeners(trx, scope);
+  // Most publications have no webhook to tell: nothing more to read.
+  if (
+    !listensToAny(hooks, [
+      'contract_published',
+      'contract_content_changed',
+      'contract_requiring_verification_published',
+    ])
+  )
+    return;
+  const vars = await pactVariables(trx, hal, pact);
+  await queueFor(trx, hooks, 'contract_published', vars);
   if (outcome === 'created') {
     const previous = await trx
       .selectFrom('pact_publications as pp')
@@ -113,7 +136,7 @@ export async function queueContractEvents(
       .orderBy('pp.consumer_version_id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (previous?.sha !== pact.sha) await queueEvent(trx, 'contract_content_changed', scope, vars);
+    if (previous?.sha !== pact.sha) await queueFor(trx, hooks, 'contract_content_changed', vars);
   }
   const verified = await trx
     .selectFrom('verifications')
@@ -122,7 +145,7 @@ export async function queueContractEvents(
     .where('success', '=', 1)
     .limit(1)
     .executeTakeFirst();
-  if (!verified) await queueEvent(trx, 'contract_requiring_verification_published', scope, vars);
+  if (!verified) await queueFor(trx, hooks, 'contract_requiring_verification_published', vars);
 }
 
 const STATUS = {
@@ -140,6 +163,15 @@ export async function queueVerificationEvents(
   verification: VerificationRow,
   buildUrl: string | undefined,
 ): Promise<void> {
+  const hooks = await listeners(trx, { consumerId: pact.consumer_id, providerId: pact.provider_id });
+  if (
+    !listensToAny(hooks, [
+      'provider_verification_published',
+      'provider_verification_succeeded',
+      'provider_verification_failed',
+    ])
+  )
+    return;
   const provider = await versionFacts(trx, verification.provider_version_id);
   const ok = verification.success === 1 ? 0 : 1;
   const vars: Variables = {
@@ -155,12 +187,11 @@ export async function queueVerificationEvents(
     'pactbroker.azureDevOpsVerificationStatus': STATUS.azureDevOps[ok],
     'pactbroker.consumerVersionPactUrl': pactHref(hal, pact),
   };
-  const scope = { consumerId: pact.consumer_id, providerId: pact.provider_id };
-  await queueEvent(trx, 'provider_verification_published', scope, vars);
-  await queueEvent(
+  await queueFor(trx, hooks, 'provider_verification_published', vars);
+  await queueFor(
     trx,
+    hooks,
     verification.success === 1 ? 'provider_verification_succeeded' : 'provider_verification_failed',
-    scope,
     vars,
   );
 }
@@ -180,21 +211,18 @@ export async function queueDecisionEvents(trx: Db, decision: DecisionDoc, decisi
   const policy = typeof decision.policy === 'object' ? decision.policy : undefined;
   const providerName = typeof policy?.provider === 'string' ? policy.provider : undefined;
   const provider = providerName ? await findPacticipant(trx, providerName) : undefined;
+  const hooks = await listeners(trx, { providerId: provider?.id ?? null });
+  if (!listensToAny(hooks, ['cutover_gate_decision_recorded'])) return;
   for (const route of decision.routes) {
     const weight = typeof route.nextWeight === 'number' ? String(route.nextWeight) : '';
-    await queueEvent(
-      trx,
-      'cutover_gate_decision_recorded',
-      { providerId: provider?.id ?? null },
-      {
-        'pactbroker.providerName': providerName ?? '',
-        'cutover.route': route.name,
-        'cutover.decision': route.outcome,
-        'cutover.weight': weight,
-        'cutover.currentWeight': typeof route.currentWeight === 'number' ? String(route.currentWeight) : '',
-        'cutover.candidateVersion': decision.candidateVersion ?? '',
-        'cutover.decisionUrl': decisionUrl,
-      },
-    );
+    await queueFor(trx, hooks, 'cutover_gate_decision_recorded', {
+      'pactbroker.providerName': providerName ?? '',
+      'cutover.route': route.name,
+      'cutover.decision': route.outcome,
+      'cutover.weight': weight,
+      'cutover.currentWeight': typeof route.currentWeight === 'number' ? String(route.currentWeight) : '',
+      'cutover.candidateVersion': decision.candidateVersion ?? '',
+      'cutover.decisionUrl': decisionUrl,
+    });
   }
 }
