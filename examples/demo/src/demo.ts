@@ -5,6 +5,7 @@ import { publishPacts, recordedDecision, startDemoBroker, type DemoBroker } from
 import type { Service } from './processes.js';
 import { ROOT, runCommand, startService, stopAll } from './processes.js';
 import { differencesOf, sideBySide } from './side-by-side.js';
+import { describeShadow, shadowGeneratedTraffic } from './shadow-step.js';
 
 /**
  * `npm run demo`: the whole point of cutover in one command. Consumer tests write pacts, the
@@ -237,6 +238,27 @@ const steps: Step[] = [
     run: async (ctx) => {
       await ctx.candidate?.stop();
       await startCandidate(ctx, ctx.divergence);
+    },
+  },
+  {
+    title:
+      'Shadow generated live traffic through `cutover shadow` (expect: the bug on live requests, before any shift)',
+    run: async (ctx) => {
+      const out = join(OUT, `3-${ctx.divergence}`, 'shadow.json');
+      console.log(
+        `    $ cutover shadow --monolith ${ctx.monolith!.url} --candidate ${ctx.candidate!.url} --out ${rel(out)} …`,
+      );
+      const shadow = await shadowGeneratedTraffic({
+        cli: CLI,
+        monolith: ctx.monolith!.url,
+        candidate: ctx.candidate!.url,
+        out,
+        openapi: OPENAPI,
+        echo: indent,
+      });
+      if (shadow.code !== 1) throw new StepFailed(`cutover shadow exited with ${shadow.code}; expected 1`);
+      console.log(`\n    ${shadow.sent} generated requests; what shadow traffic shows:`);
+      for (const line of describeShadow(shadow.evidence)) console.log(`      ${line}`);
     },
   },
   {

@@ -32,3 +32,5 @@ export { createEnvironment, listEnvironments, publishContracts, recordDeployment
 export type { ContractToPublish, Environment, PublishContractsRequest, PublishContractsResult } from './publisher.js';
 export { listDecisions, recordDecision } from './decisions.js';
 export type { DecisionQuery, RecordOutcome } from './decisions.js';
+export { listShadowRuns, publishShadowRun } from './shadow.js';
+export type { ShadowRunQuery } from './shadow.js';

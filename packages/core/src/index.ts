@@ -32,6 +32,7 @@ export {
 export { formatJsonPath, parseJsonPath } from './json-path.js';
 export type * from './model.js';
 export * from './results.js';
+export * from './shadow.js';
 export * from './generators/index.js';
 export * from './matching/index.js';
 export { pactSha256, readPactFile, resolvePactFiles } from './pact/files.js';

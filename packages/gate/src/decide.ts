@@ -15,6 +15,7 @@ import { citeResult, type BlockReason } from './reasons.js';
 import { problemReasons, reportReasons, type ReportContext } from './report-checks.js';
 import { schemaFindings } from './schema-checks.js';
 import { selectEvidence } from './select.js';
+import { shadowReasons, type ShadowRun } from './shadow.js';
 import { forceWeightProblem } from './values.js';
 
 export type { BlockReason } from './reasons.js';
@@ -83,6 +84,8 @@ export interface DecideOptions {
   force?: number;
   /** How far in the future evidence may have finished (clocks of CI runners differ); default 5 minutes. */
   clockSkewMs?: number;
+  /** Shadow runs (`cutover shadow`), for routes whose policy requires shadow evidence. */
+  shadow?: readonly ShadowRun[];
 }
 
 /** Evidence finishing later than this after "now" blocks (`evidence-from-future`). */
@@ -173,6 +176,13 @@ export function decide(options: DecideOptions): GateDecision {
       });
     reasons.push(...consumerCoverage(route, consumers, reasons, options.pacts, policy.provider));
     reasons.push(...operationCoverage(route, under, operations));
+    const shadow = shadowReasons(route, options.shadow, {
+      now,
+      ...(policy.provider !== undefined ? { provider: policy.provider } : {}),
+      ...(expectedVersion !== undefined ? { candidateVersion: expectedVersion } : {}),
+    });
+    reasons.push(...shadow.reasons);
+    notes.push(...shadow.notes);
 
     const outcome = reasons.length === 0 ? 'allowed' : 'blocked';
     const target = outcome === 'allowed' ? nextWeight(route, options.force) : route.currentWeight;

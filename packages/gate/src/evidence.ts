@@ -51,7 +51,10 @@ export type ReasonCode =
   | 'schema-baseline'
   | 'schema-not-checked'
   | 'openapi-missing'
-  | 'operation-not-exercised';
+  | 'operation-not-exercised'
+  | 'shadow-missing'
+  | 'shadow-insufficient'
+  | 'shadow-differs';
 
 /**
  * A problem with the evidence itself, found while collecting it. `requests` says which requests it

@@ -26,5 +26,6 @@ export * from './routing.js';
 export * from './artifacts.js';
 export * from './run-gate.js';
 export * from './values.js';
+export * from './shadow.js';
 export { patternsOverlap, templateUnderPattern } from './route-patterns.js';
 export type { MethodCoverage } from './coverage.js';

@@ -11,6 +11,7 @@ import {
 } from '@cutover/core';
 import validatePolicySchema from './generated/policy-schema.js';
 import { patternsOverlap } from './route-patterns.js';
+import { DEFAULT_SHADOW_REQUIREMENT, type ShadowRequirement } from './shadow.js';
 
 /** HTTP methods a route can name. */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -30,6 +31,8 @@ export interface RouteRules {
   maxEvidenceAgeMs?: number;
   /** As written in the policy (`24h`), for reports. */
   maxEvidenceAge?: string;
+  /** Shadow evidence the route needs (`cutover shadow`); undefined when none. */
+  shadow?: ShadowRequirement;
 }
 
 export interface PolicyRoute {
@@ -82,6 +85,7 @@ interface RawRules {
   requirePactFingerprints?: boolean;
   allowBroaderThanEvidence?: boolean;
   maxEvidenceAge?: string;
+  shadow?: Partial<ShadowRequirement>;
 }
 
 interface RawPolicy {
@@ -138,6 +142,7 @@ function mergeRules(...layers: (RawRules | undefined)[]): RouteRules {
       rules.requireAllOperationsExercised = layer.requireAllOperationsExercised;
     if (layer.requirePactFingerprints !== undefined) rules.requirePactFingerprints = layer.requirePactFingerprints;
     if (layer.allowBroaderThanEvidence !== undefined) rules.allowBroaderThanEvidence = layer.allowBroaderThanEvidence;
+    if (layer.shadow) rules.shadow = { ...DEFAULT_SHADOW_REQUIREMENT, ...rules.shadow, ...layer.shadow };
     if (layer.maxEvidenceAge !== undefined) {
       rules.maxEvidenceAge = layer.maxEvidenceAge;
       rules.maxEvidenceAgeMs = parseDuration(layer.maxEvidenceAge);

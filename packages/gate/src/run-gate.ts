@@ -4,7 +4,8 @@ import { BrokerClient, recordDecision, type BrokerAuth } from '@cutover/broker-c
 import { decide, type GateDecision } from './decide.js';
 import { collectEvidence, readPactFingerprints, type Evidence } from './evidence.js';
 import { checkRoutesKnown, loadDocumentedOperations, openApiLoader } from './openapi.js';
-import { loadPolicy, selectRoutes } from './policy.js';
+import { loadPolicy, selectRoutes, type Policy } from './policy.js';
+import { brokerShadowRuns, readShadowFiles, type ShadowRun } from './shadow.js';
 
 /** What a gate run decides from; paths are relative to `cwd`. */
 export interface RunGateOptions {
@@ -23,6 +24,11 @@ export interface RunGateOptions {
     /** Record the decision in the broker (default true); a broker without the endpoint gives a warning. */
     record?: boolean;
   };
+  /**
+   * `cutover shadow` evidence files, for routes whose policy requires shadow evidence. Without
+   * them, such routes read the broker's latest shadow run of the candidate version.
+   */
+  shadowFiles?: string[];
   /** The candidate version being shifted to (required with broker evidence). */
   candidateVersion?: string;
   /** OpenAPI document: unknown routes are refused, documented operations must be exercised. */
@@ -43,6 +49,19 @@ export interface GateRun {
   evidence: Evidence;
   /** The broker could not give evidence: the run blocks, and is an error rather than a verdict. */
   evidenceUnavailable: boolean;
+}
+
+/** The shadow runs: `shadowFiles`, or the broker's latest run when a route requires shadow evidence. */
+async function shadowRuns(
+  options: RunGateOptions,
+  policy: Policy,
+  at: (file: string) => string,
+): Promise<ShadowRun[] | undefined> {
+  if (options.shadowFiles && options.shadowFiles.length > 0) return readShadowFiles(options.shadowFiles.map(at));
+  const { broker, candidateVersion } = options;
+  const provider = broker?.provider ?? policy.provider;
+  if (!broker || !candidateVersion || !provider || !policy.routes.some((r) => r.rules.shadow)) return undefined;
+  return brokerShadowRuns(new BrokerClient({ url: broker.url, auth: broker.auth }), { provider, candidateVersion });
 }
 
 /**
@@ -93,7 +112,9 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
   }
 
   const pacts = options.pacts && options.pacts.length > 0 ? await readPactFingerprints(options.pacts, cwd) : undefined;
+  const shadow = await shadowRuns(options, policy, at);
   const decision = decide({
+    ...(shadow ? { shadow } : {}),
     policy,
     evidence,
     ...(candidateVersion !== undefined ? { candidateVersion } : {}),

@@ -33,3 +33,12 @@ export {
   type SkipReason,
 } from './proxy.js';
 export { decodeBody } from './decode.js';
+export {
+  Capture,
+  forwardable,
+  parseUpstream,
+  passThrough,
+  refuseUpgrades,
+  type PassThroughHooks,
+  type Upstream,
+} from './passthrough.js';

@@ -1,18 +1,11 @@
-import {
-  Agent as HttpAgent,
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { TargetError, UsageError, describeError, type CutoverError } from '@cutover/core';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UsageError, describeError, type CutoverError } from '@cutover/core';
 import { PactBook, type BookOptions } from './book.js';
 import { createConsumerResolver, type ConsumerRule } from './consumers.js';
 import { decodeBody } from './decode.js';
 import { headersFromRaw, splitUrl } from './exchange.js';
+import { Capture, parseUpstream, passThrough, refuseUpgrades } from './passthrough.js';
 import { writePactFile } from './write.js';
 
 export interface RecorderOptions extends BookOptions {
@@ -52,51 +45,6 @@ export interface Recorder {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are not forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-]);
-
-function forwardable(raw: readonly string[], skip: (name: string) => boolean): string[] {
-  // Headers a Connection header names are hop-by-hop too.
-  let named: Set<string> | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection')
-      for (const token of raw[i + 1]!.split(',')) (named ??= new Set()).add(token.trim().toLowerCase());
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(name) || named?.has(name) || skip(name)) continue;
-    out.push(raw[i]!, raw[i + 1]!);
-  }
-  return out;
-}
-
-/** Collects a stream's chunks up to a limit; past it, only the size is counted. */
-class Capture {
-  chunks: Buffer[] = [];
-  size = 0;
-  constructor(private readonly limit: number) {}
-  add(chunk: Buffer): void {
-    this.size += chunk.length;
-    if (this.size <= this.limit) this.chunks.push(chunk);
-    else this.chunks = [];
-  }
-  get overflowed(): boolean {
-    return this.size > this.limit;
-  }
-  bytes(): Buffer | undefined {
-    return this.size === 0 ? undefined : Buffer.concat(this.chunks);
-  }
-}
-
 /**
  * The recording reverse proxy: every request is forwarded to `target` and its response streamed
  * back unchanged (status, headers, body bytes, chunked or compressed); meanwhile the exchange is
@@ -110,17 +58,7 @@ class Capture {
  * recorder.server.listen(8088);
  */
 export function createRecorder(options: RecorderOptions): Recorder {
-  let target: URL;
-  try {
-    target = new URL(options.target);
-  } catch (cause) {
-    throw new UsageError(`target "${options.target}" is not a URL`, { cause });
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:')
-    throw new UsageError(`target ${options.target} must be an http:// or https:// URL`);
-  const prefix = target.pathname.replace(/\/$/, '');
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const agent = target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const upstream = parseUpstream(options.target, 'target');
   const book = new PactBook(options);
   const consumerOf = createConsumerResolver(options.consumers);
   const limit = options.maxBodyBytes ?? 1024 * 1024;
@@ -176,7 +114,6 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     stats.forwarded++;
     inFlight++;
-    res.sendDate = false;
     let done = false;
     const finish = () => {
       if (done) return;
@@ -185,39 +122,13 @@ export function createRecorder(options: RecorderOptions): Recorder {
     };
     res.once('close', finish);
     const reqBody = new Capture(limit);
-    const upstreamReq = send({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: req.method,
-      path: prefix + (req.url ?? '/'),
-      headers: [...forwardable(req.rawHeaders, (n) => n === 'host'), 'Host', target.host] as unknown as Record<
-        string,
-        string
-      >,
-      agent,
-    });
-    upstreamReq.on('response', (upstream) => {
-      const resBody = new Capture(limit);
-      res.writeHead(
-        upstream.statusCode ?? 502,
-        upstream.statusMessage,
-        forwardable(upstream.rawHeaders, () => false) as unknown as Record<string, string>,
-      );
-      upstream.on('data', (chunk: Buffer) => {
-        resBody.add(chunk);
-        if (!res.write(chunk)) {
-          upstream.pause();
-          res.once('drain', () => upstream.resume());
-        }
-      });
-      upstream.on('end', () => {
-        const trailers = forwardable(upstream.rawTrailers, () => false);
-        if (trailers.length > 0)
-          res.addTrailers(trailers.flatMap((v, i) => (i % 2 === 0 ? [[v, trailers[i + 1]!] as [string, string]] : [])));
-        res.end();
+    const resBody = new Capture(limit);
+    passThrough(req, res, upstream, 'cutover record', {
+      requestChunk: (chunk) => reqBody.add(chunk),
+      responseChunk: (chunk) => resBody.add(chunk),
+      responded: (answer) => {
         // Recorded after the caller has the whole response: recording never delays it.
-        const recording = record(req, reqBody, upstream, resBody).catch((error: unknown) =>
+        const recording = record(req, reqBody, answer, resBody).catch((error: unknown) =>
           emit({
             type: 'skipped',
             reason: 'record-failed',
@@ -228,37 +139,15 @@ export function createRecorder(options: RecorderOptions): Recorder {
         );
         pending.add(recording);
         void recording.finally(() => pending.delete(recording));
-      });
-      upstream.on('error', () => res.destroy());
-    });
-    upstreamReq.on('error', (cause) => {
-      const error = new TargetError(
-        `${req.method} ${target.origin}${prefix}${req.url}: the target did not answer (${describeError(cause).message})`,
-        { cause, details: { url: `${target.origin}${prefix}${req.url}` } },
-      );
-      emit({ type: 'target-error', method: req.method ?? '', path: req.url ?? '', error });
-      if (res.headersSent) return res.destroy();
-      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`cutover record: ${error.code}: ${error.message}\n`);
-    });
-    req.on('data', (chunk: Buffer) => reqBody.add(chunk));
-    req.pipe(upstreamReq);
-    req.on('aborted', () => upstreamReq.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) upstreamReq.destroy();
+      },
+      failed: (error) => emit({ type: 'target-error', method: req.method ?? '', path: req.url ?? '', error }),
     });
   };
 
   const server = createServer(handle);
-  const refuse = (req: IncomingMessage, socket: Socket) => {
-    emit({ type: 'refused-upgrade', method: req.method ?? '', path: req.url ?? '' });
-    const body = `cutover record does not proxy ${req.method === 'CONNECT' ? 'CONNECT' : `upgrade (${req.headers.upgrade ?? 'unknown'})`} requests: connect to the target directly.\n`;
-    socket.end(
-      `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  };
-  server.on('upgrade', refuse);
-  server.on('connect', refuse);
+  refuseUpgrades(server, 'cutover record', (req) =>
+    emit({ type: 'refused-upgrade', method: req.method ?? '', path: req.url ?? '' }),
+  );
 
   const written = new Map<string, number>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -303,7 +192,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
         };
       });
     server.closeAllConnections();
-    agent.destroy();
+    upstream.agent.destroy();
     await flush();
   };
   return { server, book, stats, flush, close };

@@ -22,7 +22,7 @@ import type { SchemaChecker } from './schema.js';
 import type { LoadedPact } from './sources.js';
 
 /** The model of a captured response; a JSON content type with a body that is not JSON is a fault. */
-function observe(captured: CapturedResponse, url: string): HttpResponse {
+export function observe(captured: CapturedResponse, url: string): HttpResponse {
   let response: HttpResponse;
   try {
     response = observedResponse({
@@ -49,7 +49,7 @@ function observe(captured: CapturedResponse, url: string): HttpResponse {
   return response;
 }
 
-function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
+export function comparable(response: HttpResponse, captured?: CapturedResponse): ComparableResponse {
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(response.headers)) headers[name.toLowerCase()] = values;
   const out: ComparableResponse = { status: response.status, headers, body: response.body };

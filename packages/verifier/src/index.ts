@@ -24,12 +24,13 @@ export type {
   RequestHookContext,
   OutgoingRequest,
 } from './options.js';
-export { loadNoiseConfig, validateNoiseConfig } from './noise.js';
-export type { NoiseConfig, NoiseRule, NoiseMode } from './noise.js';
+export { loadNoiseConfig, NoiseRules, validateNoiseConfig } from './noise.js';
+export type { NoiseConfig, NoiseRule, NoiseMode, RouteNoise } from './noise.js';
+export { compareCaptured } from './compare.js';
 export { diffResponses, DEFAULT_IGNORED_HEADERS } from './parity.js';
 export { judgeParity, formatOf, rankDifferences } from './judge.js';
 export { TargetClient } from './http.js';
-export type { TargetClientOptions } from './http.js';
+export type { CapturedResponse, TargetClientOptions } from './http.js';
 export { VERIFY_LIMITS, checkedOption, parseByteSize, formatByteSize } from './limits.js';
 export type { NumericLimit } from './limits.js';
 export type { StateHandler, StateContext } from './states.js';

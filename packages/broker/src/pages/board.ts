@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
 import { board, routeHistory, routeStatus, type RouteDecisionRow, type TimelinePoint } from '../cutover/routes.js';
 import { ago, href, markup, pill, sendPage, type Html } from './html.js';
+import { shadowSection } from './shadow.js';
 
 const PARITY_TONE = { identical: 'good', 'noise-only': 'info', differs: 'bad', unknown: 'none' } as const;
 const SCHEMA_TONE = { valid: 'good', regression: 'bad', 'not checked': 'warn', unknown: 'none' } as const;
@@ -170,7 +171,8 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                 </tbody>
               </table>
             </div>`;
-    return sendPage(reply, 200, 'Migration board', '/ui/board', body);
+    const shadow = await shadowSection(ctx.storage.db, now);
+    return sendPage(reply, 200, 'Migration board', '/ui/board', markup`${body}${shadow}`);
   });
 
   app.get<{ Params: { route: string } }>('/ui/board/routes/:route', async (request, reply) => {

@@ -10,6 +10,7 @@ import { forVerificationRoutes } from './for-verification.js';
 import { matrixRoutes } from './matrix.js';
 import { webhookRoutes } from './webhooks.js';
 import { decisionRoutes } from './decisions.js';
+import { shadowRoutes } from './shadow.js';
 import { deliveryRoutes } from '../webhooks/routes.js';
 import { badgeRoutes } from '../badges/routes.js';
 import { pageRoutes } from '../pages/index.js';
@@ -25,6 +26,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   matrixRoutes(app, ctx);
   webhookRoutes(app, ctx);
   decisionRoutes(app, ctx);
+  shadowRoutes(app, ctx);
   deliveryRoutes(app, ctx);
   badgeRoutes(app, ctx);
   pageRoutes(app, ctx);

@@ -266,6 +266,25 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    // Evidence of `cutover shadow`, newest first per provider and candidate version for the gate and the board.
+    '0006-shadow-runs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('shadow_runs')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('provider', 'text')
+          .addColumn('candidate_version', 'text')
+          .addColumn('finished_at', 'text', (c) => c.notNull())
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('shadow_runs_provider')
+          .on('shadow_runs')
+          .columns(['provider', 'candidate_version', 'finished_at'])
+          .execute();
+      },
+    },
   };
 }
 

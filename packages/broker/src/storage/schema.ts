@@ -140,6 +140,16 @@ export interface DecisionRouteTable {
   decided_at: string;
 }
 
+/** A shadow run's evidence (`cutover.shadow/v1`), as `cutover shadow --publish` posts it. */
+export interface ShadowRunTable {
+  id: Generated<number>;
+  provider: string | null;
+  candidate_version: string | null;
+  finished_at: string;
+  content: string;
+  created_at: string;
+}
+
 /** A webhook event waiting for, or done with, delivery; queued in the transaction of the write that caused it. */
 export interface WebhookDeliveryTable {
   id: Generated<number>;
@@ -189,4 +199,5 @@ export interface Database {
   decision_routes: DecisionRouteTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  shadow_runs: ShadowRunTable;
 }

@@ -35,6 +35,13 @@ export const gateOptionTable = {
     describe: '`cutover verify --json` results file(s)',
     to: 'resultsFiles',
   },
+  shadow: {
+    type: 'string',
+    array: true,
+    describe:
+      "`cutover shadow` evidence file(s), for routes whose policy requires shadow evidence (default: the broker's latest run)",
+    to: 'shadowFiles',
+  },
   ...brokerUrlOption('Pact Broker to read evidence from (and record the decision in)'),
   provider: {
     type: 'string',

@@ -17,6 +17,7 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   openapi: async () => (await import('./openapi-check.js')).openapiCheckCommand,
   broker: async () => (await import('./broker.js')).brokerCommand,
   record: async () => (await import('./record.js')).recordCommand,
+  shadow: async () => (await import('./shadow.js')).shadowCommand,
 };
 
 /**
@@ -30,6 +31,8 @@ export const commandSummaries = {
   broker:
     'Run the contract broker (Pact Broker API; SQLite file by default, PostgreSQL with --database-url); `broker clean` deletes old versions',
   record: 'Run a recording reverse proxy in front of a service and write V4 pacts from the traffic that passes',
+  shadow:
+    "Mirror live traffic to the candidate (a proxy in front of the monolith, or the gateway's mirror) and compare its answers with the monolith's",
 } satisfies Record<string, string>;
 
 /**

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, UsageError, describeError, type CutoverError } from '@cutover/core';
 import type { Recorder, RecorderEvent, RecorderOptions } from '@cutover/recorder';
-import type { CliIo } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { declareOptions, mapOptions, readArgs, type OptionTable } from '../options.js';
 import { brokerConnectionOptions } from './broker-options.js';
 import { commandSummaries, type CommandModule } from './index.js';
+import { openApiTemplates } from './openapi-templates.js';
 
 /** `mobile-app=^TrackingApp/` → a User-Agent rule. */
 function userAgentRule(spec: string): { pattern: string; consumer: string } {
@@ -38,19 +38,6 @@ async function readApiKeys(file: string): Promise<Record<string, string>> {
         details: { file },
       });
   return map as Record<string, string>;
-}
-
-/** Path templates from the OpenAPI document, under each server's base path. */
-async function openApiTemplates(file: string, io: CliIo): Promise<string[]> {
-  const { loadOpenApi } = await import('@cutover/openapi');
-  const doc = await loadOpenApi(file, { baseDir: io.cwd });
-  const servers = Array.isArray(doc.document.servers) ? doc.document.servers : [];
-  const bases = new Set(['']);
-  for (const server of servers) {
-    const url = (server as { url?: unknown }).url;
-    if (typeof url === 'string') bases.add(new URL(url, 'http://placeholder').pathname.replace(/\/$/, ''));
-  }
-  return [...new Set(doc.operations.flatMap((op) => [...bases].map((base) => base + op.pathTemplate)))];
 }
 
 function describeEvent(event: RecorderEvent): { stream: 'stdout' | 'stderr'; line: string } | undefined {
