@@ -16,6 +16,7 @@ a{color:var(--info)}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;background:#f6f8fa}
+thead th{overflow-wrap:normal}
 .table-wrap{overflow-x:auto}
 .pill{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85rem;border:1px solid currentColor;white-space:nowrap}
 .good{color:var(--good)}.bad{color:var(--bad)}.warn{color:var(--warn)}.info{color:var(--info)}.none{color:var(--muted)}
@@ -35,7 +36,15 @@ code{overflow-wrap:anywhere}
 .interaction{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:.8rem}
 [hidden]{display:none}
-@media (max-width:640px){main{padding:.5rem}th,td{padding:.3rem}.hide-narrow{display:none}}
+#board th[scope=row]{min-width:11rem}
+.diff td:first-child{min-width:8rem}
+@media (max-width:640px){main{padding:.5rem}th,td{padding:.3rem}
+#board thead{display:none}
+#board,#board tbody,#board tr,#board th[scope=row],#board td{display:block;min-width:0}
+#board tr{border:1px solid var(--line);border-radius:6px;margin:.6rem 0}
+#board tr[hidden]{display:none}
+#board th[scope=row],#board td{border:0}
+#board td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted)}}
 `;
 
 const JS = `

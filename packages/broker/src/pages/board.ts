@@ -1,3 +1,4 @@
+import { clipText } from '@cutover/core';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
 import { board, routeHistory, routeStatus, type RouteDecisionRow, type TimelinePoint } from '../cutover/routes.js';
@@ -74,15 +75,27 @@ const pointsOf = (history: RouteDecisionRow[]): TimelinePoint[] =>
     weight: routeStatus(d.route).weight,
   }));
 
-function reasonsList(row: RouteDecisionRow, limit: number): Html {
+/**
+ * A decision's reasons and notes. The board shows a few, each clipped (`clipAt`), notes only when
+ * there is no reason, and links to the route's page, which shows them all in full.
+ */
+function reasonsList(row: RouteDecisionRow, limit: number, clipAt = Infinity, more?: string): Html {
   const reasons = row.route.reasons ?? [];
-  const notes = row.route.notes ?? [];
+  const allNotes = row.route.notes ?? [];
+  const notes = reasons.length > 0 && clipAt !== Infinity ? [] : allNotes;
   if (reasons.length === 0 && notes.length === 0) return markup`<div class="muted">no reasons</div>`;
-  const shown = reasons.slice(0, limit);
+  const hidden =
+    Math.max(0, reasons.length - limit) + Math.max(0, notes.length - limit) + allNotes.length - notes.length;
   return markup`<ul class="reasons">
-    ${shown.map((r) => markup`<li><code>${r.code ?? ''}</code> ${r.message ?? ''}</li>`)}${
-      reasons.length > limit ? markup`<li class="muted">and ${reasons.length - limit} more</li>` : ''
-    }${notes.slice(0, limit).map((n) => markup`<li class="muted">${n}</li>`)}
+    ${reasons.slice(0, limit).map((r) => markup`<li><code>${r.code ?? ''}</code> ${clipText(r.message ?? '', clipAt)}</li>`)}${notes
+      .slice(0, limit)
+      .map((n) => markup`<li class="muted">${clipText(n, clipAt)}</li>`)}${
+      hidden > 0
+        ? markup`<li class="muted">
+            ${more ? markup`<a href="${more}">and ${hidden} more</a>` : `and ${hidden} more`}
+          </li>`
+        : ''
+    }
   </ul>`;
 }
 
@@ -127,7 +140,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                     <th scope="col">Parity</th>
                     <th scope="col">Schema</th>
                     <th scope="col">Latest decision</th>
-                    <th scope="col" class="hide-narrow">Weight over time</th>
+                    <th scope="col">Weight over time</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -141,18 +154,18 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                           <code>${(last.route.methods ?? []).join(' ')} ${last.route.path ?? ''}</code>
                         </div>
                       </th>
-                      <td>${owner(s.owner)}</td>
-                      <td>
+                      <td data-label="Owner">${owner(s.owner)}</td>
+                      <td data-label="Weight">
                         ${progressBar(current, s.weight)}
                         <div>${current === s.weight ? `${s.weight}%` : `${current}% → ${s.weight}%`}</div>
                       </td>
-                      <td>${pill(s.parity, PARITY_TONE[s.parity])}</td>
-                      <td>${pill(s.schema, SCHEMA_TONE[s.schema])}</td>
-                      <td>
+                      <td data-label="Parity">${pill(s.parity, PARITY_TONE[s.parity])}</td>
+                      <td data-label="Schema">${pill(s.schema, SCHEMA_TONE[s.schema])}</td>
+                      <td data-label="Latest decision">
                         ${pill(last.route.outcome, last.route.outcome === 'allowed' ? 'good' : 'bad')}
-                        ${ago(last.decidedAt, now)}${last.candidateVersion ? markup` · candidate <code>${last.candidateVersion}</code>` : ''}${reasonsList(last, 3)}
+                        ${ago(last.decidedAt, now)}${last.candidateVersion ? markup` · candidate <code>${last.candidateVersion}</code>` : ''}${reasonsList(last, 2, 160, href('ui', 'board', 'routes', name))}
                       </td>
-                      <td class="hide-narrow">${timeline(list, decisions)}</td>
+                      <td data-label="Weight over time">${timeline(list, decisions)}</td>
                     </tr>`;
                   })}
                 </tbody>

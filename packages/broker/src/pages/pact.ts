@@ -14,6 +14,11 @@ function bodyOf(part: Json, v4: boolean): unknown {
   return 'content' in b ? b.content : undefined;
 }
 
+/** A message's contents: V4 wraps them as `{ content, contentType, encoded }`, V3 has the value itself. */
+function contentsOf(part: Json, v4: boolean): unknown {
+  return bodyOf({ body: part.contents }, v4) ?? part.contents;
+}
+
 function headersOf(h: unknown): [string, string][] {
   return Object.entries(obj(h)).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]);
 }
@@ -64,15 +69,15 @@ function interaction(raw: unknown, index: number, v4: boolean, message: boolean)
     detail = markup`${httpPart('Request', obj(i.request), v4, true)}${httpPart('Response', obj(i.response), v4, false)}`;
   else if (type === 'Synchronous/Messages')
     detail = markup`<h4>Request message</h4>
-      <pre>${pretty(bodyOf(obj(i.request), true) ?? obj(i.request).contents)}</pre>
+      <pre>${pretty(contentsOf(obj(i.request), true))}</pre>
       ${(Array.isArray(i.response) ? i.response : []).map(
         (r) =>
           markup`<h4>Response message</h4>
-            <pre>${pretty(bodyOf(obj(r), true) ?? obj(r).contents)}</pre>`,
+            <pre>${pretty(contentsOf(obj(r), true))}</pre>`,
       )}`;
   else
     detail = markup`<h4>Message contents</h4>
-      <pre>${pretty(v4 ? (bodyOf({ body: i.contents }, true) ?? i.contents) : i.contents)}</pre>
+      <pre>${pretty(contentsOf(i, v4))}</pre>
       ${
         Object.keys(obj(i.metadata ?? i.metaData)).length
           ? markup`<h4>Metadata</h4>

@@ -120,4 +120,38 @@ describe.each(engines)('publishing on $name', (engine) => {
     });
     expect((await fetch(`${running.url}/pacticipants/Mobile`)).status).toBe(404);
   });
+
+  it('takes the main branch of a pacticipant that has none from its first version on main, so the default mainBranch selector finds its pacts', async () => {
+    const pacts = writePact('ledger', samplePact('Ledger', 'Accounts'));
+    const publish = (version: string, branch: string) =>
+      runPactCli('pact', [
+        'broker',
+        'publish',
+        pacts,
+        '--broker-base-url',
+        running.url,
+        '--consumer-app-version',
+        version,
+        '--branch',
+        branch,
+      ]);
+    expect((await publish('0.1.0', 'feat/x')).code).toBe(0);
+    const mainBranchOf = async () =>
+      ((await (await fetch(`${running.url}/pacticipants/Ledger`)).json()) as { mainBranch?: string | null }).mainBranch;
+    expect(await mainBranchOf()).toBeFalsy();
+    expect((await publish('0.2.0', 'main')).code).toBe(0);
+    expect(await mainBranchOf()).toBe('main');
+    // A later candidate name does not move it.
+    expect((await publish('0.3.0', 'master')).code).toBe(0);
+    expect(await mainBranchOf()).toBe('main');
+    const selected = await fetch(`${running.url}/pacts/provider/Accounts/for-verification`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consumerVersionSelectors: [{ mainBranch: true }] }),
+    });
+    const body = (await selected.json()) as { _embedded: { pacts: { shortDescription: string }[] } };
+    expect(body._embedded.pacts.map((p) => p.shortDescription)).toEqual([
+      "latest version of Ledger from the main branch 'main' (0.2.0)",
+    ]);
+  });
 });

@@ -129,6 +129,9 @@ export async function addTag(db: Db, versionId: number, name: string): Promise<b
   return inserted !== undefined;
 }
 
+/** The branch names a pacticipant's main branch is taken from when none was set, as the Pact Broker's `auto_detect_main_branch` does. */
+export const MAIN_BRANCH_CANDIDATES = ['develop', 'main', 'master'];
+
 export async function addBranchVersion(
   db: Db,
   pacticipantId: number,
@@ -140,6 +143,15 @@ export async function addBranchVersion(
     .values({ pacticipant_id: pacticipantId, name: branch, created_at: now() })
     .onConflict((oc) => oc.columns(['pacticipant_id', 'name']).doNothing())
     .execute();
+  // Stock clients select `{ mainBranch: true }` by default: without this, a pacticipant whose team
+  // never set its main branch would have no pacts to verify.
+  if (MAIN_BRANCH_CANDIDATES.includes(branch))
+    await db
+      .updateTable('pacticipants')
+      .set({ main_branch: branch, updated_at: now() })
+      .where('id', '=', pacticipantId)
+      .where('main_branch', 'is', null)
+      .execute();
   const { id } = await db
     .selectFrom('branches')
     .select('id')
