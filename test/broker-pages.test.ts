@@ -69,22 +69,25 @@ describe.skipIf(!available)('the broker pages in Chromium', { timeout: 60_000 },
         'tracking-eta',
         'tracking-events',
       ]);
-      // The leaking candidate 1.1.0: blocked at 10 %, parity and schema broken by the e-mail field.
+      // The leaking candidate 1.1.0: rolled back from 10 % to 0 %, parity and schema broken by the e-mail field.
       const tracking = page.locator('tr[data-route="tracking"]');
       expect(await tracking.textContent()).toMatch(
-        /GET \/api\/tracking\/\*[\s\S]*split[\s\S]*10%[\s\S]*differs[\s\S]*regression[\s\S]*blocked[\s\S]*candidate\s+1\.1\.0[\s\S]*parity-differs[\s\S]*\$\.customerEmail/,
+        /GET \/api\/tracking\/\*[\s\S]*monolith[\s\S]*10% → 0%[\s\S]*differs[\s\S]*regression[\s\S]*rolled back[\s\S]*candidate\s+1\.1\.0[\s\S]*parity-differs[\s\S]*\$\.customerEmail/,
       );
-      expect(await tracking.locator('svg.bar rect.fill').getAttribute('width')).toBe('16');
-      // 0 → 1 and 1 → 10 allowed, then blocked at 10: three points, the last one red.
+      expect(await tracking.locator('svg.bar rect.fill').getAttribute('width')).toBe('0');
+      expect(await tracking.locator('svg.bar rect.back').getAttribute('width')).toBe('16');
+      // 0 → 1 and 1 → 10 allowed, then rolled back to 0: three points, the last one red.
       expect(await tracking.locator('svg.timeline circle').count()).toBe(3);
       expect(await tracking.locator('svg.timeline circle').last().getAttribute('class')).toBe('blocked');
       expect(await tracking.locator('svg.timeline').getAttribute('aria-label')).toBe(
-        'weight over 3 decisions: 1%, 10%',
+        'weight over 3 decisions: 1%, 10%, 0%',
       );
-      // The two routes the leak does not touch move on to 50 %.
+      // The two routes the leak does not touch hold at 10 % in a run that rolls one back.
       const events = page.locator('tr[data-route="tracking-events"]');
-      expect(await events.textContent()).toMatch(/split[\s\S]*10% → 50%[\s\S]*identical[\s\S]*valid[\s\S]*allowed/);
-      expect(await events.locator('svg.bar rect.next').getAttribute('width')).toBe('80');
+      expect(await events.textContent()).toMatch(
+        /split[\s\S]*10%[\s\S]*identical[\s\S]*valid[\s\S]*allowed[\s\S]*held at 10%/,
+      );
+      expect(await events.locator('svg.bar rect.next').count()).toBe(0);
       // The monolith's own timestamps differ between two samples: noise, not a regression.
       expect(await page.locator('tr[data-route="tracking-eta"]').textContent()).toMatch(
         /noise-only[\s\S]*allowed[\s\S]*accepted as noise \(\$\.generatedAt\)/,
@@ -109,7 +112,7 @@ describe.skipIf(!available)('the broker pages in Chromium', { timeout: 60_000 },
       await page.waitForURL(`${broker().url}/ui/board/routes/tracking`);
       const rows = page.locator('main table tbody tr');
       expect(await rows.count()).toBe(3);
-      expect(await rows.first().textContent()).toMatch(/blocked[\s\S]*10% → 10%[\s\S]*1\.1\.0/);
+      expect(await rows.first().textContent()).toMatch(/rolled back[\s\S]*10% → 0%[\s\S]*1\.1\.0/);
       expect(await rows.last().textContent()).toMatch(/allowed[\s\S]*0% → 1%[\s\S]*1\.0\.0/);
       const reasons = await rows.first().locator('ul.reasons li').allTextContents();
       expect(reasons.some((r) => r.includes('schema-regression'))).toBe(true);
@@ -229,7 +232,7 @@ describe.skipIf(!available)('the broker pages in Chromium', { timeout: 60_000 },
       // The route name stays a word, not a column of letters.
       expect((await tracking.locator('th a').boundingBox())!.width).toBeGreaterThan(50);
       const owner = tracking.locator('td[data-label="Owner"]');
-      expect(await owner.innerText()).toBe('split');
+      expect(await owner.innerText()).toBe('monolith');
       expect(await computedStyle(owner, 'content', '::before')).toBe('"Owner"');
       expect((await tracking.locator('svg.timeline').boundingBox())!.width).toBeGreaterThan(100);
       const height = (await tracking.boundingBox())!.height;

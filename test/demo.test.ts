@@ -61,7 +61,7 @@ describe('npm run demo', { timeout: 300_000 }, () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs end to end against the broker PACT_BROKER_BASE_URL names: pacts published, results published, both decisions recorded', async () => {
+  it('runs end to end against the broker PACT_BROKER_BASE_URL names: pacts published, results published, every decision recorded', async () => {
     const out = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
     const broker = await createBroker({ database: { file: ':memory:' } });
     try {
@@ -69,7 +69,9 @@ describe('npm run demo', { timeout: 300_000 }, () => {
       const run = runDemo(out, { PACT_BROKER_BASE_URL: url });
       expect(await run.exited, run.output()).toBe(0);
       expect(run.output()).toContain(`using the broker at ${url}`);
-      expect(run.output()).toContain('Done: the faithful service passed the gate, the buggy one was blocked.');
+      expect(run.output()).toContain(
+        'Done: the faithful service passed the gate; the buggy one was blocked, and rolled back once it had traffic.',
+      );
       expect(run.output()).not.toContain('cannot run here');
 
       const client = new BrokerClient({ url });
@@ -88,6 +90,7 @@ describe('npm run demo', { timeout: 300_000 }, () => {
       }
       const decisions = await listDecisions(client, { route: 'tracking' });
       expect(decisions.map((d) => [d.candidateVersion, d.outcome])).toEqual([
+        ['demo-leaked-field', 'rollback'],
         ['demo-leaked-field', 'blocked'],
         ['demo-faithful', 'allowed'],
       ]);

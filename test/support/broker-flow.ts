@@ -74,7 +74,7 @@ function expectCode(what: string, run: RunResult | { code: number; stdout: strin
  * 3. candidate 1.0.0 (faithful) is verified and published, recorded as deployed to staging, and the
  *    gate moves every route 0 → 1 → 10 %;
  * 4. candidate 1.1.0 leaks the customer's e-mail into the tracking page: its verification fails with
- *    a parity difference, and the gate blocks the `tracking` route while the other two move to 50 %.
+ *    a parity difference, and the gate rolls the `tracking` route back to 0 % while the other two hold at 10 %.
  *
  * Each engine gets its own example services, so several engines can be filled at once.
  */
@@ -185,7 +185,8 @@ export async function fillBrokerByRealFlow(engine: Engine): Promise<FilledBroker
     const leaky = await candidate('leaked-field');
     services.push(leaky);
     expectCode('cutover verify of the leaking candidate', await verify(leaky.url, '1.1.0'), 1);
-    expectCode('cutover gate of the leaking candidate', await gate('1.1.0', 10), 1);
+    // The leak shows the candidate wrong with traffic on it: the gate rolls the route back (exit 3).
+    expectCode('cutover gate of the leaking candidate', await gate('1.1.0', 10), 3);
 
     const ui = (...segments: string[]) => `/ui/${segments.map(encodeURIComponent).join('/')}`;
     const failed = await failedVerificationPage(url, 'web-app', '1.1.0');

@@ -15,6 +15,13 @@ export interface DecidedRoute {
   consumers?: string[];
   reasons?: { code?: string; message?: string; consumer?: string; interaction?: string }[];
   notes?: string[];
+  /** Set when the gate took traffic back from the candidate (`outcome` stays `blocked`). */
+  rollback?: { from?: number; to?: number; because?: string[] };
+}
+
+/** The outcome a person reads: a blocked route whose traffic the gate took back is `rolled back`. */
+export function displayOutcome(route: DecidedRoute): string {
+  return route.outcome === 'blocked' && route.rollback ? 'rolled back' : route.outcome;
 }
 
 export type Parity = 'identical' | 'noise-only' | 'differs' | 'unknown';

@@ -23,7 +23,7 @@ thead th{overflow-wrap:normal}
 .muted{color:var(--muted)}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;max-height:30rem}
 code{overflow-wrap:anywhere}
-.bar rect.track{fill:#e8eaed}.bar rect.fill{fill:var(--info)}.bar rect.next{fill:#8ab4f8}
+.bar rect.track{fill:#e8eaed}.bar rect.fill{fill:var(--info)}.bar rect.next{fill:#8ab4f8}.bar rect.back{fill:#f2b8b5}
 .timeline polyline{fill:none;stroke:var(--info);stroke-width:2}.timeline circle.allowed{fill:var(--good)}.timeline circle.blocked{fill:var(--bad)}
 .timeline line{stroke:var(--line)}
 .graph line{stroke:var(--muted);stroke-width:1.5}.graph rect{fill:#fff;stroke:var(--info)}.graph text{font-size:12px;fill:var(--fg)}

@@ -1,7 +1,14 @@
 import { clipText } from '@cutover/core';
 import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server/context.js';
-import { board, routeHistory, routeStatus, type RouteDecisionRow, type TimelinePoint } from '../cutover/routes.js';
+import {
+  board,
+  displayOutcome,
+  routeHistory,
+  routeStatus,
+  type RouteDecisionRow,
+  type TimelinePoint,
+} from '../cutover/routes.js';
 import { ago, href, markup, pill, sendPage, type Html } from './html.js';
 import { shadowSection } from './shadow.js';
 
@@ -22,6 +29,7 @@ function progressBar(current: number, next: number): Html {
   >
     <rect class="track" width="${w}" height="12" rx="3" />
     ${next > current ? markup`<rect class="next" width="${x(next)}" height="12" rx="3" />` : ''}
+    ${next < current ? markup`<rect class="back" width="${x(current)}" height="12" rx="3" />` : ''}
     <rect class="fill" width="${x(Math.min(current, next))}" height="12" rx="3" />
   </svg>`;
 }
@@ -162,7 +170,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
                       <td data-label="Parity">${pill(s.parity, PARITY_TONE[s.parity])}</td>
                       <td data-label="Schema">${pill(s.schema, SCHEMA_TONE[s.schema])}</td>
                       <td data-label="Latest decision">
-                        ${pill(last.route.outcome, last.route.outcome === 'allowed' ? 'good' : 'bad')}
+                        ${pill(displayOutcome(last.route), last.route.outcome === 'allowed' ? 'good' : 'bad')}
                         ${ago(last.decidedAt, now)}${last.candidateVersion ? markup` · candidate <code>${last.candidateVersion}</code>` : ''}${reasonsList(last, 2, 160, href('ui', 'board', 'routes', name))}
                       </td>
                       <td data-label="Weight over time">${timeline(list, decisions)}</td>
@@ -216,7 +224,7 @@ export function boardRoutes(app: FastifyInstance, ctx: RouteContext): void {
               (d) =>
                 markup`<tr>
                   <td>${ago(d.decidedAt, now)}</td>
-                  <td>${pill(d.route.outcome, d.route.outcome === 'allowed' ? 'good' : 'bad')}</td>
+                  <td>${pill(displayOutcome(d.route), d.route.outcome === 'allowed' ? 'good' : 'bad')}</td>
                   <td>${d.route.currentWeight ?? 0}% → ${routeStatus(d.route).weight}%</td>
                   <td><code>${d.candidateVersion ?? ''}</code></td>
                   <td>${reasonsList(d, 50)}</td>
