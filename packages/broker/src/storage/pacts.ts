@@ -188,14 +188,18 @@ export async function latestPacts(db: Db, filter: LatestFilter = {}): Promise<Pa
     filter.tag === undefined &&
     filter.branch === undefined
   ) {
-    // One pair (the most requested resource): the newest publication straight off the index, names
-    // resolved in the same query.
-    const row = await pactRows(db)
-      .where('p.name', '=', filter.provider)
-      .where('c.name', '=', filter.consumer)
-      .orderBy('pp.consumer_version_id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    // One pair (the most requested resource). The newest publication found first, as a scalar subquery on the integration index, then
+    // joined: given the names to join on, PostgreSQL merge-joins the newest versions of every pair
+    // (95,000 rows read for one pact at 5,000 versions per consumer).
+    const idOf = (name: string) => db.selectFrom('pacticipants').select('id').where('name', '=', name);
+    const newest = db
+      .selectFrom('pact_publications')
+      .select('id')
+      .where('provider_id', '=', idOf(filter.provider))
+      .where('consumer_id', '=', idOf(filter.consumer))
+      .orderBy('consumer_version_id', 'desc')
+      .limit(1);
+    const row = await pactRows(db).where('pp.id', '=', newest).executeTakeFirst();
     return row ? [row] : [];
   }
   const idOf = async (name: string) =>
