@@ -28,9 +28,21 @@ for major in "${majors[@]}"; do
     rm -rf "$dir"
     continue
   fi
-  echo "== Node $version: ${tests[*]}"
+  # Native addons (the broker's better-sqlite3) must compile against this node's headers, not the
+  # ones npm is configured with (Debian's: the machine's own node): the node package's
+  # platform-specific dependency ships them.
+  headers=$(dirname "$(find "$dir/node_modules" -path '*/include/node/node_version.h' -print -quit)")
+  if [ ! -f "$headers/node_version.h" ]; then
+    echo "CI: node@$major came without its C headers (include/node): native addons cannot be built for it"
+    status=2
+    rm -rf "$dir"
+    continue
+  fi
+  export npm_config_nodedir="${headers%/include/node}"
+  echo "== Node $version: ${tests[*]} (native addons built against $npm_config_nodedir)"
   # That node first on the PATH: vitest, npx, npm and the bin's `#!/usr/bin/env node` all use it.
   PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run "${tests[@]}" --reporter=default || status=1
   rm -rf "$dir"
+  unset npm_config_nodedir
 done
 exit "$status"
