@@ -94,6 +94,13 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   } else {
     engine = 'sqlite';
     where = resolve(config.file);
+    if (Number(process.versions.node.split('.')[0]) >= 24)
+      // A refusal with a way out beats a SIGABRT in the middle of serving.
+      throw new CutoverError(
+        ErrorCodes.BROKER_STORAGE_FAILED,
+        `${where}: the SQLite engine is not available on Node ${process.versions.node}: better-sqlite3 12 aborts the process when Node 24 garbage-collects a prepared statement ("Assertion failed: (env) != nullptr", WiseLibs/better-sqlite3#1515). Run the broker on Node 20 or 22, or on PostgreSQL (--database-url postgres://…).`,
+        { details: { file: where } },
+      );
     try {
       if (config.file !== ':memory:') mkdirSync(dirname(where), { recursive: true });
       const sqlite = new SqliteDatabase(config.file === ':memory:' ? ':memory:' : where);
