@@ -1,19 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  Migrator,
-  sql,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase as KyselySqliteDatabase,
-  type Transaction,
-} from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, CutoverError, ErrorCodes } from '@cutover/core';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -29,34 +21,6 @@ export interface Storage {
 }
 
 export type Db = Kysely<Database> | Transaction<Database>;
-
-/** How many prepared SQLite statements are kept; queries with `in (…)` lists of many lengths make the rest. */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query anew; on SQLite preparing costs as much as running a small query.
- * Statements are kept by SQL text (least recently used dropped). Reuse is safe because Kysely runs
- * one query at a time on the connection and reads every row (`all`) before the next.
- */
-export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => {
-      statements.clear();
-      sqlite.close();
-    },
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (statement) statements.delete(text);
-      else {
-        statement = sqlite.prepare(text);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(text, statement);
-      return statement;
-    },
-  };
-}
 
 function redact(url: string): string {
   try {
@@ -94,25 +58,10 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   } else {
     engine = 'sqlite';
     where = resolve(config.file);
-    if (Number(process.versions.node.split('.')[0]) >= 24)
-      // A refusal with a way out beats a SIGABRT in the middle of serving.
-      throw new CutoverError(
-        ErrorCodes.BROKER_STORAGE_FAILED,
-        `${where}: the SQLite engine is not available on Node ${process.versions.node}: better-sqlite3 12 aborts the process when Node 24 garbage-collects a prepared statement ("Assertion failed: (env) != nullptr", WiseLibs/better-sqlite3#1515). Run the broker on Node 20 or 22, or on PostgreSQL (--database-url postgres://…).`,
-        { details: { file: where } },
-      );
     try {
       if (config.file !== ':memory:') mkdirSync(dirname(where), { recursive: true });
-      const sqlite = new SqliteDatabase(config.file === ':memory:' ? ':memory:' : where);
-      // WAL lets reads proceed during a write; synchronous=FULL makes an acknowledged write durable.
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = FULL');
-      sqlite.pragma('foreign_keys = ON');
-      sqlite.pragma('busy_timeout = 5000');
-      // A 64 MiB page cache (the default is 2 MiB): can-i-deploy's index lookups into a database of
-      // a million pacts stay in memory instead of going back to the file for every page.
-      sqlite.pragma('cache_size = -65536');
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+      const database = await openSqlite(config.file === ':memory:' ? ':memory:' : where);
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     } catch (error) {
       throw new CutoverError(
         ErrorCodes.BROKER_STORAGE_FAILED,

@@ -1,12 +1,12 @@
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { board } from '../cutover/routes.js';
-import { openStorage, withStatementCache } from './database.js';
+import { openStorage } from './database.js';
 import { migrationProvider } from './migrations.js';
+import { openSqlite } from './sqlite.js';
 
 describe('migrations of a database written by an earlier broker', () => {
   const dirs: string[] = [];
@@ -20,7 +20,7 @@ describe('migrations of a database written by an earlier broker', () => {
     const file = join(dir, 'broker.db');
     // A database as the broker left it at migration 0003, with two decisions recorded.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema of an earlier version
-    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: await openSqlite(file) }) });
     const { error } = await new Migrator({ db: old, provider: migrationProvider('sqlite') }).migrateTo(
       '0003-decision-route-weight',
     );
@@ -58,29 +58,5 @@ describe('migrations of a database written by an earlier broker', () => {
     } finally {
       await storage.close();
     }
-  });
-});
-
-describe('the SQLite statement cache', () => {
-  it('prepares each SQL text once and keeps at most 500 statements', () => {
-    const sqlite = new SqliteDatabase(':memory:');
-    let prepared = 0;
-    const prepare = sqlite.prepare.bind(sqlite);
-    sqlite.prepare = ((text: string) => {
-      prepared++;
-      return prepare(text);
-    }) as typeof sqlite.prepare;
-    const cached = withStatementCache(sqlite);
-    const first = cached.prepare('select 1');
-    expect(cached.prepare('select 1')).toBe(first);
-    expect(prepared).toBe(1);
-    for (let i = 0; i < 600; i++) cached.prepare(`select ${i + 2}`);
-    expect(prepared).toBe(601);
-    // 'select 1' was the least recently used, so it went; the newest stayed.
-    cached.prepare('select 601');
-    expect(prepared).toBe(601);
-    cached.prepare('select 1');
-    expect(prepared).toBe(602);
-    cached.close();
   });
 });
