@@ -10,6 +10,18 @@ majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 # The subset: the tarball install test and the verify + gate flow on real processes.
 tests=(test/install.test.ts test/cutover-flow.test.ts)
+# From Node 24 on the broker's SQLite engine is node:sqlite (see packages/broker/README.md): its
+# SQLite suite end to end, adapter, publish, can-i-deploy, the matrix and migrations. Before 24 the
+# engine is better-sqlite3, whose workspace build is for this machine's Node only; the tarball test
+# compiles it for that Node and runs `cutover broker` on SQLite there.
+broker_sqlite_tests=(
+  packages/broker/src/storage/sqlite.test.ts
+  packages/broker/src/storage/migrations.test.ts
+  packages/broker/src/storage/matrix.test.ts
+  packages/broker/src/routes/publish.test.ts
+  packages/broker/src/routes/matrix.test.ts
+  packages/broker/src/reliability.test.ts
+)
 
 status=0
 for major in "${majors[@]}"; do
@@ -39,9 +51,11 @@ for major in "${majors[@]}"; do
     continue
   fi
   export npm_config_nodedir="${headers%/include/node}"
-  echo "== Node $version: ${tests[*]} (native addons built against $npm_config_nodedir)"
+  run=("${tests[@]}")
+  [ "$major" -lt 24 ] || run+=("${broker_sqlite_tests[@]}")
+  echo "== Node $version: ${run[*]} (native addons built against $npm_config_nodedir)"
   # That node first on the PATH: vitest, npx, npm and the bin's `#!/usr/bin/env node` all use it.
-  PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run "${tests[@]}" --reporter=default || status=1
+  PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run "${run[@]}" --reporter=default || status=1
   rm -rf "$dir"
   unset npm_config_nodedir
 done
