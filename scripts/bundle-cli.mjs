@@ -12,6 +12,7 @@ import { readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { lazyStringWidth } from './bundle-patches.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = path.join(root, 'packages/cli');
@@ -115,6 +116,16 @@ const keepLocations = {
         return undefined;
       }
       return { contents: source.replace(caching, ''), loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      // string-width 7 (cliui's, wrap-ansi's) is redirected to yargs' 8 above; only 8 is patched.
+      const patched = lazyStringWidth(source);
+      if ('problem' in patched) {
+        problems.push(`${args.path}: ${patched.problem}; review scripts/bundle-patches.mjs`);
+        return undefined;
+      }
+      return { contents: patched.contents, loader: 'js' };
     });
     build.onLoad({ filter: /\.(m|c)?js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
