@@ -117,6 +117,24 @@ describe('cutover installed from its tarballs, outside the workspace', { timeout
     ]);
     expect(gated.code, gated.stdout + gated.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8'))).toMatchObject({ outcome: 'allowed' });
+    // Envoy's YAML is written by the `yaml` package, which core loads on first use from its install.
+    const envoy = await cutover([
+      'gate',
+      '--policy',
+      join(contracts, 'cutover.yaml'),
+      '--results',
+      join(out, 'verify.json'),
+      '--pact',
+      join(contracts, 'pacts'),
+      '--openapi',
+      join(contracts, 'openapi/logistics.yaml'),
+      '--routing-out',
+      join(out, 'envoy'),
+      '--gateway',
+      'envoy',
+    ]);
+    expect(envoy.code, envoy.stdout + envoy.stderr).toBe(0);
+    expect(readFileSync(join(out, 'envoy', 'cutover-envoy-routes.yaml'), 'utf8')).toMatch(/^virtual_hosts:$/m);
   });
 
   it('starts `cutover broker` on a free port with its SQLite file in the project (better-sqlite3 before Node 24, node:sqlite from 24), stores a publication, serves it and stops on SIGTERM without a warning', async () => {

@@ -1,38 +1,41 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, run } from './support/cli.js';
 
 /**
- * What each command reads at start-up, from the bundle users run: the chunks it loads name, in
- * esbuild's comments, the packages they hold. A command must not load another command's packages,
- * nor heavy dependencies it does not use.
+ * What each command reads at start-up, from the bundle users run: the build lists the packages each
+ * file of the bundle holds (dist/bundle-contents.json), and a load hook records the files a command
+ * reads. A command must not load another command's packages, nor heavy dependencies it does not use.
  */
 const dir = mkdtempSync(join(tmpdir(), 'cutover-startup-'));
 const hook = fileURLToPath(new URL('./support/record-loads.mjs', import.meta.url));
+const bundle = fileURLToPath(new URL('../packages/cli/dist/bundle/', import.meta.url));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let runs = 0;
-/** The packages whose code the bundle chunks loaded by `cutover <args>` contain. */
+/** The packages whose code the bundle files loaded by `cutover <args>` contain. */
 async function packagesLoaded(args: string[]): Promise<Set<string>> {
   const record = join(dir, `loads-${runs++}.txt`);
   const result = await run(process.execPath, ['--import', hook, CLI, ...args], {
     env: { CUTOVER_RECORD_LOADS: record },
   });
   expect(result.code, result.stderr).toBe(0);
-  const chunks = readFileSync(record, 'utf8')
+  const contents = JSON.parse(readFileSync(join(bundle, '..', 'bundle-contents.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
+  const files = readFileSync(record, 'utf8')
     .split('\n')
-    .filter((url) => url.includes('/dist/bundle/'));
-  expect(chunks.length).toBeGreaterThan(0);
+    .filter((url) => url.startsWith('file:') && fileURLToPath(url).startsWith(bundle))
+    .map((url) => relative(bundle, fileURLToPath(url)).split(sep).join('/'));
+  expect(files).toContain('bin.js');
   const names = new Set<string>();
-  for (const url of chunks) {
-    for (const m of readFileSync(fileURLToPath(url), 'utf8').matchAll(
-      /^\/\/ (?:node_modules\/((?:@[^/\n]+\/)?[^/\n]+)|packages\/([^/\n]+))\//gm,
-    )) {
-      names.add(m[1] ?? `@cutover/${m[2]}`);
-    }
+  for (const file of files) {
+    expect(contents, `${file} is not listed in bundle-contents.json`).toHaveProperty([file]);
+    for (const name of contents[file]!) names.add(name);
   }
   return names;
 }
@@ -41,7 +44,18 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
   it('cutover --help loads yargs and the command list, no command and no library package', async () => {
     const loaded = await packagesLoaded(['--help']);
     expect(loaded).toContain('yargs');
-    for (const name of ['@cutover/verifier', '@cutover/gate', '@cutover/openapi', '@cutover/broker', 'undici', 'ajv']) {
+    for (const name of [
+      '@cutover/verifier',
+      '@cutover/gate',
+      '@cutover/openapi',
+      '@cutover/broker',
+      'undici',
+      'ajv',
+      // Only core's error registry: not its parsers and regex engine.
+      'js-yaml',
+      're2js',
+      'jsonc-parser',
+    ]) {
       expect(loaded).not.toContain(name);
     }
   });
@@ -87,12 +101,13 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
     }
   });
 
-  it('@cutover/core loads xmldom, randexp and semver only when a pact needs them', async () => {
+  it('@cutover/core loads xmldom, randexp and semver only when a pact needs them, yaml only to locate or write YAML', async () => {
     const script = `
       import { createRequire } from 'node:module';
-      import { generateValue, matchHttpResponse, normalizeResponse } from '@cutover/core';
+      import { generateValue, matchHttpResponse, normalizeResponse, parseYaml, yamlLocator } from '@cutover/core';
       const cache = createRequire(import.meta.url).cache;
-      const loaded = () => ['@xmldom/xmldom', 'randexp', 'semver'].filter((p) => Object.keys(cache).some((k) => k.includes('/node_modules/' + p + '/')));
+      const loaded = () => ['@xmldom/xmldom', 'randexp', 'semver', 'yaml'].filter((p) => Object.keys(cache).some((k) => k.includes('/node_modules/' + p + '/')));
+      parseYaml('a: 1', { source: 'inline' });
       const json = normalizeResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: { a: 1 } }, 3);
       matchHttpResponse(json, json);
       const steps = [loaded()];
@@ -104,9 +119,16 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
       const semverResponse = (v, matchingRules) => normalizeResponse({ status: 200, headers: { 'content-type': 'application/json' }, body: { v }, matchingRules }, 3);
       matchHttpResponse(semverResponse('1.2.3', rules), semverResponse('1.2.4'));
       steps.push(loaded());
+      yamlLocator('a: 1')(['a']);
+      steps.push(loaded());
       console.log(JSON.stringify(steps));`;
     const result = await run(process.execPath, ['--input-type=module', '-e', script]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([[], ['@xmldom/xmldom'], ['@xmldom/xmldom', 'randexp', 'semver']]);
+    expect(JSON.parse(result.stdout)).toEqual([
+      [],
+      ['@xmldom/xmldom'],
+      ['@xmldom/xmldom', 'randexp', 'semver'],
+      ['@xmldom/xmldom', 'randexp', 'semver', 'yaml'],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
 //
 //   npm run build && node bench/startup/run.mjs
 //
-// Environment: ROUNDS (default 11), NODE (the node binary to measure, default this one; e.g. a
+// Environment: PROFILE (a folder: first writes one CPU profile per command there), ROUNDS (default 11), NODE (the node binary to measure, default this one; e.g. a
 // Node 24 from `npm i node@24` in a temporary folder), BASELINE (another built checkout of cutover:
 // each command runs with both builds, in turn, in every round). On Node 22.1+ the launcher turns on Node's
 // module compile cache: the first round fills it, so the medians are those of a warm cache, as a
@@ -118,6 +118,17 @@ try {
     for (const c of [...cases]) {
       if (c.args[0] !== cli) continue;
       cases.splice(cases.indexOf(c) + 1, 0, { what: `${c.what}, baseline`, args: [other, ...c.args.slice(1)] });
+    }
+  }
+  if (process.env.PROFILE) {
+    // One CPU profile per command (chrome://inspect or speedscope reads them), outside the rounds.
+    for (const [i, c] of cases.entries()) {
+      if (c.args[0] !== cli) continue;
+      const dir = join(process.env.PROFILE, String(i));
+      mkdirSync(dir, { recursive: true });
+      const r = await timed(node, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...c.args]);
+      if (r.code !== 0) throw new Error(`${c.what} exited ${r.code} under the profiler\n${r.stderr.slice(-2000)}`);
+      console.log(`${c.what}: CPU profile in ${dir}`);
     }
   }
   const runs = cases.map(() => []);

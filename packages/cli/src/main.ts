@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
-import { UsageError, describeError, isCutoverError, visibleControls } from '@cutover/core';
+// The narrow entry points keep the rest of core (and its parsers) out of what `--help` loads.
+import { UsageError, describeError, isCutoverError } from '@cutover/core/errors';
+import { visibleControls } from '@cutover/core/text';
 import { loadCommands } from './commands/index.js';
 import type { CliIo, CommandOutcome } from './context.js';
 import { ExitCode } from './exit-codes.js';

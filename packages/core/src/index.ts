@@ -64,4 +64,4 @@ export {
   type PactHeader,
   type PactStream,
 } from './pact/load.js';
-export { parseYaml, yamlLocator, YAML_MIN_EXPANDED_VALUES, type ParseYamlOptions } from './yaml.js';
+export { parseYaml, stringifyYaml, yamlLocator, YAML_MIN_EXPANDED_VALUES, type ParseYamlOptions } from './yaml.js';

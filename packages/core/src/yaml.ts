@@ -1,6 +1,14 @@
 import yaml from 'js-yaml';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { CutoverError, ErrorCodes, type ErrorCode } from './errors.js';
+import { lazyRequire } from './lazy-require.js';
+
+/**
+ * `yaml` keeps node positions and writes YAML; js-yaml reads. Positions are wanted only for a
+ * policy's errors and writing only for Envoy routing, so a run that needs neither (every verify,
+ * every openapi check) never loads its 200 KB.
+ */
+const yamlDocuments = lazyRequire<typeof Yaml>('yaml');
 
 /**
  * However small a text, its aliases may expand it to this many values; beyond that, to as many
@@ -126,6 +134,7 @@ function aliasProblem(root: unknown, limit: number): 'expansion' | 'recursive' |
 export function yamlLocator(
   text: string,
 ): (path: readonly (string | number)[]) => { line: number; column: number } | undefined {
+  const { LineCounter, isNode, parseDocument } = yamlDocuments();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   return (path) => {
@@ -138,4 +147,14 @@ export function yamlLocator(
     }
     return undefined;
   };
+}
+
+/**
+ * `value` as YAML text (block style, keys in insertion order): how cutover writes YAML artifacts.
+ *
+ * @example
+ * stringifyYaml({ virtual_hosts: [{ name: 'api' }] }) // 'virtual_hosts:\n  - name: api\n'
+ */
+export function stringifyYaml(value: unknown): string {
+  return yamlDocuments().stringify(value);
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stringify as toYaml } from 'yaml';
-import { ConfigError, pathPatternRegex, UsageError, visibleControls } from '@cutover/core';
+import { ConfigError, pathPatternRegex, stringifyYaml, UsageError, visibleControls } from '@cutover/core';
 import type { GateDecision, RouteDecision } from './decide.js';
 import { UPSTREAM_NAME } from './values.js';
 import { checkGatewaySupport, flagdDocument, nginxTenantBucket } from './tenant-routing.js';
@@ -186,7 +185,7 @@ function envoy(decision: GateDecision): RoutingArtifact[] {
   return [
     {
       file: ROUTING_FILES.envoy[0],
-      content: `${header(decision)}\n# An Envoy v3 RouteConfiguration (use it as route_config or serve it via RDS).\n${comments}\n${toYaml(config)}`,
+      content: `${header(decision)}\n# An Envoy v3 RouteConfiguration (use it as route_config or serve it via RDS).\n${comments}\n${stringifyYaml(config)}`,
       description: 'Envoy RouteConfiguration with weighted clusters per route',
     },
   ];

@@ -23,6 +23,15 @@ describe('findOperation', () => {
     expect(found.kind !== 'not-found' && found.pointer).toBe('/paths/~1shipments~1{id}/get');
   });
 
+  it('a segment that is one parameter takes any value but an empty one or one with a raw line break', () => {
+    expect(shipments.findOperation('GET', '/v1/shipments/a%0Ab\r%C3%BC\u2028')).toMatchObject({
+      kind: 'found',
+      params: { id: 'a\nb\rü\u2028' },
+    });
+    expect(shipments.findOperation('GET', '/v1/shipments/a\nb')).toMatchObject({ kind: 'not-found', reason: 'path' });
+    expect(shipments.findOperation('GET', '/v1/shipments/\n')).toMatchObject({ kind: 'not-found', reason: 'path' });
+  });
+
   it('does not find a documented path outside the servers base path', () => {
     expect(shipments.findOperation('GET', '/shipments/42')).toMatchObject({ kind: 'not-found', reason: 'path' });
   });

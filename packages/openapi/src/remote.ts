@@ -1,7 +1,10 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupAddress } from 'node:dns';
+import type { IncomingMessage } from 'node:http';
+import type { LookupFunction } from 'node:net';
+
+// Node's network modules are taken when a document is fetched, not when cutover starts: most runs
+// read local files only, and these modules cost every command's start-up (`openapi check`, `gate`).
+const builtin = process.getBuiltinModule;
 import ipaddr from 'ipaddr.js';
 
 /** The largest document or `$ref`'d file read, in bytes. */
@@ -44,7 +47,7 @@ export class RefusedUrlError extends Error {
 /** A DNS lookup for `net.connect` that fails unless every address the host resolves to is public. */
 function publicOnlyLookup(url: string, via: string): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    builtin('node:dns').lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       for (const { address } of addresses) {
         const problem = addressProblem(address);
@@ -100,7 +103,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
     if (target.protocol !== 'http:' && target.protocol !== 'https:')
       throw new RefusedUrlError(`${via}only http and https URLs can be fetched`, current);
     const trusted = options.trustedOrigin !== undefined && target.origin === options.trustedOrigin;
-    if (!trusted && isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0) {
+    if (!trusted && builtin('node:net').isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0) {
       const problem = addressProblem(target.hostname);
       if (problem) throw new RefusedUrlError(`${via}${target.host} is a ${describeRange(problem)} address`, current);
     }
@@ -122,7 +125,7 @@ export async function fetchText(url: string, options: FetchTextOptions): Promise
 
 function get(url: URL, lookup: LookupFunction | undefined, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? builtin('node:https').request : builtin('node:http').request;
     const request = send(url, {
       method: 'GET',
       signal,

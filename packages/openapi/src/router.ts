@@ -44,6 +44,14 @@ export type RouteLookup<T> =
 
 const newNode = <T>(): Node<T> => ({ literals: new Map(), templated: new Map(), entries: [] });
 
+/**
+ * A segment that is one parameter and nothing else (`{id}`: most templates) needs no regex
+ * engine: RE2's `^(.+)$` takes any value that is not empty and has no line break.
+ */
+const WHOLE_SEGMENT: GroupPattern = {
+  exec: (value) => (value !== '' && !value.includes('\n') ? [value, value] : null),
+};
+
 function parseSegment(text: string): Segment {
   if (!text.includes('{')) return { kind: 'literal', text };
   const names: string[] = [];
@@ -73,7 +81,8 @@ function parseSegment(text: string): Segment {
     rest = rest.slice(close + 1);
   }
   // The document and the pact's path are both untrusted: `{a}{b}{c}…` must not backtrack.
-  return { kind: 'template', key, regex: compileGroupPattern(`^${pattern}$`), names, hasLiteral };
+  const regex = names.length === 1 && !hasLiteral ? WHOLE_SEGMENT : compileGroupPattern(`^${pattern}$`);
+  return { kind: 'template', key, regex, names, hasLiteral };
 }
 
 /** Splits a path into segments; a trailing slash is not significant. */

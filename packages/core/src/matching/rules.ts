@@ -53,24 +53,27 @@ function optionalCount(def: MatcherDefinition, key: 'min' | 'max', jsonPath: str
 /**
  * A regex matcher in the dialect pact-reference reads (Ruby/Oniguruma), run in linear time. A
  * pattern that cannot be run does not refuse the pact: the error is thrown when the matcher is
- * applied, so only the interactions that use it end in an `error` outcome.
+ * applied, so only the interactions that use it end in an `error` outcome. The pattern is compiled
+ * then too, on first use: commands that read pacts without matching (`openapi check`, `gate`)
+ * never pay for the regex engine.
  */
 function compileRegex(source: unknown, def: unknown, jsonPath: string): Matcher {
   if (typeof source !== 'string') {
     throw ruleError(`${jsonPath}.regex`, "a regex matcher's 'regex' string", describeValue(source), def);
   }
+  let test: ((value: string) => boolean) | undefined;
+  return { type: 'regex', source, test: (value) => (test ??= regexTest(source, def, jsonPath))(value) };
+}
+
+function regexTest(source: string, def: unknown, jsonPath: string): (value: string) => boolean {
   try {
     const regex = compilePactRegex(source);
-    return { type: 'regex', source, test: (value) => regex.matches(value) };
+    return (value) => regex.matches(value);
   } catch (issue) {
     if (!(issue instanceof RegexIssue)) throw issue;
     const error = regexError(issue, `${jsonPath}.regex`, def);
-    return {
-      type: 'regex',
-      source,
-      test: () => {
-        throw error;
-      },
+    return () => {
+      throw error;
     };
   }
 }
