@@ -82,6 +82,24 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
     }
   });
 
+  it("the gate's OpenAPI loader (@cutover/openapi/lite) reads and checks a document without loading ajv", async () => {
+    const record = join(dir, `loads-${runs++}.txt`);
+    const script = `
+      import { loadOpenApiOperations } from '@cutover/openapi/lite';
+      const { operations } = await loadOpenApiOperations('contracts/openapi/logistics.yaml');
+      console.log(operations.length);`;
+    const result = await run(process.execPath, ['--import', hook, '--input-type=module', '-e', script], {
+      env: { CUTOVER_RECORD_LOADS: record },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(Number(result.stdout)).toBeGreaterThan(10);
+    const loaded = readFileSync(record, 'utf8');
+    expect(loaded).toContain('/packages/openapi/dist/load.js');
+    // The meta-schema check ran: its precompiled validator was loaded.
+    expect(loaded).toMatch(/\/generated\/oas-3\.[01]-schema\.js/);
+    expect(loaded).not.toMatch(/\/node_modules\/ajv\/|\/openapi\/dist\/schema\.js/);
+  });
+
   it('verify --help loads no OpenAPI tooling, gate, XML parser, regex generator, semver or undici', async () => {
     const loaded = await packagesLoaded(['verify', '--help']);
     expect(loaded).toContain('@cutover/verifier');

@@ -1,27 +1,29 @@
 import { ConfigError } from '@cutover/core';
-import type { LoadOpenApiOptions, OpenApiDocument } from '@cutover/openapi';
-import { documentedOperations, type DocumentedOperation } from '@cutover/openapi/lite';
+import {
+  documentedOperations,
+  loadOpenApiOperations,
+  type DocumentedOperation,
+  type LoadOpenApiOptions,
+  type OperationInfo,
+} from '@cutover/openapi/lite';
 import type { Policy } from './policy.js';
 import { templateUnderPattern } from './route-patterns.js';
 
 export type { DocumentedOperation } from '@cutover/openapi/lite';
 
-/** Turns an OpenAPI source (file or URL) into a loaded document: `@cutover/openapi`'s `loadOpenApi` with the caller's options. */
-export type OpenApiLoader = (source: string) => Promise<Pick<OpenApiDocument, 'operations'>>;
+/** Turns an OpenAPI source (file or URL) into its operations: `@cutover/openapi`'s `loadOpenApiOperations` with the caller's options. */
+export type OpenApiLoader = (source: string) => Promise<{ operations: readonly OperationInfo[] }>;
 
 /**
- * A loader through `@cutover/openapi`'s `loadOpenApi` (the document validated; by default
- * `$ref`s confined to its folder and no remote `$ref`s), imported on first use so a gate run
- * without a document never loads the OpenAPI engine.
+ * A loader through `@cutover/openapi`'s `loadOpenApiOperations` (the document read and checked as
+ * `loadOpenApi` does; by default `$ref`s confined to its folder and no remote `$ref`s). The gate
+ * routes, it does not validate bodies: the schema engine (ajv) is never loaded.
  *
  * @example
  * await loadDocumentedOperations('api/openapi.yaml', openApiLoader({ refRoot: '.' }));
  */
 export function openApiLoader(options: LoadOpenApiOptions = {}): OpenApiLoader {
-  return async (source) => {
-    const { loadOpenApi } = await import('@cutover/openapi');
-    return loadOpenApi(source, options);
-  };
+  return (source) => loadOpenApiOperations(source, options);
 }
 
 /**

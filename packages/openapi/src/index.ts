@@ -9,7 +9,9 @@
  */
 // The document loader's coded error, where its users import it from.
 export { OpenApiError } from '@cutover/core';
-export { loadOpenApi, type LoadOpenApiOptions } from './load.js';
+export { type LoadOpenApiOptions } from './load.js';
+export { loadOpenApi } from './open.js';
+export { loadOpenApiOperations } from './lite.js';
 export {
   OpenApiDocument,
   type FoundOperation,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@cutover/core';
-import { loadOpenApi, OpenApiError } from './index.js';
+import { loadOpenApi, loadOpenApiOperations, OpenApiError } from './index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
@@ -185,5 +185,36 @@ describe('loadOpenApi', () => {
       const error = await loadError(`${base}/missing.yaml`);
       expect(error.message).toMatch(/missing\.yaml: cannot fetch the OpenAPI document: HTTP 404/);
     });
+  });
+});
+
+describe('loadOpenApiOperations', () => {
+  it('lists the operations loadOpenApi indexes, for single- and multi-file documents and a base path', async () => {
+    for (const [file, options] of [
+      [fixture('shipments-3.0.yaml'), {}],
+      [fixture('multi/root.yaml'), {}],
+      [fixture('catalog-3.1.yaml'), { basePath: '/edge' }],
+    ] as const) {
+      const full = await loadOpenApi(file, options);
+      const light = await loadOpenApiOperations(file, options);
+      expect(light.source).toBe(full.source);
+      expect(light.operations).toEqual(full.operations);
+    }
+  });
+
+  it('refuses what loadOpenApi refuses, with the same coded error', async () => {
+    for (const file of ['swagger-2.0.json', 'broken/root.yaml', 'broken/missing-ref.yaml']) {
+      const full = await loadError(fixture(file));
+      const light = await loadOpenApiOperations(fixture(file)).then(
+        () => undefined,
+        (e: unknown) => e as OpenApiError,
+      );
+      expect(light).toBeInstanceOf(OpenApiError);
+      expect({ code: light?.code, message: light?.message, details: light?.details }).toEqual({
+        code: full.code,
+        message: full.message,
+        details: full.details,
+      });
+    }
   });
 });

@@ -14,7 +14,6 @@ import {
   refToPointer,
   splitPointer,
 } from '@cutover/core';
-import { OpenApiDocument } from './document.js';
 import { checkMetaSchema, type MetaSchemaError } from './meta-schema.js';
 import { RefGuard, type RefPolicy } from './refs.js';
 import { fetchText } from './remote.js';
@@ -50,17 +49,22 @@ export interface LoadOpenApiOptions {
   allowRemoteRefs?: boolean;
 }
 
+/** A document read, bundled (every `$ref` local) and checked: what {@link loadOpenApi} indexes. */
+export interface ReadOpenApi {
+  document: JsonObject;
+  /** File, URL or name the document came from, as messages call it. */
+  source: string;
+}
+
 /**
- * Loads an OpenAPI 3.0 or 3.1 document (YAML or JSON; a file path, a URL, the text, or a parsed
- * object), bundles multi-file `$ref`s into one document and indexes its operations. Schemas are
- * compiled lazily, on first use. Swagger 2.0 is refused.
+ * Reads an OpenAPI 3.0 or 3.1 document (YAML or JSON; a file path, a URL, the text, or a parsed
+ * object), bundles multi-file `$ref`s into one document and checks it. Swagger 2.0 is refused.
+ * `loadOpenApi` (schemas, validation) and `loadOpenApiOperations` (operations only, no schema
+ * engine) both start here.
  *
  * @throws OpenApiError (`CUTOVER_OPENAPI_INVALID`) naming the file and JSON pointer at fault.
- * @example
- * const doc = await loadOpenApi('contracts/openapi/logistics.yaml');
- * const found = doc.findOperation('GET', '/shipments/42');
  */
-export async function loadOpenApi(source: string | object, options: LoadOpenApiOptions = {}): Promise<OpenApiDocument> {
+export async function readOpenApi(source: string | object, options: LoadOpenApiOptions = {}): Promise<ReadOpenApi> {
   const input = await readInput(source, options);
   if (!isObject(input.raw))
     throw new OpenApiError(`${input.label}: an OpenAPI document must be an object, found ${typeof input.raw}`, {
@@ -85,10 +89,7 @@ export async function loadOpenApi(source: string | object, options: LoadOpenApiO
     }
   }
   if (options.validate !== false) await validateDocument(bundled, input);
-  return new OpenApiDocument(bundled, {
-    source: input.label,
-    ...(options.basePath === undefined ? {} : { basePath: options.basePath }),
-  });
+  return { document: bundled, source: input.label };
 }
 
 interface Input {
