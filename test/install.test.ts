@@ -98,41 +98,28 @@ describe('cutover installed from its tarballs, outside the workspace', { timeout
       join(out, 'verify.json'),
     ]);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
-    const gated = await cutover([
-      'gate',
-      '--policy',
-      join(contracts, 'cutover.yaml'),
-      '--results',
-      join(out, 'verify.json'),
-      '--pact',
-      join(contracts, 'pacts'),
-      '--openapi',
-      join(contracts, 'openapi/logistics.yaml'),
-      '--routing-out',
-      join(out, 'routing'),
-      '--gateway',
-      'json',
-      '--json',
-      join(out, 'gate.json'),
-    ]);
+    const gate = (gateway: string, ...extra: string[]) =>
+      cutover([
+        'gate',
+        '--policy',
+        join(contracts, 'cutover.yaml'),
+        '--results',
+        join(out, 'verify.json'),
+        '--pact',
+        join(contracts, 'pacts'),
+        '--openapi',
+        join(contracts, 'openapi/logistics.yaml'),
+        '--routing-out',
+        join(out, gateway),
+        '--gateway',
+        gateway,
+        ...extra,
+      ]);
+    const gated = await gate('json', '--json', join(out, 'gate.json'));
     expect(gated.code, gated.stdout + gated.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8'))).toMatchObject({ outcome: 'allowed' });
     // Envoy's YAML is written by the `yaml` package, which core loads on first use from its install.
-    const envoy = await cutover([
-      'gate',
-      '--policy',
-      join(contracts, 'cutover.yaml'),
-      '--results',
-      join(out, 'verify.json'),
-      '--pact',
-      join(contracts, 'pacts'),
-      '--openapi',
-      join(contracts, 'openapi/logistics.yaml'),
-      '--routing-out',
-      join(out, 'envoy'),
-      '--gateway',
-      'envoy',
-    ]);
+    const envoy = await gate('envoy');
     expect(envoy.code, envoy.stdout + envoy.stderr).toBe(0);
     expect(readFileSync(join(out, 'envoy', 'cutover-envoy-routes.yaml'), 'utf8')).toMatch(/^virtual_hosts:$/m);
   });
