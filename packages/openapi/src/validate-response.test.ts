@@ -276,6 +276,48 @@ describe('validateResponse: OpenAPI 3.1 (JSON Schema 2020-12)', () => {
   });
 });
 
+describe('validateResponse: JSON Schema dialect keywords in OpenAPI 3.1', () => {
+  const documentWith = (schema: object): object => ({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    paths: {
+      '/things': {
+        get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema } } } } },
+      },
+    },
+    components: {
+      schemas: {
+        tree: {
+          $dynamicAnchor: 'node',
+          type: 'object',
+          properties: { name: { type: 'string' }, children: { type: 'array', items: { $dynamicRef: '#node' } } },
+        },
+      },
+    },
+  });
+  const check = async (schema: object, body: unknown): Promise<string[][]> => {
+    const target = await loadOpenApi(documentWith(schema), { validate: false });
+    return brief(target.validateResponse({ method: 'GET', path: '/things' }, { status: 200, body, contentType: json }));
+  };
+
+  it('validates a schema that names its dialect ($schema) and one that recurses through $dynamicRef', async () => {
+    const named = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', required: ['a'] };
+    expect(await check(named, { a: 1 })).toEqual([]);
+    expect(await check(named, {})).toEqual([['response.body.incompatible', '/a', 'required']]);
+    const tree = { $ref: '#/components/schemas/tree' };
+    expect(await check(tree, { name: 'a', children: [{ name: 'b', children: [] }] })).toEqual([]);
+    expect(await check(tree, { name: 'a', children: [{ name: 2 }] })).toEqual([
+      ['response.body.incompatible', '/children/0/name', 'type'],
+    ]);
+  });
+
+  it('refuses a $ref to the JSON Schema meta-schema as the remote $ref it is', async () => {
+    await expect(
+      loadOpenApi(documentWith({ $ref: 'https://json-schema.org/draft/2020-12/schema' }), { validate: false }),
+    ).rejects.toThrow(/the \$ref at .* to https:\/\/json-schema\.org\/draft\/2020-12\/schema is refused/);
+  });
+});
+
 describe('validateResponse: nullable is not a keyword in OpenAPI 3.1', () => {
   const withNullable = (openapi: string): object => ({
     openapi,
