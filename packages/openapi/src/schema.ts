@@ -142,10 +142,6 @@ export class SchemaCompiler {
       // code generated again inside each: about a tenth less compiling for `openapi check` (which
       // compiles a schema per documented response it meets), validation as fast (`bench/openapi`).
       inlineRefs: false,
-      // ajv adds the JSON Schema meta-schemas only to check schemas (validateSchema, off) and to
-      // resolve `$ref`s to them, which are remote `$ref`s the loader refuses (and translate() too):
-      // adding them was a twentieth of `openapi check`.
-      meta: false,
     };
     this.ajv = version === '3.1' ? (new Ajv2020(options) as unknown as Ajv) : new Ajv(options);
     addFormats(this.ajv);
