@@ -1,11 +1,11 @@
 import type { LookupAddress } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
 import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 // Node's network modules are taken when a document is fetched, not when cutover starts: most runs
 // read local files only, and these modules cost every command's start-up (`openapi check`, `gate`).
 const builtin = process.getBuiltinModule;
-import ipaddr from 'ipaddr.js';
 
 /** The largest document or `$ref`'d file read, in bytes. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
