@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, stopAll, type Service } from './support/services.js';
+import { exampleTargetArgs, startService, stopAll, type Service } from './support/services.js';
 import { cutover } from './support/cli.js';
 
 /**
@@ -37,17 +37,7 @@ function verify(out: string, candidateUrl = candidate.url) {
     'logistics',
     '--openapi',
     'contracts/openapi/logistics.yaml',
-    '--monolith',
-    monolith.url,
-    '--monolith-state-url',
-    `${monolith.url}/_pact/provider-states`,
-    '--candidate',
-    candidateUrl,
-    '--candidate-state-url',
-    `${candidateUrl}/_pact/provider-states`,
-    '--shared-state',
-    '--filter-route',
-    '/api/tracking/**',
+    ...exampleTargetArgs(monolith.url, candidateUrl),
     '--timeout',
     '3000',
     '--retries',

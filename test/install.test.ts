@@ -6,6 +6,7 @@ import type { Service } from '../examples/demo/src/processes.js';
 import { startService, stopAll } from '../examples/demo/src/processes.js';
 import { ROOT, run, startCutover } from './support/cli.js';
 import { installFromTarballs, publishablePackages } from './support/install.js';
+import { exampleTargetArgs } from './support/services.js';
 
 /**
  * cutover as another team's repository gets it: every publishable package packed and installed from
@@ -83,17 +84,7 @@ describe('cutover installed from its tarballs, outside the workspace', { timeout
       'logistics',
       '--openapi',
       join(contracts, 'openapi/logistics.yaml'),
-      '--monolith',
-      monolith.url,
-      '--monolith-state-url',
-      `${monolith.url}/_pact/provider-states`,
-      '--candidate',
-      candidate.url,
-      '--candidate-state-url',
-      `${candidate.url}/_pact/provider-states`,
-      '--shared-state',
-      '--filter-route',
-      '/api/tracking/**',
+      ...exampleTargetArgs(monolith.url, candidate.url),
       '--json',
       join(out, 'verify.json'),
     ]);

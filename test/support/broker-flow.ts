@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startBroker, type Engine, type RunningBroker } from '../../packages/broker/src/__fixtures__/engines.js';
 import { runPactCli } from '../../packages/broker/src/__fixtures__/pact-cli.js';
 import { cutover, type RunResult } from './cli.js';
-import { startService, type Service } from './services.js';
+import { exampleTargetArgs, startService, type Service } from './services.js';
 
 const MONOLITH = 'examples/logistics-monolith/src/main.ts';
 const SERVICE = 'examples/tracking-service/src/main.ts';
@@ -126,17 +126,7 @@ export async function fillBrokerByRealFlow(engine: Engine): Promise<FilledBroker
           'logistics',
           '--openapi',
           OPENAPI,
-          '--monolith',
-          monolith.url,
-          '--monolith-state-url',
-          `${monolith.url}/_pact/provider-states`,
-          '--candidate',
-          candidateUrl,
-          '--candidate-state-url',
-          `${candidateUrl}/_pact/provider-states`,
-          '--shared-state',
-          '--filter-route',
-          '/api/tracking/**',
+          ...exampleTargetArgs(monolith.url, candidateUrl),
           '--timeout',
           '5000',
           '--retries',

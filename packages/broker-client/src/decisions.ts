@@ -13,20 +13,36 @@ export type RecordOutcome =
  * const outcome = await recordDecision(client, decision);
  * if (!outcome.recorded) console.warn(outcome.warning);
  */
-export async function recordDecision(client: BrokerClient, decision: unknown): Promise<RecordOutcome> {
-  const url = client.resolve('cutover/decisions');
+export function recordDecision(client: BrokerClient, decision: unknown): Promise<RecordOutcome> {
+  return recordOrWarn(
+    client,
+    'cutover/decisions',
+    decision,
+    'the decision was not recorded',
+    "this broker does not implement cutover's decision history (a stock Pact Broker does not)",
+  );
+}
+
+/**
+ * POSTs a record of cutover's own to the broker without ever failing the caller: each failure is a
+ * warning starting with `failed`; a broker without the route (404, 405) is told apart by `unsupported`.
+ */
+export async function recordOrWarn(
+  client: BrokerClient,
+  path: string,
+  body: unknown,
+  failed: string,
+  unsupported: string,
+): Promise<RecordOutcome> {
+  const url = client.resolve(path);
   try {
-    const { location } = await client.send('POST', url, decision);
+    const { location } = await client.send('POST', url, body);
     return { recorded: true, url, ...(location ? { location } : {}) };
   } catch (error) {
     if (!(error instanceof BrokerError)) throw error;
     if (error.status === 404 || error.status === 405)
-      return {
-        recorded: false,
-        url,
-        warning: `the decision was not recorded: ${url} answered ${error.status}; this broker does not implement cutover's decision history (a stock Pact Broker does not)`,
-      };
-    return { recorded: false, url, warning: `the decision was not recorded: ${error.message}` };
+      return { recorded: false, url, warning: `${failed}: ${url} answered ${error.status}; ${unsupported}` };
+    return { recorded: false, url, warning: `${failed}: ${error.message}` };
   }
 }
 

@@ -1,5 +1,5 @@
-import type { RecordOutcome } from './decisions.js';
-import { BrokerError, type BrokerClient } from './http.js';
+import { recordOrWarn, type RecordOutcome } from './decisions.js';
+import type { BrokerClient } from './http.js';
 
 /**
  * Publishes shadow evidence (`cutover.shadow/v1`): `POST /cutover/shadow`. Like recording a
@@ -10,21 +10,14 @@ import { BrokerError, type BrokerClient } from './http.js';
  * const outcome = await publishShadowRun(client, evidence);
  * if (!outcome.recorded) console.warn(outcome.warning);
  */
-export async function publishShadowRun(client: BrokerClient, evidence: unknown): Promise<RecordOutcome> {
-  const url = client.resolve('cutover/shadow');
-  try {
-    const { location } = await client.send('POST', url, evidence);
-    return { recorded: true, url, ...(location ? { location } : {}) };
-  } catch (error) {
-    if (!(error instanceof BrokerError)) throw error;
-    if (error.status === 404 || error.status === 405)
-      return {
-        recorded: false,
-        url,
-        warning: `the shadow evidence was not published: ${url} answered ${error.status}; this broker does not keep cutover's shadow evidence (a stock Pact Broker does not)`,
-      };
-    return { recorded: false, url, warning: `the shadow evidence was not published: ${error.message}` };
-  }
+export function publishShadowRun(client: BrokerClient, evidence: unknown): Promise<RecordOutcome> {
+  return recordOrWarn(
+    client,
+    'cutover/shadow',
+    evidence,
+    'the shadow evidence was not published',
+    "this broker does not keep cutover's shadow evidence (a stock Pact Broker does not)",
+  );
 }
 
 export interface ShadowRunQuery {

@@ -112,6 +112,18 @@ const COUNT_KEYS = [
   'unsafeNotMirrored',
 ] as const satisfies readonly (keyof ShadowCounts)[];
 
+/** Every count at zero: where a route or a run starts counting. */
+export function emptyShadowCounts(): ShadowCounts {
+  return Object.fromEntries(COUNT_KEYS.map((key) => [key, 0])) as Record<keyof ShadowCounts, number>;
+}
+
+/** A run's totals: each count summed over its routes. */
+export function shadowTotals(routes: readonly ShadowCounts[]): ShadowCounts {
+  const totals = emptyShadowCounts();
+  for (const route of routes) for (const key of COUNT_KEYS) totals[key] += route[key];
+  return totals;
+}
+
 const KINDS = new Set<string>([
   'status',
   'header',

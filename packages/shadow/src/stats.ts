@@ -1,4 +1,6 @@
 import {
+  emptyShadowCounts,
+  shadowTotals,
   SHADOW_FORMAT,
   type Difference,
   type ParityResult,
@@ -79,21 +81,8 @@ class Kinds {
   }
 }
 
-const zero = (): ShadowCounts => ({
-  seen: 0,
-  mirrored: 0,
-  compared: 0,
-  identical: 0,
-  noiseOnly: 0,
-  differing: 0,
-  errored: 0,
-  sampledOut: 0,
-  dropped: 0,
-  unsafeNotMirrored: 0,
-});
-
 class RouteStats {
-  counts = zero();
+  counts = emptyShadowCounts();
   readonly monolith: SideStats;
   readonly candidate: SideStats;
   readonly differences = new Kinds();
@@ -200,9 +189,7 @@ export class ShadowBook {
         differences: r.differences.toJSON(),
         noise: r.noise.toJSON(),
       }));
-    const totals = zero();
-    for (const route of routes)
-      for (const key of Object.keys(totals) as (keyof ShadowCounts)[]) totals[key] += route[key];
+    const totals = shadowTotals(routes);
     const notes: string[] = [];
     if (totals.unsafeNotMirrored > 0)
       notes.push(

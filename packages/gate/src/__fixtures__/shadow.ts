@@ -1,4 +1,4 @@
-import { SHADOW_FORMAT, type ShadowEvidence, type ShadowRoute } from '@cutover/core';
+import { SHADOW_FORMAT, shadowTotals, type ShadowEvidence, type ShadowRoute } from '@cutover/core';
 
 const side = (requests: number, errors = 0) => ({
   requests,
@@ -49,19 +49,6 @@ export function shadowRoute(compared: number, differing = 0, overrides: Partial<
 
 /** A shadow run of candidate 1.4.0 for logistics, finished at `finishedAt`. */
 export function shadowEvidence(routes: ShadowRoute[], overrides: Partial<ShadowEvidence> = {}): ShadowEvidence {
-  const totals = {
-    seen: 0,
-    mirrored: 0,
-    compared: 0,
-    identical: 0,
-    noiseOnly: 0,
-    differing: 0,
-    errored: 0,
-    sampledOut: 0,
-    dropped: 0,
-    unsafeNotMirrored: 0,
-  };
-  for (const r of routes) for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += r[key];
   return {
     format: SHADOW_FORMAT,
     startedAt: '2026-11-22T01:00:00.000Z',
@@ -72,7 +59,7 @@ export function shadowEvidence(routes: ShadowRoute[], overrides: Partial<ShadowE
     monolith: { url: 'http://127.0.0.1:1' },
     candidate: { url: 'http://127.0.0.1:2' },
     settings: { sampleRate: 1, mirrorUnsafe: false, maxPending: 64, monolithSamples: true },
-    totals,
+    totals: shadowTotals(routes),
     routes,
     notes: [],
     ...overrides,
