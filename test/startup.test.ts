@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +118,71 @@ describe('start-up: what each command loads', { timeout: 60_000 }, () => {
       'undici',
     ]) {
       expect(loaded).not.toContain(name);
+    }
+  });
+
+  it('verify of a JSON pact file against http:// targets reads no YAML, glob, tolerant JSON or TLS code', async () => {
+    const server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const pact = join(dir, 'one.json');
+      writeFileSync(
+        pact,
+        JSON.stringify({
+          consumer: { name: 'web' },
+          provider: { name: 'api' },
+          interactions: [
+            {
+              description: 'ok',
+              request: { method: 'GET', path: '/ok' },
+              response: { status: 200, body: { ok: true } },
+            },
+          ],
+          metadata: { pactSpecification: { version: '2.0.0' } },
+        }),
+      );
+      const record = join(dir, `loads-${runs++}.txt`);
+      const result = await run(
+        process.execPath,
+        [
+          '--import',
+          hook,
+          CLI,
+          'verify',
+          '--pact',
+          pact,
+          '--monolith',
+          url,
+          '--candidate',
+          url,
+          '--json',
+          join(dir, 'v.json'),
+        ],
+        { env: { CUTOVER_RECORD_LOADS: record } },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const loaded = readFileSync(record, 'utf8').split('\n');
+      // The record is complete: the bundle, the HTTP client and the report's digest are there.
+      expect(loaded).toEqual(expect.arrayContaining(['node:http', 'node:crypto']));
+      expect(loaded.some((line) => line.endsWith('/dist/bundle/bin.js'))).toBe(true);
+      for (const absent of ['node:https', 'node:tls']) expect(loaded).not.toContain(absent);
+      for (const name of ['js-yaml', 'yaml', 'jsonc-parser', 'tinyglobby', 'picomatch', 'fdir']) {
+        expect(loaded.filter((line) => line.includes(`/node_modules/${name}/`))).toEqual([]);
+      }
+      const contents = JSON.parse(readFileSync(join(bundle, '..', 'bundle-contents.json'), 'utf8')) as Record<
+        string,
+        string[]
+      >;
+      const bundled = loaded
+        .filter((url) => url.startsWith('file:') && fileURLToPath(url).startsWith(bundle))
+        .flatMap((url) => contents[relative(bundle, fileURLToPath(url)).split(sep).join('/')] ?? []);
+      for (const name of ['tinyglobby', 'picomatch', 'fdir', 'js-yaml', 'jsonc-parser'])
+        expect(bundled).not.toContain(name);
+    } finally {
+      server.close();
     }
   });
 

@@ -1,4 +1,4 @@
-import yaml from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import type * as Yaml from 'yaml';
 import { CutoverError, ErrorCodes, type ErrorCode } from './errors.js';
 import { lazyRequire } from './lazy-require.js';
@@ -9,6 +9,8 @@ import { lazyRequire } from './lazy-require.js';
  * every openapi check) never loads its 200 KB.
  */
 const yamlDocuments = lazyRequire<typeof Yaml>('yaml');
+/** The reader, likewise loaded by the first YAML read: `verify` of JSON pacts reads none. */
+const jsYaml = lazyRequire<typeof JsYaml>('js-yaml');
 
 /**
  * However small a text, its aliases may expand it to this many values; beyond that, to as many
@@ -52,6 +54,7 @@ export function parseYaml(text: string, options: ParseYamlOptions): unknown {
   let value: unknown;
   try {
     // js-yaml rather than `yaml`: ten times faster on multi-megabyte documents.
+    const yaml = jsYaml();
     value = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: options.source });
   } catch (error) {
     const mark = (error as { mark?: { line?: number; column?: number } }).mark;

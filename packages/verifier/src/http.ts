@@ -1,5 +1,4 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CutoverError, LimitExceededError, stringifyJsonKeepingNumbers, TargetError, UsageError } from '@cutover/core';
 import type { HttpRequest } from '@cutover/core';
 import { formatByteSize, VERIFY_LIMITS } from './limits.js';
@@ -85,11 +84,12 @@ export class TargetClient {
     // node:http rather than undici: its HTTP parser is native, where undici compiles a WebAssembly
     // one on first use (a fifth of a small verify's CPU) and V8 tiers it up on background threads
     // that the process waits for at exit.
-    const https = parsed.protocol === 'https:';
+    // node:https (and TLS with it) is taken for an https:// target only: most targets are local.
+    const https = parsed.protocol === 'https:' ? process.getBuiltinModule('node:https') : undefined;
     this.hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
     this.port = parsed.port;
-    this.request = https ? httpsRequest : httpRequest;
-    this.agent = new (https ? HttpsAgent : HttpAgent)({
+    this.request = https ? https.request : httpRequest;
+    this.agent = new (https ? https.Agent : HttpAgent)({
       keepAlive: true,
       maxSockets: options.connections,
       // Idle connections are dropped after 4 s, before the 5 s that servers (Node's default) keep them.

@@ -3,6 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PactLoadError, UsageError } from '../errors.js';
 
+/** Every character that can make a pattern dynamic (picomatch's scan): a path without any is a plain path. */
+export const MAY_BE_GLOB = /[*?[\]{}()!+@\\]/;
+
 /**
  * Expands files, folders (every `*.json` below, at any depth) and globs into a sorted,
  * de-duplicated list of absolute file paths: what `--pact` accepts in every command.
@@ -13,14 +16,21 @@ import { PactLoadError, UsageError } from '../errors.js';
 export async function resolvePactFiles(inputs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
   if (inputs.length === 0) return [];
-  const { glob, isDynamicPattern } = await import('tinyglobby');
+  // The glob library is loaded for a glob or a folder; a list of file paths (most runs) needs none.
+  const globs = () => import('tinyglobby');
   for (const input of inputs) {
     const absolute = resolve(cwd, input);
-    if (isDynamicPattern(input)) {
+    if (MAY_BE_GLOB.test(input) && (await globs()).isDynamicPattern(input)) {
+      const { glob } = await globs();
       const matched = await glob(input, { cwd, absolute: true, onlyFiles: true });
-      if (matched.length === 0) throw new UsageError(`--pact ${input}: the glob matches no file (in ${cwd})`);
-      matched.forEach((f) => files.add(f));
-      continue;
+      // A file may be named like a pattern (`pact (1).json`): read as a glob it matches nothing, so it is taken as named.
+      if (matched.length === 0 && !(await exists(absolute))) {
+        throw new UsageError(`--pact ${input}: the glob matches no file (in ${cwd})`);
+      }
+      if (matched.length > 0) {
+        matched.forEach((f) => files.add(f));
+        continue;
+      }
     }
     let info;
     try {
@@ -29,6 +39,7 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
       throw new UsageError(`--pact ${input}: ${absolute} does not exist`, { cause, details: { file: absolute } });
     }
     if (info.isDirectory()) {
+      const { glob } = await globs();
       const matched = await glob('**/*.json', { cwd: absolute, absolute: true, onlyFiles: true });
       if (matched.length === 0) throw new UsageError(`--pact ${input}: folder ${absolute} holds no .json pact file`);
       matched.forEach((f) => files.add(f));
@@ -47,6 +58,13 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
  */
 export function pactSha256(content: Uint8Array | string): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A pact file's bytes; a file that cannot be read is a `PactLoadError` naming it. */

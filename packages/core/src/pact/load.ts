@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type * as Jsonc from 'jsonc-parser';
 import { PactLoadError, UnsupportedSpecError, isCutoverError } from '../errors.js';
 import type {
   HttpInteraction,
@@ -15,6 +15,10 @@ import { describeValue } from '../matching/mismatch.js';
 import { normalizeRequest, normalizeResponse } from './http.js';
 import { scanPact } from './scan.js';
 import { isObject } from '../values.js';
+import { lazyRequire } from '../lazy-require.js';
+
+/** Only a pact that is not valid JSON needs the tolerant parser (to say where it breaks). */
+const jsonc = lazyRequire<typeof Jsonc>('jsonc-parser');
 
 export interface LoadPactOptions {
   /**
@@ -445,7 +449,8 @@ function parseJson(input: string, source: string): unknown {
     return value;
   } catch (cause) {
     // JSON.parse no longer says where it failed; a tolerant parser finds the offset of the first error.
-    const errors: ParseError[] = [];
+    const { parse: parseJsonc, printParseErrorCode } = jsonc();
+    const errors: Jsonc.ParseError[] = [];
     parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     let where = '';
