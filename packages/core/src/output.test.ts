@@ -15,6 +15,40 @@ describe('writeOutputFile', () => {
     expect(await readFile(join(dir, 'a/b/chunks.txt'), 'utf8')).toBe('one two');
   });
 
+  it('writes chunks larger in all than one write batch whole and in order, replacing a longer file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-output-'));
+    const file = join(dir, 'large.json');
+    await writeFile(file, 'x'.repeat(4 << 20));
+    const chunks = Array.from({ length: 3000 }, (_, i) => `${String(i).padStart(4, '0')}${'é'.repeat(995)}\n`);
+    let pulled = 0;
+    await writeOutputFile(
+      file,
+      (function* () {
+        for (const chunk of chunks) {
+          pulled++;
+          yield chunk;
+        }
+      })(),
+    );
+    expect(pulled).toBe(3000);
+    expect(await readFile(file, 'utf8')).toBe(chunks.join(''));
+  });
+
+  it('names the file when a chunk cannot be produced, keeping the cause', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-output-'));
+    const file = join(dir, 'broken.json');
+    const cause = new Error('renderer failed');
+    const error = await writeOutputFile(
+      file,
+      (function* () {
+        yield '{';
+        throw cause;
+      })(),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CUTOVER_OUTPUT_FAILED', cause });
+    expect((error as Error).message).toContain(file);
+  });
+
   it.runIf(linux)(
     'refuses a path under /proc at once with CUTOVER_OUTPUT_FAILED naming it (no endless mkdir)',
     async () => {
