@@ -121,7 +121,7 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
 
 /**
  * Writes a report or artifact to an ordinary file, creating its folder. Content given in chunks (a
- * renderer's generator) is streamed, never joined into one string. Devices, pipes and kernel
+ * renderer's generator) is written in batches, never joined into one string. Devices, pipes and kernel
  * pseudo-filesystems (/proc, /sys...) are refused; any failure is an OutputError naming the file,
  * never a silently missing report.
  *

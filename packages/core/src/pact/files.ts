@@ -20,22 +20,22 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
   const globs = () => import('tinyglobby');
   for (const input of inputs) {
     const absolute = resolve(cwd, input);
+    let pattern = false;
     if (MAY_BE_GLOB.test(input) && (await globs()).isDynamicPattern(input)) {
       const { glob } = await globs();
       const matched = await glob(input, { cwd, absolute: true, onlyFiles: true });
-      // A file may be named like a pattern (`pact (1).json`): read as a glob it matches nothing, so it is taken as named.
-      if (matched.length === 0 && !(await exists(absolute))) {
-        throw new UsageError(`--pact ${input}: the glob matches no file (in ${cwd})`);
-      }
       if (matched.length > 0) {
         matched.forEach((f) => files.add(f));
         continue;
       }
+      // A file may be named like a pattern (`pact (1).json`): read as a glob it matches nothing, so it is taken as named.
+      pattern = true;
     }
     let info;
     try {
       info = await stat(absolute);
     } catch (cause) {
+      if (pattern) throw new UsageError(`--pact ${input}: the glob matches no file (in ${cwd})`);
       throw new UsageError(`--pact ${input}: ${absolute} does not exist`, { cause, details: { file: absolute } });
     }
     if (info.isDirectory()) {
@@ -58,13 +58,6 @@ export async function resolvePactFiles(inputs: string[], cwd: string): Promise<s
  */
 export function pactSha256(content: Uint8Array | string): string {
   return createHash('sha256').update(content).digest('hex');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** A pact file's bytes; a file that cannot be read is a `PactLoadError` naming it. */
